@@ -1,0 +1,8 @@
+import { api } from '#http/api';
+import { operations } from '#http/operations';
+import { json } from '#http/respond';
+import { listEntities } from '#views/queries';
+
+export const handler = api(operations['GET /calendars'], async ({ deps, query }) =>
+  json(200, await listEntities(deps.client, deps.tables.views, 'calendar', query.limit, query.cursor)),
+);

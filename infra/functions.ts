@@ -1,0 +1,65 @@
+/**
+ * The one list of Lambda functions: read by the CDK app to deploy them and by the local runtime to serve
+ * them, so what runs on one machine is what deploys.
+ */
+import type { Route } from '#http/operations';
+
+export type TableAccess = { journal: 'read' | 'append'; views?: 'read' | 'write'; idempotency?: 'write' };
+
+export interface FunctionSpec {
+  name: string;
+  /** Path from the repository root. */
+  entry: string;
+  routes?: Route[];
+  /** Consumes the journal table's stream. */
+  journalStream?: boolean;
+  tables: TableAccess;
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+const readApi = (name: string, routes: Route[], views = false): FunctionSpec => ({
+  name,
+  entry: `functions/api/${name}.ts`,
+  routes,
+  tables: views ? { journal: 'read', views: 'read' } : { journal: 'read' },
+  memoryMb: 512,
+  timeoutSeconds: 10,
+});
+
+const writeApi = (name: string, routes: Route[], extra: Partial<TableAccess> = {}): FunctionSpec => ({
+  name,
+  entry: `functions/api/${name}.ts`,
+  routes,
+  tables: { journal: 'append', ...extra },
+  memoryMb: 512,
+  timeoutSeconds: 15,
+});
+
+export const functions: FunctionSpec[] = [
+  readApi('health', ['GET /health']),
+  readApi('openapi', ['GET /openapi.json']),
+  writeApi('calendars-put', ['PUT /calendars/{id}']),
+  readApi('calendars-list', ['GET /calendars'], true),
+  readApi('calendars-get', ['GET /calendars/{id}']),
+  writeApi('events-create', ['POST /events'], { idempotency: 'write' }),
+  readApi('events-list', ['GET /events'], true),
+  readApi('events-get', ['GET /events/{id}']),
+  writeApi('events-patch', ['PATCH /events/{id}']),
+  writeApi('events-cancel', ['POST /events/{id}/cancel']),
+  readApi('events-history', ['GET /events/{id}/history']),
+  writeApi('participants-add', ['POST /events/{id}/participants']),
+  writeApi('participants-patch', ['PATCH /events/{id}/participants/{pid}']),
+  writeApi('participants-delete', ['DELETE /events/{id}/participants/{pid}']),
+  writeApi('keys-create', ['POST /keys']),
+  readApi('keys-list', ['GET /keys'], true),
+  writeApi('keys-delete', ['DELETE /keys/{id}']),
+  {
+    name: 'project',
+    entry: 'functions/stream/project.ts',
+    journalStream: true,
+    tables: { journal: 'read', views: 'write' },
+    memoryMb: 512,
+    timeoutSeconds: 60,
+  },
+];

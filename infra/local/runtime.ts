@@ -1,0 +1,210 @@
+/**
+ * The local runtime: the Lambda handlers of infra/functions.ts behind one HTTP server, on dynalite, with the
+ * journal's stream fed to the stream consumers. Same handlers, same event shapes as on AWS.
+ */
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { hashSecret } from '#auth/keys';
+import { tableNames } from '#config/env';
+import { functions, type FunctionSpec } from '../functions.ts';
+import { tableLayouts, type TableLayout } from '../tables.ts';
+import { toApiGatewayEvent, writeResult } from './apigw.ts';
+import { StreamPump, type StreamHandler } from './pump.ts';
+import { Router } from './router.ts';
+import { startStore } from './store.ts';
+
+export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+export interface RuntimeOptions {
+  port?: number;
+  host?: string;
+  /** LevelDB folder; undefined keeps everything in memory. */
+  storePath?: string;
+  adminApiKey: string;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export interface Runtime {
+  url: string;
+  storeEndpoint: string;
+  pump: StreamPump;
+  /** Calls an API route in-process, as API Gateway would. */
+  invoke(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export function lambdaContext(spec: FunctionSpec): Context {
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
+  const functionName = `taqweem-local-${spec.name}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: String(spec.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function createTableInput(tableName: string, layout: TableLayout): CreateTableCommandInput {
+  const attributes = new Map<string, 'S' | 'N'>([[layout.partitionKey.name, layout.partitionKey.type]]);
+  if (layout.sortKey) attributes.set(layout.sortKey.name, layout.sortKey.type);
+  for (const index of layout.indexes) attributes.set(index.partitionKey, 'S').set(index.sortKey, 'S');
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: [{ AttributeName: layout.partitionKey.name, KeyType: 'HASH' }, ...(layout.sortKey ? [{ AttributeName: layout.sortKey.name, KeyType: 'RANGE' as const }] : [])],
+    ...(layout.indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: layout.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+async function ensureTables(client: DynamoDBClient): Promise<void> {
+  const names = tableNames();
+  for (const [table, layout] of Object.entries(tableLayouts) as [keyof typeof tableLayouts, TableLayout][]) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(names[table], layout)));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+}
+
+async function loadHandler<T>(spec: FunctionSpec): Promise<T> {
+  const module = (await import(pathToFileURL(resolve(repositoryRoot, spec.entry)).href)) as { handler: T };
+  return module.handler;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function problem(res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
+  writeResult(res, { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'about:blank', title, status, detail }) }, 'GET');
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  const names = tableNames();
+  const consumers = functions.filter((spec) => spec.journalStream);
+  const pump = new StreamPump(
+    await Promise.all(consumers.map(async (spec) => ({ name: spec.name, handler: await loadHandler<StreamHandler>(spec), context: () => lambdaContext(spec) }))),
+    { log },
+  );
+  if (options.storePath) mkdirSync(options.storePath, { recursive: true });
+  const store = await startStore({ path: options.storePath, streamedTables: [names.journal], onRecord: (record) => pump.push(record) });
+  process.env.DYNAMODB_ENDPOINT = store.endpoint;
+  process.env.ADMIN_KEY_HASH = hashSecret(options.adminApiKey);
+  const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await ensureTables(client);
+  await catchUp(client, names.journal, (item) => pump.push(store.recordFor(names.journal, item)), pump);
+
+  const router = new Router<{ spec: FunctionSpec; handler: ApiHandler }>();
+  for (const spec of functions.filter((f) => f.routes)) {
+    const handler = await loadHandler<ApiHandler>(spec);
+    for (const route of spec.routes!) router.add(route, { spec, handler });
+  }
+
+  async function dispatch(req: IncomingMessage, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] }> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const { route, methods } = router.match(req.method ?? 'GET', path);
+    if (!route) return { methods };
+    const result = await route.target.handler(toApiGatewayEvent(req, body, route), lambdaContext(route.target.spec));
+    // Locally the stream is delivered before answering, so a list read right after a write sees it.
+    await pump.drain();
+    return result;
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
+      const result = await dispatch(req, body);
+      if (typeof result === 'object' && result !== null && 'methods' in result) {
+        return result.methods.length > 0
+          ? problem(res, 405, 'Method not allowed', `${req.method} is not allowed here`, { allow: result.methods.join(', ') })
+          : problem(res, 404, 'Not found', 'no such route; GET /openapi.json lists them all');
+      }
+      writeResult(res, result, req.method ?? 'GET');
+    } catch (error) {
+      log({ level: 'error', message: 'handler failed', error: String(error) });
+      if (!res.headersSent) problem(res, 500, 'Internal error', 'the request could not be completed');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  return {
+    url,
+    storeEndpoint: store.endpoint,
+    pump,
+    async invoke(method, path, invokeOptions = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...(invokeOptions.body !== undefined ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${options.adminApiKey}`, ...invokeOptions.headers },
+        ...(invokeOptions.body !== undefined ? { body: JSON.stringify(invokeOptions.body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: Object.fromEntries(response.headers), body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await pump.drain();
+      await store.close();
+      client.destroy();
+    },
+  };
+}
+
+/**
+ * Replays the journal into the stream consumers at start. They are idempotent, so this repairs whatever a
+ * crash left between a commit and its delivery, and costs little when nothing was lost.
+ */
+async function catchUp(client: DynamoDBClient, journalTable: string, emit: (item: Record<string, never>) => void, pump: StreamPump): Promise<void> {
+  let startKey: Record<string, never> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: journalTable, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    for (const item of page.Items ?? []) emit(item as Record<string, never>);
+    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (startKey);
+  await pump.drain();
+}

@@ -1,0 +1,22 @@
+/** Table layouts, shared by the CDK stack and the local runtime so both create the same keys and indexes. */
+
+export interface TableLayout {
+  partitionKey: { name: string; type: 'S' | 'N' };
+  sortKey?: { name: string; type: 'S' | 'N' };
+  indexes: { name: string; partitionKey: string; sortKey: string }[];
+  stream: boolean;
+  timeToLive?: string;
+}
+
+export const tableLayouts = {
+  journal: { partitionKey: { name: 'streamId', type: 'S' }, sortKey: { name: 'version', type: 'N' }, indexes: [], stream: true },
+  views: {
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: [
+      { name: 'byEntity', partitionKey: 'entity', sortKey: 'sortKey' },
+      { name: 'byCalendar', partitionKey: 'calendar', sortKey: 'sortKey' },
+    ],
+    stream: false,
+  },
+  idempotency: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false, timeToLive: 'expiresAt' },
+} satisfies Record<'journal' | 'views' | 'idempotency', TableLayout>;

@@ -1,0 +1,99 @@
+/** What the event functions do, between a parsed request and a response. */
+import { actorOf, seesPrivate, type Principal } from '#auth/keys';
+import type { Deps } from '#config/deps';
+import { calendarAggregate, eventAggregate, fold } from '#domain/aggregates';
+import { streams, type Recorded } from '#domain/changes';
+import { DomainError } from '#domain/errors';
+import { decideEvent, type CalendarEvent, type EventCommand } from '#domain/event';
+import type { CreateEventInput } from '#domain/schemas';
+import { handle } from '#journal/handle';
+import { claimIdempotencyKey, requestFingerprint } from '#journal/idempotency';
+
+export interface EventResult {
+  event: CalendarEvent;
+  replayed: boolean;
+}
+
+export async function createEvent(d: Deps, input: CreateEventInput, principal: Principal, idempotencyKey?: string): Promise<EventResult> {
+  const calendarExists = fold(calendarAggregate, await d.journal.read(streams.calendar(input.calendar))) !== undefined;
+  const participantIds = (input.participants ?? []).map(() => d.newId());
+  const command: EventCommand = { type: 'create', input, calendarExists, participantIds };
+  // decide is pure: vetting the command first means a rejected request leaves no idempotency claim behind.
+  decideEvent(command, undefined);
+  let eventId = d.newId();
+  let replay = false;
+  if (idempotencyKey) {
+    const claim = await claimIdempotencyKey(d.client, d.tables.idempotency, {
+      scope: actorOf(principal),
+      key: idempotencyKey,
+      fingerprint: requestFingerprint(['POST /events', input]),
+      proposedId: eventId,
+      now: d.now(),
+    });
+    eventId = claim.resourceId;
+    replay = claim.replay;
+    const firstResult = replay ? await stateAfterFirstCommit(d, eventId) : undefined;
+    if (firstResult) return { event: firstResult, replayed: true };
+  }
+  try {
+    const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), {
+      actor: actorOf(principal),
+      now: d.now,
+      newId: d.newId,
+    });
+    return { event: state!, replayed: false };
+  } catch (error) {
+    // A retry racing its own first attempt: the first one created the event, so answer with that.
+    const firstResult = replay ? await stateAfterFirstCommit(d, eventId) : undefined;
+    if (firstResult) return { event: firstResult, replayed: true };
+    throw error;
+  }
+}
+
+async function stateAfterFirstCommit(d: Deps, eventId: string): Promise<CalendarEvent | undefined> {
+  const history = await d.journal.read(streams.event(eventId));
+  const firstCommit = history[0]?.commitId;
+  return fold(eventAggregate, history.filter((change) => change.commitId === firstCommit));
+}
+
+export async function changeEvent(d: Deps, eventId: string, command: EventCommand, principal: Principal, expectedVersion?: number): Promise<CalendarEvent> {
+  const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), {
+    actor: actorOf(principal),
+    now: d.now,
+    newId: d.newId,
+    expectedVersion,
+  });
+  return state!;
+}
+
+/** The event's changes, or a 404 when it does not exist or the caller may not see it. */
+export async function visibleHistory(d: Deps, eventId: string, principal: Principal): Promise<Recorded[]> {
+  const history = await d.journal.read(streams.event(eventId));
+  const event = fold(eventAggregate, history);
+  if (!event || (event.visibility === 'private' && !seesPrivate(principal))) throw new DomainError('not_found', `event ${eventId} not found`);
+  return history;
+}
+
+/** The event as it stood at `asOf` (every change recorded at or before it), or now. */
+export async function readEvent(d: Deps, eventId: string, principal: Principal, asOf?: number): Promise<CalendarEvent> {
+  const history = await visibleHistory(d, eventId, principal);
+  const event = fold(eventAggregate, asOf === undefined ? history : history.filter((change) => Date.parse(change.at) <= asOf));
+  if (!event) throw new DomainError('not_found', `event ${eventId} did not exist yet at ${new Date(asOf!).toISOString()}`);
+  return event;
+}
+
+/** What a caller may see of an event: without a key, participants' e-mail addresses are left out. */
+export function presentEvent(event: CalendarEvent | Record<string, unknown>, principal: Principal): Record<string, unknown> {
+  if (seesPrivate(principal)) return event as Record<string, unknown>;
+  const participants = (event.participants ?? []) as { email?: string }[];
+  return { ...event, participants: participants.map(({ email: _email, ...rest }) => rest) };
+}
+
+/** A change as the API shows it: e-mail addresses in invitations follow the same rule as the event. */
+export function presentChange(change: Recorded, principal: Principal): Record<string, unknown> {
+  const { streamId, commitId: _commit, ...rest } = change;
+  const shown = { eventId: streamId.slice('event#'.length), ...rest } as Record<string, unknown>;
+  if (change.type !== 'participant.invited' || seesPrivate(principal)) return shown;
+  const { email: _email, ...participant } = change.data.participant;
+  return { ...shown, data: { participant } };
+}

@@ -1,0 +1,20 @@
+import { actorOf, generateKey, hashSecret, type Principal } from '#auth/keys';
+import type { Deps } from '#config/deps';
+import { keyAggregate } from '#domain/aggregates';
+import { decideKeyCreate, decideKeyRevoke } from '#domain/api-key';
+import { streams } from '#domain/changes';
+import type { ApiKeyRole } from '#domain/schemas';
+import { handle } from '#journal/handle';
+
+/** Creates a key and returns it in full: the only time it is ever shown. */
+export async function createKey(d: Deps, input: { name: string; role: ApiKeyRole }, principal: Principal) {
+  const id = d.newId();
+  const key = generateKey(id);
+  const secretHash = hashSecret(key);
+  await handle(d.journal, streams.key(id), keyAggregate, (s) => decideKeyCreate({ ...input, secretHash }, s), { actor: actorOf(principal), now: d.now, newId: d.newId });
+  return { id, name: input.name, role: input.role, key };
+}
+
+export async function revokeKey(d: Deps, id: string, principal: Principal): Promise<void> {
+  await handle(d.journal, streams.key(id), keyAggregate, decideKeyRevoke, { actor: actorOf(principal), now: d.now, newId: d.newId });
+}

@@ -1,0 +1,79 @@
+/**
+ * Every change the journal can hold. A change is an immutable fact; `data` carries what the fact needs and
+ * nothing derivable. `schemaVersion` is bumped (with an upcaster in evolve) if a change's data ever changes shape.
+ */
+import type { ApiKeyRole, CalendarInput, EventFields, Schedule } from './schemas.ts';
+
+export const CHANGE_SCHEMA_VERSION = 1;
+
+export type LocalizedText = Record<string, string>;
+export type ParticipantRole = 'chair' | 'required' | 'optional';
+export type ParticipantStatus = 'invited' | 'accepted' | 'declined' | 'tentative';
+
+export interface Participant {
+  id: string;
+  name: string;
+  organization?: string;
+  email?: string;
+  role: ParticipantRole;
+  status: ParticipantStatus;
+}
+
+export interface EventCreatedData extends Omit<EventFields, 'kind' | 'visibility' | 'status' | 'tags'> {
+  calendar: string;
+  kind: NonNullable<EventFields['kind']>;
+  visibility: NonNullable<EventFields['visibility']>;
+  status: NonNullable<EventFields['status']>;
+  tags: string[];
+}
+
+/** Fields an event.updated sets; null means the field was removed. */
+export type EventUpdatedData = { [K in Exclude<keyof EventFields, 'schedule'>]?: EventFields[K] | null };
+
+export type EventChange =
+  | { type: 'event.created'; data: EventCreatedData }
+  | { type: 'event.updated'; data: EventUpdatedData }
+  | { type: 'event.rescheduled'; data: { schedule: Schedule; previous: Schedule } }
+  | { type: 'event.confirmed'; data: Record<string, never> }
+  | { type: 'event.cancelled'; data: { reason?: string } }
+  | { type: 'participant.invited'; data: { participant: Participant } }
+  | { type: 'participant.responded'; data: { participantId: string; status: ParticipantStatus } }
+  | { type: 'participant.removed'; data: { participantId: string } };
+
+export type CalendarChange =
+  | { type: 'calendar.created'; data: CalendarInput }
+  | { type: 'calendar.updated'; data: CalendarInput };
+
+export type KeyChange =
+  | { type: 'key.created'; data: { name: string; role: ApiKeyRole; secretHash: string } }
+  | { type: 'key.revoked'; data: Record<string, never> };
+
+export type Change = EventChange | CalendarChange | KeyChange;
+
+/** A change as the journal recorded it. */
+export type Recorded<C extends Change = Change> = C & {
+  id: string;
+  commitId: string;
+  streamId: string;
+  version: number;
+  at: string;
+  actor: string;
+  schemaVersion: number;
+};
+
+/** Journal streams: one per event, calendar and API key. */
+export const streams = {
+  event: (id: string) => `event#${id}`,
+  calendar: (id: string) => `calendar#${id}`,
+  key: (id: string) => `key#${id}`,
+};
+
+export function streamKind(streamId: string): 'event' | 'calendar' | 'key' {
+  const kind = streamId.slice(0, streamId.indexOf('#'));
+  if (kind === 'event' || kind === 'calendar' || kind === 'key') return kind;
+  throw new Error(`unknown stream ${streamId}`);
+}
+
+export function streamEntityId(streamId: string): string {
+  return streamId.slice(streamId.indexOf('#') + 1);
+}

@@ -1,0 +1,54 @@
+/**
+ * Every API operation: its route, who may call it, and the schemas of its body and query. Handlers take
+ * their validation from here and /openapi.json is generated from here, so the two cannot disagree.
+ */
+import { z } from 'zod';
+import type { Access } from '#auth/keys';
+import {
+  calendarInputSchema,
+  cancelSchema,
+  createEventSchema,
+  createKeySchema,
+  eventPatchSchema,
+  listEventsQuerySchema,
+  participantInputSchema,
+  participantPatchSchema,
+} from '#domain/schemas';
+
+export interface Operation<Body = unknown, Query = unknown> {
+  summary: string;
+  access: Access;
+  body?: z.ZodType<Body, unknown>;
+  query?: z.ZodType<Query, unknown>;
+  /** Status codes of success, with what they carry. */
+  success: Record<number, string>;
+  headers?: string[];
+}
+
+const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
+const asOfQuery = z.strictObject({ asOf: z.string().optional().describe('an instant (RFC 3339): the event as it stood then') });
+const noQuery = z.strictObject({});
+
+const op = <Body, Query>(operation: Operation<Body, Query>) => operation;
+
+export const operations = {
+  'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy' } }),
+  'GET /openapi.json': op({ summary: 'This document', access: 'public', query: noQuery, success: { 200: 'OpenAPI 3.1' } }),
+  'PUT /calendars/{id}': op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema, query: noQuery, success: { 200: 'replaced or unchanged', 201: 'created' } }),
+  'GET /calendars': op({ summary: 'List calendars', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
+  'GET /calendars/{id}': op({ summary: 'One calendar', access: 'public', query: noQuery, success: { 200: 'the calendar' } }),
+  'POST /events': op({ summary: 'Record a new event', access: 'write', body: createEventSchema, query: noQuery, success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'] }),
+  'GET /events': op({ summary: 'Events overlapping [from, to), by start', access: 'public', query: listEventsQuerySchema, success: { 200: '{items, nextCursor}' } }),
+  'GET /events/{id}': op({ summary: 'One event, now or as it stood at asOf', access: 'public', query: asOfQuery, success: { 200: 'the event (ETag)' } }),
+  'PATCH /events/{id}': op({ summary: 'Merge-patch an event (RFC 7396)', access: 'write', body: eventPatchSchema, query: noQuery, success: { 200: 'the event (ETag)' }, headers: ['If-Match'] }),
+  'POST /events/{id}/cancel': op({ summary: 'Cancel an event', access: 'write', body: cancelSchema, query: noQuery, success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
+  'GET /events/{id}/history': op({ summary: 'The changes of an event, in order', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
+  'POST /events/{id}/participants': op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema, query: noQuery, success: { 201: 'the event' }, headers: ['If-Match'] }),
+  'PATCH /events/{id}/participants/{pid}': op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema, query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
+  'DELETE /events/{id}/participants/{pid}': op({ summary: 'Remove a participant', access: 'write', query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
+  'POST /keys': op({ summary: 'Create an API key (shown once)', access: 'admin', body: createKeySchema, query: noQuery, success: { 201: '{id, name, role, key}' } }),
+  'GET /keys': op({ summary: 'List API keys (never their secrets)', access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
+  'DELETE /keys/{id}': op({ summary: 'Revoke an API key at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),
+};
+
+export type Route = keyof typeof operations;

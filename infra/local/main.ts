@@ -1,12 +1,12 @@
 /** `npm start`: the service on one machine, on the embedded DynamoDB. Configuration is by environment. */
-
-// Node 20 is the local runtime by design (Lambda runs nodejs22.x); the SDK's notice about it is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startRuntime } from './runtime.ts';
 import { seedIfEmpty } from './seed.ts';
+
+// Node 20 is the local runtime by design (Lambda runs nodejs22.x); the SDK's notice about it is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

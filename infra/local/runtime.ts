@@ -85,7 +85,8 @@ function createTableInput(tableName: string, layout: TableLayout): CreateTableCo
   };
 }
 
-async function ensureTables(client: DynamoDBClient): Promise<void> {
+/** Creates the tables of infra/tables.ts where they are missing. */
+export async function ensureTables(client: DynamoDBClient): Promise<void> {
   const names = tableNames();
   for (const [table, layout] of Object.entries(tableLayouts) as [keyof typeof tableLayouts, TableLayout][]) {
     try {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startRuntime } from './runtime.ts';
+import { claimDataDir } from './data-dir.ts';
 import { seedIfEmpty } from './seed.ts';
 
 // Node 20 is the local runtime by design (Lambda runs nodejs22.x); the SDK's notice about it is noise here.
@@ -28,11 +29,11 @@ function adminKey(): { key: string; origin: string; show: boolean } {
 function explain(error: unknown): string {
   const text = String((error as Error)?.message ?? error);
   if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') return `${host}:${port} is already in use. Stop the other process or choose another port: PORT=3001 npm start`;
-  if (/lock/i.test(text)) return `${dataDir} is in use by another Taqweem process (LevelDB lock). Stop it, or use another DATA_DIR.`;
   return text;
 }
 
 async function main(): Promise<void> {
+  const release = inMemory ? () => undefined : claimDataDir(resolve(dataDir));
   const admin = adminKey();
   const runtime = await startRuntime({
     port,
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   const stop = async () => {
     await runtime.close();
+    release();
     process.exit(0);
   };
   process.once('SIGINT', stop);

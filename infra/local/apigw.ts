@@ -22,6 +22,10 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Rou
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway adds these; behind it the handlers learn how they were reached.
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? '');

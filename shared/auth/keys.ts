@@ -20,8 +20,11 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+/** 256 random bits, URL-safe (43 characters). */
+export const generateSecret = (): string => randomBytes(32).toString('base64url');
+
 export function generateKey(id: string): string {
-  return `tqk_${id}_${randomBytes(32).toString('base64url')}`;
+  return `tqk_${id}_${generateSecret()}`;
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -48,7 +48,11 @@ export type KeyChange =
   | { type: 'key.created'; data: { name: string; role: ApiKeyRole; secretHash: string } }
   | { type: 'key.revoked'; data: Record<string, never> };
 
-export type Change = EventChange | CalendarChange | KeyChange;
+export type FeedTokenChange =
+  | { type: 'feedToken.created'; data: { calendar: string; label: string; secretHash: string } }
+  | { type: 'feedToken.revoked'; data: Record<string, never> };
+
+export type Change = EventChange | CalendarChange | KeyChange | FeedTokenChange;
 
 /** A change as the journal recorded it. */
 export type Recorded<C extends Change = Change> = C & {
@@ -61,17 +65,21 @@ export type Recorded<C extends Change = Change> = C & {
   schemaVersion: number;
 };
 
-/** Journal streams: one per event, calendar and API key. */
+/** Journal streams: one per event, calendar, API key and feed token. */
 export const streams = {
   event: (id: string) => `event#${id}`,
   calendar: (id: string) => `calendar#${id}`,
   key: (id: string) => `key#${id}`,
+  feedToken: (id: string) => `feed-token#${id}`,
 };
 
-export function streamKind(streamId: string): 'event' | 'calendar' | 'key' {
-  const kind = streamId.slice(0, streamId.indexOf('#'));
-  if (kind === 'event' || kind === 'calendar' || kind === 'key') return kind;
-  throw new Error(`unknown stream ${streamId}`);
+export const streamKinds = ['event', 'calendar', 'key', 'feed-token'] as const;
+export type StreamKind = (typeof streamKinds)[number];
+
+export function streamKind(streamId: string): StreamKind {
+  const kind = streamKinds.find((candidate) => streamId.startsWith(`${candidate}#`));
+  if (!kind) throw new Error(`unknown stream ${streamId}`);
+  return kind;
 }
 
 export function streamEntityId(streamId: string): string {

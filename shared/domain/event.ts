@@ -12,6 +12,9 @@ export interface CalendarEvent extends Omit<EventCreatedData, 'status'> {
   status: EventStatus;
   participants: Participant[];
   cancelReason?: string;
+  cancelledAt?: string;
+  /** iCalendar SEQUENCE: rises with every reschedule, location or status change, and never falls. */
+  sequence: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -24,11 +27,25 @@ export const initialEventState = (): EventState => undefined;
 export function evolveEvent(state: EventState, change: Recorded<EventChange>): EventState {
   if (change.type === 'event.created') {
     const id = change.streamId.slice('event#'.length);
-    return { id, ...change.data, participants: [], version: change.version, createdAt: change.at, updatedAt: change.at };
+    return { id, ...change.data, participants: [], sequence: 0, version: change.version, createdAt: change.at, updatedAt: change.at };
   }
   if (!state) throw new Error(`${change.type} before event.created in ${change.streamId}`);
-  const next: CalendarEvent = { ...applyChange(state, change), version: change.version, updatedAt: change.at };
-  return next;
+  const sequence = state.sequence + (isSignificant(change) ? 1 : 0);
+  return { ...applyChange(state, change), sequence, version: change.version, updatedAt: change.at };
+}
+
+/** The revisions calendar apps must not miss (RFC 5545 SEQUENCE): when, where, and whether it happens. */
+function isSignificant(change: EventChange): boolean {
+  switch (change.type) {
+    case 'event.rescheduled':
+    case 'event.confirmed':
+    case 'event.cancelled':
+      return true;
+    case 'event.updated':
+      return 'location' in change.data || 'status' in change.data;
+    default:
+      return false;
+  }
 }
 
 function applyChange(state: CalendarEvent, change: Recorded<EventChange>): CalendarEvent {
@@ -42,7 +59,7 @@ function applyChange(state: CalendarEvent, change: Recorded<EventChange>): Calen
     case 'event.confirmed':
       return { ...state, status: 'confirmed' };
     case 'event.cancelled':
-      return { ...state, status: 'cancelled', ...(change.data.reason ? { cancelReason: change.data.reason } : {}) };
+      return { ...state, status: 'cancelled', cancelledAt: change.at, ...(change.data.reason ? { cancelReason: change.data.reason } : {}) };
     case 'participant.invited':
       return { ...state, participants: [...state.participants, change.data.participant] };
     case 'participant.responded':

@@ -162,3 +162,12 @@ export const listEventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+
+export const createFeedTokenSchema = z.strictObject({ label: z.string().trim().min(1).max(200) });
+
+export const feedQuerySchema = z.strictObject({
+  lang: languageTag.optional().describe("the feed's language; default: the calendar's defaultLanguage"),
+  tag: z.string().optional().describe('only events with one of these tags (repeat the parameter for several)'),
+  tentative: z.enum(['include', 'exclude']).optional(),
+  token: z.string().optional().describe('a feed token: private events and participants too'),
+});

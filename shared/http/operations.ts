@@ -8,8 +8,10 @@ import {
   calendarInputSchema,
   cancelSchema,
   createEventSchema,
+  createFeedTokenSchema,
   createKeySchema,
   eventPatchSchema,
+  feedQuerySchema,
   listEventsQuerySchema,
   participantInputSchema,
   participantPatchSchema,
@@ -26,7 +28,10 @@ export interface Operation<Body = unknown, Query = unknown> {
 }
 
 const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
-const asOfQuery = z.strictObject({ asOf: z.string().optional().describe('an instant (RFC 3339): the event as it stood then') });
+const eventQuery = z.strictObject({
+  asOf: z.string().optional().describe('an instant (RFC 3339): the event as it stood then'),
+  lang: feedQuerySchema.shape.lang.describe('for /events/{id}.ics: the language of the iCalendar rendering'),
+});
 const noQuery = z.strictObject({});
 
 const op = <Body, Query>(operation: Operation<Body, Query>) => operation;
@@ -39,13 +44,18 @@ export const operations = {
   'GET /calendars/{id}': op({ summary: 'One calendar', access: 'public', query: noQuery, success: { 200: 'the calendar' } }),
   'POST /events': op({ summary: 'Record a new event', access: 'write', body: createEventSchema, query: noQuery, success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'] }),
   'GET /events': op({ summary: 'Events overlapping [from, to), by start', access: 'public', query: listEventsQuerySchema, success: { 200: '{items, nextCursor}' } }),
-  'GET /events/{id}': op({ summary: 'One event, now or as it stood at asOf', access: 'public', query: asOfQuery, success: { 200: 'the event (ETag)' } }),
+  'GET /events/{id}': op({ summary: 'One event, now or as it stood at asOf; /events/{id}.ics renders it as iCalendar', access: 'public', query: eventQuery, success: { 200: 'the event (ETag)' } }),
   'PATCH /events/{id}': op({ summary: 'Merge-patch an event (RFC 7396)', access: 'write', body: eventPatchSchema, query: noQuery, success: { 200: 'the event (ETag)' }, headers: ['If-Match'] }),
   'POST /events/{id}/cancel': op({ summary: 'Cancel an event', access: 'write', body: cancelSchema, query: noQuery, success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
   'GET /events/{id}/history': op({ summary: 'The changes of an event, in order', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'POST /events/{id}/participants': op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema, query: noQuery, success: { 201: 'the event' }, headers: ['If-Match'] }),
   'PATCH /events/{id}/participants/{pid}': op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema, query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
   'DELETE /events/{id}/participants/{pid}': op({ summary: 'Remove a participant', access: 'write', query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
+  'POST /calendars/{id}/feed-tokens': op({ summary: 'Create a private feed URL (shown once)', access: 'admin', body: createFeedTokenSchema, query: noQuery, success: { 201: '{id, label, token, url}' } }),
+  'GET /calendars/{id}/feed-tokens': op({ summary: "List a calendar's feed tokens (never the tokens)", access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
+  'DELETE /calendars/{id}/feed-tokens/{tokenId}': op({ summary: 'Revoke a feed token at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),
+  'GET /feeds/{file}': op({ summary: 'A calendar as iCalendar: /feeds/{calendar}.ics', access: 'public', query: feedQuerySchema, success: { 200: 'text/calendar', 304: 'not modified' }, headers: ['If-None-Match'] }),
+  'HEAD /feeds/{file}': op({ summary: 'The headers of a feed', access: 'public', query: feedQuerySchema, success: { 200: 'headers only', 304: 'not modified' }, headers: ['If-None-Match'] }),
   'POST /keys': op({ summary: 'Create an API key (shown once)', access: 'admin', body: createKeySchema, query: noQuery, success: { 201: '{id, name, role, key}' } }),
   'GET /keys': op({ summary: 'List API keys (never their secrets)', access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'DELETE /keys/{id}': op({ summary: 'Revoke an API key at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),

@@ -3,13 +3,14 @@ import type { ApiKey } from '#domain/api-key';
 import type { Calendar } from '#domain/calendar';
 import { streamKind } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
+import type { FeedToken } from '#domain/feed-token';
 import { utcRange } from '#domain/schedule';
 
 export const INDEX = { byEntity: 'byEntity', byCalendar: 'byCalendar' } as const;
 
 export interface ViewItem {
   pk: string;
-  entity: 'event' | 'calendar' | 'key';
+  entity: 'event' | 'calendar' | 'key' | 'feedToken';
   sortKey: string;
   lastAppliedVersion: number;
   doc: Record<string, unknown>;
@@ -21,7 +22,7 @@ export interface ViewItem {
   tags?: string[];
 }
 
-export type ViewState = CalendarEvent | Calendar | ApiKey;
+export type ViewState = CalendarEvent | Calendar | ApiKey | FeedToken;
 
 export function toViewItem(streamId: string, state: ViewState): ViewItem {
   const kind = streamKind(streamId);
@@ -42,8 +43,13 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       tags: event.tags,
     };
   }
-  const entity = state as Calendar | ApiKey;
-  // The secret's hash stays in the journal: views are read widely and never need it.
-  const { secretHash: _hash, ...doc } = entity as ApiKey;
-  return { pk: streamId, entity: kind, sortKey: entity.id, lastAppliedVersion: entity.version, doc: kind === 'key' ? doc : { ...entity } };
+  if (kind === 'calendar') {
+    const calendar = state as Calendar;
+    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, doc: { ...calendar } };
+  }
+  // A secret's hash stays in the journal: views are read widely and never need it.
+  const { secretHash: _hash, ...doc } = state as ApiKey | FeedToken;
+  if (kind === 'key') return { pk: streamId, entity: 'key', sortKey: doc.id, lastAppliedVersion: doc.version, doc };
+  const token = state as FeedToken;
+  return { pk: streamId, entity: 'feedToken', sortKey: `${token.calendar}#${token.id}`, lastAppliedVersion: token.version, doc };
 }

@@ -4,12 +4,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { calendarAggregate, eventAggregate, fold, keyAggregate, type Aggregate } from '#domain/aggregates';
-import { streamKind, type Change, type Recorded } from '#domain/changes';
+import { calendarAggregate, eventAggregate, feedTokenAggregate, fold, keyAggregate, type Aggregate } from '#domain/aggregates';
+import { streamKind, type Change, type Recorded, type StreamKind } from '#domain/changes';
 import type { Journal } from '#journal/journal';
 import { toViewItem, type ViewItem, type ViewState } from './items.ts';
 
-const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate } as Record<string, Aggregate<unknown, Change>>;
+const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 
 export interface ProjectorDeps {
   client: DynamoDBDocumentClient;
@@ -19,7 +19,7 @@ export interface ProjectorDeps {
 
 /** Folds changes onto a view state; undefined when the stream has no view (nothing to show). */
 export function foldView(streamId: string, changes: readonly Recorded[], state?: ViewState): ViewState | undefined {
-  return fold(aggregates[streamKind(streamId)]!, changes, state) as ViewState | undefined;
+  return fold(aggregates[streamKind(streamId)], changes, state) as ViewState | undefined;
 }
 
 /** Brings one stream's view up to at least `version`. Returns false when the view was already there. */

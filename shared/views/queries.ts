@@ -60,9 +60,30 @@ export async function listEvents(client: DynamoDBDocumentClient, table: string, 
   return queryPage(client, table, eventQueryPlan(filter), filter.limit, filter.cursor);
 }
 
-export async function listEntities(client: DynamoDBDocumentClient, table: string, entity: 'calendar' | 'key', limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-  const plan: QueryPlan = { index: INDEX.byEntity, keyCondition: 'entity = :partition', filters: [], values: { ':partition': entity }, names: {} };
-  return queryPage(client, table, plan, limit, cursor);
+/** Calendars, keys or feed tokens, by id; `prefix` narrows to sort keys that start with it (a calendar's tokens). */
+export async function listEntities(
+  client: DynamoDBDocumentClient,
+  table: string,
+  query: { entity: 'calendar' | 'key' | 'feedToken'; prefix?: string; limit: number; cursor?: string },
+): Promise<Page<Record<string, unknown>>> {
+  const plan: QueryPlan = { index: INDEX.byEntity, keyCondition: 'entity = :partition', filters: [], values: { ':partition': query.entity }, names: {} };
+  if (query.prefix) {
+    plan.keyCondition += ' AND begins_with(sortKey, :prefix)';
+    plan.values[':prefix'] = query.prefix;
+  }
+  return queryPage(client, table, plan, query.limit, query.cursor);
+}
+
+/** Every event of a calendar (for feeds), public ones only unless told otherwise. */
+export async function allCalendarEvents(client: DynamoDBDocumentClient, table: string, calendar: string, includePrivate: boolean): Promise<Record<string, unknown>[]> {
+  const events: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listEvents(client, table, { calendar, includePrivate, limit: 1000, cursor });
+    events.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return events;
 }
 
 async function queryPage(client: DynamoDBDocumentClient, table: string, plan: QueryPlan, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {

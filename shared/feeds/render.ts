@@ -1,0 +1,134 @@
+/**
+ * Renders calendars and events as iCalendar. The output depends on the data alone (DTSTAMP is the last
+ * change's time, never the clock; no local time zone is consulted), so unchanged data renders to the same bytes.
+ */
+import type { Calendar } from '#domain/calendar';
+import type { Participant } from '#domain/changes';
+import type { CalendarEvent } from '#domain/event';
+import { utcRange } from '#domain/schedule';
+import { addDays, firstDayOfNextMonth } from '#domain/time';
+import { contentLine, dateStamp, localStamp, raw, text, utcStamp } from './ics.ts';
+import { countryName, pickText, toBeConfirmed } from './language.ts';
+import { vtimezone } from './vtimezone.ts';
+
+export interface RenderOptions {
+  /** The feed's language; titles missing in it fall back to the calendar's default language, then English, then any. */
+  language: string;
+  /** Token feeds: participants (as ATTENDEE) and organizers' e-mail addresses. */
+  withPrivateDetails: boolean;
+}
+
+export const PRODID = '-//Taqweem//Taqweem Feeds 1.0//EN';
+const REFRESH = 'PT1H';
+
+const roles: Record<Participant['role'], string> = { chair: 'CHAIR', required: 'REQ-PARTICIPANT', optional: 'OPT-PARTICIPANT' };
+const partstats: Record<Participant['status'], string> = { invited: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE' };
+
+function calendarHeader(calendar: Calendar, options: RenderOptions): string {
+  const preferred = [options.language, calendar.defaultLanguage, 'en'];
+  const name = pickText(calendar.name, preferred)!;
+  const description = pickText(calendar.description, preferred);
+  return [
+    contentLine('VERSION', '2.0'),
+    contentLine('PRODID', PRODID),
+    contentLine('CALSCALE', 'GREGORIAN'),
+    contentLine('NAME', text(name.text), { LANGUAGE: name.language }),
+    contentLine('X-WR-CALNAME', text(name.text)),
+    ...(description ? [contentLine('DESCRIPTION', text(description.text), { LANGUAGE: description.language }), contentLine('X-WR-CALDESC', text(description.text))] : []),
+    contentLine('X-WR-TIMEZONE', raw(calendar.timeZone)),
+    contentLine('REFRESH-INTERVAL', REFRESH, { VALUE: 'DURATION' }),
+    contentLine('X-PUBLISHED-TTL', REFRESH),
+  ].join('');
+}
+
+/** The zones that timed events use, each with the span of years it must cover. */
+function zonesUsed(events: CalendarEvent[]): Map<string, { from: number; to: number }> {
+  const zones = new Map<string, { from: number; to: number }>();
+  for (const { schedule } of events) {
+    if (schedule.type !== 'timed') continue;
+    const from = Number(schedule.start.slice(0, 4));
+    const to = Number(schedule.end.slice(0, 4));
+    const span = zones.get(schedule.timeZone);
+    zones.set(schedule.timeZone, span ? { from: Math.min(span.from, from), to: Math.max(span.to, to) } : { from, to });
+  }
+  return zones;
+}
+
+function when(event: CalendarEvent): string[] {
+  const { schedule } = event;
+  switch (schedule.type) {
+    case 'timed':
+      return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })];
+    case 'allDay':
+      return [contentLine('DTSTART', dateStamp(schedule.startDate), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(addDays(schedule.endDate, 1)), { VALUE: 'DATE' })];
+    case 'month':
+      return [contentLine('DTSTART', dateStamp(`${schedule.month}-01`), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(firstDayOfNextMonth(schedule.month)), { VALUE: 'DATE' })];
+  }
+}
+
+function locationText(event: CalendarEvent, preferred: string[]): { language?: string; text: string } | undefined {
+  const { location } = event;
+  if (!location) return undefined;
+  const name = pickText(location.name, preferred);
+  const parts = [name?.text, location.address, location.city, location.country && countryName(location.country, preferred[0]!)].filter(Boolean);
+  return parts.length > 0 ? { language: name?.language, text: parts.join(', ') } : undefined;
+}
+
+function people(event: CalendarEvent, options: RenderOptions): string[] {
+  const lines: string[] = [];
+  if (event.organizer) {
+    // ORGANIZER needs an address; "invalid:nomail" is the convention for none (public feeds never show one).
+    const address = options.withPrivateDetails && event.organizer.email ? `mailto:${raw(event.organizer.email)}` : 'invalid:nomail';
+    lines.push(contentLine('ORGANIZER', address, { CN: event.organizer.name }));
+  }
+  if (!options.withPrivateDetails) return lines;
+  for (const participant of event.participants) {
+    const address = participant.email ? `mailto:${raw(participant.email)}` : 'invalid:nomail';
+    lines.push(contentLine('ATTENDEE', address, { CN: participant.name, ROLE: roles[participant.role], PARTSTAT: partstats[participant.status] }));
+  }
+  return lines;
+}
+
+function vevent(event: CalendarEvent, calendar: Calendar, options: RenderOptions): string {
+  const preferred = [options.language, calendar.defaultLanguage, 'en'];
+  const title = pickText(event.title, preferred)!;
+  const monthOnly = event.schedule.type === 'month';
+  const summary = monthOnly ? `${title.text} ${toBeConfirmed(title.language)}` : title.text;
+  const description = pickText(event.description, preferred);
+  const location = locationText(event, preferred);
+  const status = event.status === 'cancelled' ? 'CANCELLED' : monthOnly ? 'TENTATIVE' : event.status.toUpperCase();
+  const lines = [
+    'BEGIN:VEVENT\r\n',
+    contentLine('UID', `${raw(event.id)}@taqweem`),
+    contentLine('DTSTAMP', utcStamp(event.updatedAt)),
+    contentLine('CREATED', utcStamp(event.createdAt)),
+    contentLine('LAST-MODIFIED', utcStamp(event.updatedAt)),
+    contentLine('SEQUENCE', String(event.sequence)),
+    ...when(event),
+    contentLine('SUMMARY', text(summary), { LANGUAGE: title.language }),
+    ...(description ? [contentLine('DESCRIPTION', text(description.text), { LANGUAGE: description.language })] : []),
+    ...(location ? [contentLine('LOCATION', text(location.text), { LANGUAGE: location.language })] : []),
+    contentLine('STATUS', status),
+    contentLine('TRANSP', monthOnly || event.status === 'cancelled' ? 'TRANSPARENT' : 'OPAQUE'),
+    contentLine('CLASS', event.visibility === 'private' ? 'PRIVATE' : 'PUBLIC'),
+    contentLine('CATEGORIES', [event.kind, ...event.tags].map(text).join(',')),
+    ...(event.url ? [contentLine('URL', raw(event.url), { VALUE: 'URI' })] : []),
+    ...people(event, options),
+    'END:VEVENT\r\n',
+  ];
+  return lines.join('');
+}
+
+/** Events in a stable order: by start, then by id. */
+function ordered(events: CalendarEvent[]): CalendarEvent[] {
+  return events
+    .map((event) => ({ event, start: utcRange(event.schedule).start }))
+    .sort((a, b) => (a.start === b.start ? a.event.id.localeCompare(b.event.id) : a.start.localeCompare(b.start)))
+    .map(({ event }) => event);
+}
+
+export function renderCalendar(calendar: Calendar, events: CalendarEvent[], options: RenderOptions): string {
+  const sorted = ordered(events);
+  const timezones = [...zonesUsed(sorted)].sort(([a], [b]) => a.localeCompare(b)).map(([zone, span]) => vtimezone(zone, span.from - 1, span.to + 1));
+  return `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${timezones.join('')}${sorted.map((event) => vevent(event, calendar, options)).join('')}END:VCALENDAR\r\n`;
+}

@@ -5,12 +5,11 @@ import { api } from '#http/api';
 import { operations } from '#http/operations';
 import { calendarResponse, notModified } from '#http/respond';
 
-const cancelledRetentionDays = Number(process.env.FEED_CANCELLED_RETENTION_DAYS ?? 30);
-
 export const handler = api(operations['GET /feeds/{file}'], async ({ deps, params, query, header, event }) => {
   const calendar = /^(.+)\.ics$/.exec(params.file ?? '')?.[1];
   if (!calendar) throw new DomainError('not_found', 'feeds are at /feeds/{calendar}.ics');
   const tags = query.tag ? query.tag.split(',') : [];
+  const cancelledRetentionDays = Number(process.env.FEED_CANCELLED_RETENTION_DAYS ?? 30);
   const feed = await loadFeed(deps, { calendar, language: query.lang, tags, excludeTentative: query.tentative === 'exclude', token: query.token, cancelledRetentionDays });
   const options = {
     etag: feed.etag,

@@ -121,4 +121,16 @@ describe('evolve', () => {
     const state = fold(eventAggregate, changes);
     expect(state).toMatchObject({ id: 'E1', status: 'cancelled', cancelReason: 'postponed', version: 2, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-02-01T00:00:00.000Z' });
   });
+
+  it('raises sequence on reschedule, location, status and cancellation, never on a title change', () => {
+    const rescheduled: EventChange = { type: 'event.rescheduled', data: { schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' }, previous: input.schedule } };
+    const sequences = [
+      [created],
+      [created, { type: 'event.updated', data: { title: { en: 'New' } } }],
+      [created, rescheduled],
+      [created, rescheduled, { type: 'event.updated', data: { location: { city: 'Salalah' } } }],
+      [created, rescheduled, { type: 'event.updated', data: { status: 'tentative' } }, { type: 'event.confirmed', data: {} }, cancelled],
+    ].map((history) => fold(eventAggregate, recordAll(stream, history as EventChange[]))?.sequence);
+    expect(sequences).toEqual([0, 0, 1, 2, 4]);
+  });
 });

@@ -112,6 +112,8 @@ describe('a public feed', () => {
     expect(month).toEqual(expect.arrayContaining(['DTSTART;VALUE=DATE:20260701', 'DTEND;VALUE=DATE:20260801', 'STATUS:TENTATIVE', 'TRANSP:TRANSPARENT', 'SUMMARY;LANGUAGE=en:Arab–Chinese Cities Forum (date to be confirmed)']));
     const allDay = unfold(text.slice(text.indexOf(`UID:${uid('allDay')}`)));
     expect(allDay).toEqual(expect.arrayContaining(['DTSTART;VALUE=DATE:20260720', 'DTEND;VALUE=DATE:20260723']));
+    const muscat = unfold(text.slice(text.indexOf(`UID:${uid('muscat')}`)));
+    expect(muscat).toEqual(expect.arrayContaining(['CATEGORIES:other,forum', 'CLASS:PUBLIC', 'STATUS:CONFIRMED', 'SEQUENCE:0', 'LOCATION;LANGUAGE=en:Dhofar\\, Oman']));
   });
 
   it('speaks one language, says which, and falls back rather than leave a title empty', async () => {

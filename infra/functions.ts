@@ -4,7 +4,13 @@
  */
 import type { Route } from '#http/operations';
 
-export type TableAccess = { journal: 'read' | 'append'; views?: 'read' | 'write'; idempotency?: 'write' };
+export type TableAccess = {
+  journal: 'read' | 'append';
+  views?: 'read' | 'write';
+  idempotency?: 'write';
+  deliveries?: 'read' | 'write';
+  secrets?: 'read' | 'write';
+};
 
 export interface FunctionSpec {
   name: string;
@@ -13,6 +19,8 @@ export interface FunctionSpec {
   routes?: Route[];
   /** Consumes the journal table's stream. */
   journalStream?: boolean;
+  /** Runs on a schedule (EventBridge on AWS; a timer in the local runtime, every DISPATCH_INTERVAL_MS). */
+  schedule?: string;
   tables: TableAccess;
   memoryMb: number;
   timeoutSeconds: number;
@@ -62,6 +70,17 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 20,
   },
+  writeApi('webhooks-create', ['POST /webhooks'], { secrets: 'write' }),
+  readApi('webhooks-list', ['GET /webhooks'], true),
+  readApi('webhooks-get', ['GET /webhooks/{id}']),
+  writeApi('webhooks-patch', ['PATCH /webhooks/{id}']),
+  writeApi('webhooks-delete', ['DELETE /webhooks/{id}']),
+  writeApi('webhooks-rotate-secret', ['POST /webhooks/{id}/rotate-secret'], { secrets: 'write' }),
+  { ...writeApi('webhooks-test', ['POST /webhooks/{id}/test'], { secrets: 'read' }), tables: { journal: 'read', secrets: 'read' } },
+  { ...readApi('deliveries-list', ['GET /webhooks/{id}/deliveries']), tables: { journal: 'read', deliveries: 'read' } },
+  { ...readApi('deliveries-get', ['GET /webhooks/{id}/deliveries/{deliveryId}']), tables: { journal: 'read', deliveries: 'read' } },
+  { ...writeApi('deliveries-retry', ['POST /webhooks/{id}/deliveries/{deliveryId}/retry']), tables: { journal: 'read', deliveries: 'write' } },
+  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write' }, timeoutSeconds: 300 },
   writeApi('keys-create', ['POST /keys']),
   readApi('keys-list', ['GET /keys'], true),
   writeApi('keys-delete', ['DELETE /keys/{id}']),
@@ -72,5 +91,22 @@ export const functions: FunctionSpec[] = [
     tables: { journal: 'read', views: 'write' },
     memoryMb: 512,
     timeoutSeconds: 60,
+  },
+  {
+    name: 'fanout',
+    entry: 'functions/stream/fanout.ts',
+    journalStream: true,
+    tables: { journal: 'read', views: 'read', deliveries: 'write' },
+    memoryMb: 512,
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'dispatch',
+    entry: 'functions/webhooks/dispatch.ts',
+    schedule: 'rate(1 minute)',
+    // Disabling a failing endpoint is recorded as a change.
+    tables: { journal: 'append', deliveries: 'write', secrets: 'read' },
+    memoryMb: 1024,
+    timeoutSeconds: 120,
   },
 ];

@@ -19,4 +19,12 @@ export const tableLayouts = {
     stream: false,
   },
   idempotency: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false, timeToLive: 'expiresAt' },
-} satisfies Record<'journal' | 'views' | 'idempotency', TableLayout>;
+  // Webhook deliveries: one item per (subscription, message); pending ones are in byDue, sorted by when they are due.
+  deliveries: {
+    partitionKey: { name: 'webhookId', type: 'S' },
+    sortKey: { name: 'id', type: 'S' },
+    indexes: [{ name: 'byDue', partitionKey: 'due', sortKey: 'dueAt' }],
+    stream: false,
+  },
+  secrets: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false },
+} satisfies Record<'journal' | 'views' | 'idempotency' | 'deliveries' | 'secrets', TableLayout>;

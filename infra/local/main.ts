@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     `  store:     ${inMemory ? 'in memory (DATA_DIR=memory): nothing is kept' : `dynalite in ${resolve(dataDir)}`}`,
     `  seed:      ${seeded > 0 ? `loaded the launch customer's calendar "ato" and ${seeded} events` : seed ? 'store already has data; not seeded' : 'off (SEED=0)'}`,
     `  admin key: ${admin.show ? admin.key : '(not shown)'}  — ${admin.origin}`,
+    ...(process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS === '1' ? ['  webhooks:  ALLOW_PRIVATE_WEBHOOK_TARGETS=1: webhooks may target http, loopback and private addresses (development only)'] : []),
     '',
     `  ${runtime.url}/health`,
     `  ${runtime.url}/openapi.json`,

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
 import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
 import { functions, type FunctionSpec } from '../functions.ts';
@@ -23,6 +23,7 @@ export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
 export interface RuntimeOptions {
   port?: number;
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   /** LevelDB folder; undefined keeps everything in memory. */
   storePath?: string;
   adminApiKey: string;
+  /** How often scheduled functions (the webhook dispatcher) run; they also run right after every write. */
+  scheduleIntervalMs?: number;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -133,6 +136,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await ensureTables(client);
   await catchUp(client, names.journal, (item) => pump.push(store.recordFor(names.journal, item)), pump);
 
+  const scheduler = new Scheduler(
+    await Promise.all(functions.filter((f) => f.schedule).map(async (spec) => ({ spec, handler: await loadHandler<ScheduledHandler>(spec) }))),
+    log,
+  );
+
   const router = new Router<{ spec: FunctionSpec; handler: ApiHandler }>();
   for (const spec of functions.filter((f) => f.routes)) {
     const handler = await loadHandler<ApiHandler>(spec);
@@ -146,6 +154,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const result = await route.target.handler(toApiGatewayEvent(req, body, route), lambdaContext(route.target.spec));
     // Locally the stream is delivered before answering, so a list read right after a write sees it.
     await pump.drain();
+    scheduler.runNow();
     return result;
   }
 
@@ -172,6 +181,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  scheduler.start(options.scheduleIntervalMs ?? 1000);
 
   return {
     url,
@@ -189,11 +199,55 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await scheduler.stop();
       await pump.drain();
       await store.close();
       client.destroy();
     },
   };
+}
+
+/** Runs scheduled functions with EventBridge's event shape: on a timer, and on demand, a few at a time at most. */
+class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly jobs: { spec: FunctionSpec; handler: ScheduledHandler }[],
+    private readonly log: (line: Record<string, unknown>) => void,
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => this.runNow(), intervalMs);
+    this.timer.unref();
+  }
+
+  runNow(): void {
+    if (this.timer === undefined || this.running.size >= 4 * this.jobs.length) return;
+    for (const { spec, handler } of this.jobs) {
+      const event: ScheduledEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region: 'local',
+        resources: [`arn:aws:events:local:000000000000:rule/taqweem-local-${spec.name}`],
+        detail: {},
+      };
+      const run: Promise<unknown> = handler(event, lambdaContext(spec))
+        .catch((error: unknown) => this.log({ level: 'error', message: 'scheduled function failed', function: spec.name, error: String(error) }))
+        .finally(() => this.running.delete(run));
+      this.running.add(run);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all(this.running);
+  }
 }
 
 /**

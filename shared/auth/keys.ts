@@ -11,7 +11,8 @@ import type { Journal } from '#journal/journal';
 
 export type Principal = { kind: 'anonymous' } | { kind: 'key'; id: string; role: ApiKeyRole };
 
-export type Access = 'public' | 'write' | 'admin';
+/** public: anyone; key: any valid key; write: admin or editor; admin: admin only. */
+export type Access = 'public' | 'key' | 'write' | 'admin';
 
 const KEY_FORMAT = /^tqk_([0-9A-HJKMNP-TV-Z]{26})_[A-Za-z0-9_-]{43}$/;
 export const ADMIN_KEY_ID = 'admin';
@@ -52,6 +53,7 @@ export async function resolvePrincipal(authorization: string | undefined, journa
 export function authorize(principal: Principal, access: Access): void {
   if (access === 'public') return;
   if (principal.kind === 'anonymous') throw unauthorized('this request needs an API key');
+  if (access === 'key') return;
   const allowed = access === 'admin' ? principal.role === 'admin' : principal.role === 'admin' || principal.role === 'editor';
   if (!allowed) throw new DomainError('forbidden', `a ${principal.role} key cannot do this; it needs ${access === 'admin' ? 'an admin' : 'an admin or editor'} key`);
 }

@@ -6,6 +6,8 @@ export interface TableNames {
   journal: string;
   views: string;
   idempotency: string;
+  deliveries: string;
+  secrets: string;
 }
 
 export function tableNames(): TableNames {
@@ -13,6 +15,8 @@ export function tableNames(): TableNames {
     journal: process.env.JOURNAL_TABLE ?? 'taqweem-journal',
     views: process.env.VIEWS_TABLE ?? 'taqweem-views',
     idempotency: process.env.IDEMPOTENCY_TABLE ?? 'taqweem-idempotency',
+    deliveries: process.env.DELIVERIES_TABLE ?? 'taqweem-deliveries',
+    secrets: process.env.SECRETS_TABLE ?? 'taqweem-secrets',
   };
 }
 

@@ -52,7 +52,26 @@ export type FeedTokenChange =
   | { type: 'feedToken.created'; data: { calendar: string; label: string; secretHash: string } }
   | { type: 'feedToken.revoked'; data: Record<string, never> };
 
-export type Change = EventChange | CalendarChange | KeyChange | FeedTokenChange;
+export interface WebhookOwner {
+  keyId: string;
+  role: ApiKeyRole;
+}
+
+export interface WebhookSettings {
+  url: string;
+  types: string[];
+  calendars?: string[];
+  description?: string;
+}
+
+export type WebhookChange =
+  | { type: 'webhook.created'; data: WebhookSettings & { owner: WebhookOwner } }
+  | { type: 'webhook.updated'; data: { [K in keyof WebhookSettings]?: WebhookSettings[K] | null } & { disabled?: boolean } }
+  | { type: 'webhook.secretRotated'; data: { previousValidUntil: string } }
+  | { type: 'webhook.disabled'; data: { reason: string } }
+  | { type: 'webhook.deleted'; data: Record<string, never> };
+
+export type Change = EventChange | CalendarChange | KeyChange | FeedTokenChange | WebhookChange;
 
 /** A change as the journal recorded it. */
 export type Recorded<C extends Change = Change> = C & {
@@ -71,9 +90,10 @@ export const streams = {
   calendar: (id: string) => `calendar#${id}`,
   key: (id: string) => `key#${id}`,
   feedToken: (id: string) => `feed-token#${id}`,
+  webhook: (id: string) => `webhook#${id}`,
 };
 
-export const streamKinds = ['event', 'calendar', 'key', 'feed-token'] as const;
+export const streamKinds = ['event', 'calendar', 'key', 'feed-token', 'webhook'] as const;
 export type StreamKind = (typeof streamKinds)[number];
 
 export function streamKind(streamId: string): StreamKind {

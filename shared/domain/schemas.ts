@@ -171,3 +171,43 @@ export const feedQuerySchema = z.strictObject({
   tentative: z.enum(['include', 'exclude']).optional(),
   token: z.string().optional().describe('a feed token: private events and participants too'),
 });
+
+export const eventChangeTypes = [
+  'event.created',
+  'event.updated',
+  'event.rescheduled',
+  'event.confirmed',
+  'event.cancelled',
+  'participant.invited',
+  'participant.responded',
+  'participant.removed',
+] as const;
+
+const webhookUrl = z
+  .string()
+  .max(2048)
+  .refine((text) => URL.canParse(text), { message: 'must be a URL' });
+const webhookTypes = z.array(z.enum([...eventChangeTypes, '*'])).min(1, 'needs at least one change type, or "*"').max(20);
+
+export const createWebhookSchema = z.strictObject({
+  url: webhookUrl,
+  types: webhookTypes,
+  calendars: z.array(calendarSlug).max(100).optional(),
+  description: z.string().trim().max(500).optional(),
+});
+
+export const patchWebhookSchema = z.strictObject({
+  url: webhookUrl.optional(),
+  types: webhookTypes.optional(),
+  calendars: z.array(calendarSlug).max(100).nullable().optional(),
+  description: z.string().trim().max(500).nullable().optional(),
+  disabled: z.boolean().optional(),
+});
+
+export const replaySchema = z.strictObject({ since: z.string().describe('an instant (RFC 3339): re-send every matching change recorded since then') });
+
+export const deliveriesQuerySchema = z.strictObject({
+  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});

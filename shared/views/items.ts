@@ -4,13 +4,15 @@ import type { Calendar } from '#domain/calendar';
 import { streamKind } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
 import type { FeedToken } from '#domain/feed-token';
+import type { Webhook } from '#domain/webhook';
 import { utcRange } from '#domain/schedule';
 
 export const INDEX = { byEntity: 'byEntity', byCalendar: 'byCalendar' } as const;
 
 export interface ViewItem {
   pk: string;
-  entity: 'event' | 'calendar' | 'key' | 'feedToken';
+  entity: 'event' | 'calendar' | 'key' | 'feedToken' | 'webhook';
+  owner?: string;
   sortKey: string;
   lastAppliedVersion: number;
   doc: Record<string, unknown>;
@@ -22,7 +24,7 @@ export interface ViewItem {
   tags?: string[];
 }
 
-export type ViewState = CalendarEvent | Calendar | ApiKey | FeedToken;
+export type ViewState = CalendarEvent | Calendar | ApiKey | FeedToken | Webhook;
 
 export function toViewItem(streamId: string, state: ViewState): ViewItem {
   const kind = streamKind(streamId);
@@ -42,6 +44,10 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       visibility: event.visibility,
       tags: event.tags,
     };
+  }
+  if (kind === 'webhook') {
+    const webhook = state as Webhook;
+    return { pk: streamId, entity: 'webhook', sortKey: webhook.id, owner: webhook.owner.keyId, lastAppliedVersion: webhook.version, doc: { ...webhook } };
   }
   if (kind === 'calendar') {
     const calendar = state as Calendar;

@@ -4,12 +4,12 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { calendarAggregate, eventAggregate, feedTokenAggregate, fold, keyAggregate, type Aggregate } from '#domain/aggregates';
+import { calendarAggregate, eventAggregate, feedTokenAggregate, fold, keyAggregate, webhookAggregate, type Aggregate } from '#domain/aggregates';
 import { streamKind, type Change, type Recorded, type StreamKind } from '#domain/changes';
 import type { Journal } from '#journal/journal';
 import { toViewItem, type ViewItem, type ViewState } from './items.ts';
 
-const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
+const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 
 export interface ProjectorDeps {
   client: DynamoDBDocumentClient;

@@ -64,12 +64,22 @@ export async function listEvents(client: DynamoDBDocumentClient, table: string, 
 export async function listEntities(
   client: DynamoDBDocumentClient,
   table: string,
-  query: { entity: 'calendar' | 'key' | 'feedToken'; prefix?: string; limit: number; cursor?: string },
+  query: { entity: 'calendar' | 'key' | 'feedToken' | 'webhook'; prefix?: string; owner?: string; limit: number; cursor?: string },
 ): Promise<Page<Record<string, unknown>>> {
   const plan: QueryPlan = { index: INDEX.byEntity, keyCondition: 'entity = :partition', filters: [], values: { ':partition': query.entity }, names: {} };
   if (query.prefix) {
     plan.keyCondition += ' AND begins_with(sortKey, :prefix)';
     plan.values[':prefix'] = query.prefix;
+  }
+  if (query.owner) {
+    plan.filters.push('#owner = :owner');
+    plan.names['#owner'] = 'owner';
+    plan.values[':owner'] = query.owner;
+  }
+  if (query.entity === 'webhook') {
+    plan.filters.push('#doc.deleted = :false');
+    plan.names['#doc'] = 'doc';
+    plan.values[':false'] = false;
   }
   return queryPage(client, table, plan, query.limit, query.cursor);
 }

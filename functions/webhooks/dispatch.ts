@@ -1,0 +1,10 @@
+/** Scheduled: attempts every webhook delivery that is due (EventBridge on AWS, a timer in the local runtime). */
+import { deps } from '#config/deps';
+import { webhookConfig } from '#webhooks/config';
+import { sweep, type SweepSummary } from '#webhooks/dispatch';
+
+export const handler = async (): Promise<SweepSummary> => {
+  const summary = await sweep(deps(), webhookConfig());
+  if (summary.attempted > 0) console.log(JSON.stringify({ level: 'info', message: 'webhook sweep', ...summary }));
+  return summary;
+};

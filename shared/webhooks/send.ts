@@ -1,0 +1,66 @@
+/** One delivery attempt: a POST to the vetted address only, no redirects followed, bounded in time. */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { TargetRefused, vetTarget } from './targets.ts';
+
+export interface AttemptOutcome {
+  at: string;
+  statusCode?: number;
+  durationMs: number;
+  error?: string;
+  /** The first 1 KB of the response body. */
+  response?: string;
+  retryAfter?: string;
+}
+
+const RESPONSE_BYTES = 1024;
+
+function readStart(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      if (size < RESPONSE_BYTES) chunks.push(chunk);
+      size += chunk.length;
+      if (size >= RESPONSE_BYTES) response.destroy();
+    });
+    const done = () => resolve(Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8'));
+    response.on('end', done);
+    response.on('close', done);
+    response.on('error', done);
+  });
+}
+
+export async function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, timeoutMs: number, now: () => Date): Promise<AttemptOutcome> {
+  const at = now().toISOString();
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let target;
+  try {
+    target = await vetTarget(rawUrl);
+  } catch (error) {
+    return { at, durationMs: elapsed(), error: error instanceof TargetRefused ? `refused: ${error.message}` : String(error) };
+  }
+  // Connect to the address that was vetted, whatever DNS says a moment later.
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<AttemptOutcome>((resolve) => {
+    const req = send(
+      target.url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) }, lookup: pinned, timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) },
+      (response) => {
+        void readStart(response).then((text) => {
+          const retryAfter = response.headers['retry-after'];
+          resolve({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on('error', (error) => resolve({ at, durationMs: elapsed(), error: error.name === 'AbortError' ? `timed out after ${timeoutMs} ms` : error.message }));
+    req.end(body);
+  });
+}

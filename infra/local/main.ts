@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     host,
     storePath: inMemory ? undefined : join(resolve(dataDir), 'dynalite'),
     adminApiKey: admin.key,
+    scheduleIntervalMs: Number(process.env.SCHEDULE_INTERVAL_MS ?? 1000),
   });
   const seeded = seed ? await seedIfEmpty(runtime) : 0;
   const lines = [

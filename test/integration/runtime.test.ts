@@ -11,6 +11,7 @@ import { createEventSchema } from '#domain/schemas';
 import { repositoryRoot } from '../../infra/local/runtime.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 import { startTestStore } from '../helpers/store.ts';
+import { eventually, startReceiver } from '../helpers/receiver.ts';
 
 const folders: string[] = [];
 const tempDir = () => {
@@ -43,10 +44,10 @@ describe('a crash between a commit and its projection', () => {
   });
 });
 
-function startService(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startService(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: repositoryRoot,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: '', SEED: '' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: '', SEED: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,6 +93,42 @@ describe('npm start', () => {
     } finally {
       second.child.kill('SIGTERM');
       await new Promise((resolve) => second.child.once('close', resolve));
+    }
+  });
+});
+
+describe('webhook deliveries', () => {
+  it('survive kill -9 mid-retry: after a restart every delivery completes', async () => {
+    let healthy = false;
+    const hook = await startReceiver(() => ({ status: healthy ? 200 : 500 }));
+    const dataDir = tempDir();
+    const env = { ADMIN_API_KEY: 'crash-test-admin-key', ALLOW_PRIVATE_WEBHOOK_TARGETS: '1', WEBHOOK_RETRY_SCHEDULE: '300ms,300ms,300ms,300ms,300ms,300ms', WEBHOOK_ATTEMPT_TIMEOUT: '1s', SCHEDULE_INTERVAL_MS: '100', SEED: '0' };
+    const auth = { authorization: 'Bearer crash-test-admin-key', 'content-type': 'application/json' };
+    const first = await startService(dataDir, env);
+    expect(first.output()).toContain('ALLOW_PRIVATE_WEBHOOK_TARGETS=1');
+    await fetch(`${first.url}/calendars/ato`, { method: 'PUT', headers: auth, body: JSON.stringify({ name: { en: 'ATO' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }) });
+    const webhook = (await (await fetch(`${first.url}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: hook.url, types: ['event.created'] }) })).json()) as { id: string };
+    await fetch(`${first.url}/events`, { method: 'POST', headers: auth, body: JSON.stringify({ calendar: 'ato', title: { en: 'Delivered despite a crash' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } }) });
+    await hook.waitFor(1);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('close', resolve));
+    healthy = true;
+    const before = hook.received.length;
+
+    const second = await startService(dataDir, env);
+    try {
+      // An attempt cut short by the crash keeps its lease (attempt timeout + 5 s), then is made again.
+      await hook.waitFor(before + 1, 20_000);
+      const status = await eventually(async () => {
+        const reply = (await (await fetch(`${second.url}/webhooks/${webhook.id}/deliveries`, { headers: auth })).json()) as { items: { status: string }[] };
+        return reply.items[0]?.status === 'succeeded' ? reply.items : undefined;
+      });
+      expect(status).toHaveLength(1);
+      expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((resolve) => second.child.once('close', resolve));
+      await hook.close();
     }
   });
 });

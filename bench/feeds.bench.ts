@@ -11,6 +11,7 @@ import { renderCalendar } from '#feeds/render';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'error';
 
 const calendar: Calendar = { id: 'ato', name: { ar: 'منظمة المدن العربية', en: 'Arab Towns Organization' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait', version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
 const zones = ['Asia/Muscat', 'Asia/Kuwait', 'Asia/Shanghai'];

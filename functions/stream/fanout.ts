@@ -5,6 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deps } from '#config/deps';
 import { changesOf, type CommitItem } from '#journal/commit';
 import { fanOut } from '#webhooks/fanout';
+import { log } from '#config/log';
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records.filter((record) => record.eventName === 'INSERT' && record.dynamodb?.NewImage);
@@ -13,7 +14,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     try {
       await fanOut(deps(), changesOf(unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as CommitItem));
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', message: 'webhook fan-out failed', sequenceNumber: record.dynamodb!.SequenceNumber, error: String(error) }));
+      log('error', 'webhook fan-out failed', { sequenceNumber: record.dynamodb!.SequenceNumber, error: String(error) });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
     }
   }

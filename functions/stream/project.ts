@@ -5,6 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deps } from '#config/deps';
 import type { CommitItem } from '#journal/commit';
 import { projectStream } from '#views/projector';
+import { log } from '#config/log';
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const d = deps();
@@ -23,7 +24,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       try {
         await projectStream({ client: d.client, journal: d.journal, viewsTable: d.tables.views }, streamId, version);
       } catch (error) {
-        console.error(JSON.stringify({ level: 'error', message: 'projection failed', streamId, version, error: String(error) }));
+        log('error', 'projection failed', { streamId, version, error: String(error) });
         failures.push({ itemIdentifier: firstSequenceNumber });
       }
     }),

@@ -2,9 +2,10 @@
 import { deps } from '#config/deps';
 import { webhookConfig } from '#webhooks/config';
 import { sweep, type SweepSummary } from '#webhooks/dispatch';
+import { log } from '#config/log';
 
 export const handler = async (): Promise<SweepSummary> => {
   const summary = await sweep(deps(), webhookConfig());
-  if (summary.attempted > 0) console.log(JSON.stringify({ level: 'info', message: 'webhook sweep', ...summary }));
+  if (summary.attempted > 0) log('info', 'webhook sweep', { ...summary });
   return summary;
 };

@@ -8,6 +8,8 @@ import { seedIfEmpty } from './seed.ts';
 
 // Node 20 is the local runtime by design (Lambda runs nodejs22.x); the SDK's notice about it is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Locally the terminal is for people: routine sweeps stay quiet unless LOG_LEVEL says otherwise.
+process.env.LOG_LEVEL ??= 'warn';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -223,7 +223,7 @@ class Scheduler {
   }
 
   runNow(): void {
-    if (this.timer === undefined || this.running.size >= 4 * this.jobs.length) return;
+    if (this.timer === undefined || this.running.size >= 8 * this.jobs.length) return;
     for (const { spec, handler } of this.jobs) {
       const event: ScheduledEvent = {
         version: '0',

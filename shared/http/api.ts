@@ -11,6 +11,7 @@ import { DomainError, isDomainError } from '#domain/errors';
 import { LIMITS } from '#domain/schemas';
 import { toFieldErrors } from '#domain/validation';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
+import { log } from '#config/log';
 
 export interface ApiRequest<Body, Query> {
   event: APIGatewayProxyEventV2;
@@ -46,7 +47,7 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGateway
       return;
     }
     const requestId = request.event.requestContext?.requestId;
-    console.error(JSON.stringify({ level: 'error', message: 'unhandled error', requestId, route: request.event.routeKey, error: String(error), stack: (error as Error)?.stack }));
+    log('error', 'unhandled error', { requestId, route: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
     request.response = problemResponse(internalProblem(requestId));
   },
 });

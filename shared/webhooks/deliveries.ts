@@ -149,6 +149,44 @@ export class DeliveryStore {
     return { items, nextCursor: Buffer.from(items.at(-1)!.id).toString('base64url') };
   }
 
+  /**
+   * One attempt at a time per endpoint: a lane is leased (and the lease renewed before each attempt), so a
+   * dead endpoint ties up one dispatcher at most, and a crashed dispatcher's lease soon runs out.
+   */
+  async claimLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhookId, id: '#lane' },
+          UpdateExpression: 'SET leaseUntil = :lease, holder = :holder',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':holder': holder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLane(webhookId: string, holder: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhookId, id: '#lane' },
+          UpdateExpression: 'REMOVE leaseUntil, holder',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   /** When the subscription's endpoint started failing without a success since; undefined when healthy. */
   async failingSince(webhookId: string): Promise<string | undefined> {
     return ((await this.client.send(new GetCommand({ TableName: this.table, Key: { webhookId, id: '#health' }, ConsistentRead: true }))).Item as { failingSince?: string } | undefined)?.failingSince;

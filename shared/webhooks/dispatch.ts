@@ -82,15 +82,22 @@ export async function sweep(d: Deps, config: WebhookConfig, limit = 500): Promis
   const lanes = new Map<string, Delivery[]>();
   for (const delivery of await store.due(d.now(), limit)) lanes.set(delivery.webhookId, [...(lanes.get(delivery.webhookId) ?? []), delivery]);
   const summary: SweepSummary = { attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
+  const holder = d.newId();
+  const leaseMs = config.attemptTimeoutMs + 5_000;
   await Promise.all(
-    [...lanes.values()].map(async (deliveries) => {
+    [...lanes].map(async ([webhookId, deliveries]) => {
       const started = performance.now();
-      for (const delivery of deliveries) {
-        if (performance.now() - started > LANE_BUDGET_MS) return;
-        const verdict = await attempt(d, config, store, delivery);
-        if (!verdict) continue;
-        summary.attempted++;
-        summary[verdict]++;
+      try {
+        for (const delivery of deliveries) {
+          // Another dispatcher is working this endpoint (perhaps waiting on it): leave it the lane.
+          if (performance.now() - started > LANE_BUDGET_MS || !(await store.claimLane(webhookId, holder, d.now(), leaseMs))) return;
+          const verdict = await attempt(d, config, store, delivery);
+          if (!verdict) continue;
+          summary.attempted++;
+          summary[verdict]++;
+        }
+      } finally {
+        await store.releaseLane(webhookId, holder);
       }
     }),
   );

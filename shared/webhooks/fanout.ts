@@ -63,9 +63,8 @@ export async function fanOut(d: Deps, changes: Recorded[]): Promise<number> {
   let created = 0;
   for (const change of eventChanges) {
     if (!histories.has(change.streamId)) histories.set(change.streamId, await d.journal.read(change.streamId));
-    for (const delivery of deliveriesFor(change, histories.get(change.streamId)!, webhooks)) {
-      if (await store.create(delivery, d.now())) created++;
-    }
+    const results = await Promise.all(deliveriesFor(change, histories.get(change.streamId)!, webhooks).map((delivery) => store.create(delivery, d.now())));
+    created += results.filter(Boolean).length;
   }
   return created;
 }

@@ -105,6 +105,19 @@ describe('delivery', () => {
     expect((await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: 'last week' } })).body.errors[0].field).toBe('since');
   });
 
+  it('does not follow redirects', async () => {
+    const elsewhere = await receiver();
+    const hook = await receiver(() => ({ status: 307, headers: { location: elsewhere.url } }));
+    const { id } = await subscribe(hook.url, { types: ['event.created'] });
+    await createEvent('Redirected');
+    const [failed] = await eventually(async () => {
+      const items = await deliveries(id, '?status=failed');
+      return items.length === 1 ? items : undefined;
+    });
+    expect(failed!.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([307, 307, 307, 307]);
+    expect(elsewhere.received).toHaveLength(0);
+  });
+
   it('retries one delivery on request', async () => {
     let healthy = false;
     const hook = await receiver(() => ({ status: healthy ? 200 : 500 }));

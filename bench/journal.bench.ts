@@ -39,7 +39,7 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 async function main(): Promise<void> {
   console.log(`Taqweem journal bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}, dynalite in memory`);
   const store = await startTestStore();
-  const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: undefined };
+  const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   const editor: Principal = { kind: 'key', id: 'BENCH', role: 'editor' };
   await putCalendar(deps, 'bench', { name: { en: 'Bench' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }, editor);
   const input = createEventSchema.parse({ calendar: 'bench', title: { en: 'Bench event', ar: 'فعالية' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });

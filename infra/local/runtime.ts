@@ -7,19 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
 import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
 import { functions, type FunctionSpec } from '../functions.ts';
+import { repositoryRoot } from '../paths.ts';
 import { tableLayouts, type TableLayout } from '../tables.ts';
 import { toApiGatewayEvent, writeResult } from './apigw.ts';
 import { StreamPump, type StreamHandler } from './pump.ts';
 import { Router } from './router.ts';
 import { startStore } from './store.ts';
 
-export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { repositoryRoot };
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;

@@ -25,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'taqweem-bundle-'));
 
 beforeAll(async () => {
   store = await startTestStore();
-  const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: undefined };
+  const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   const admin = { kind: 'key', id: 'admin', role: 'admin' } as const;
   await putCalendar(deps, 'ato', { name: { ar: 'منظمة المدن العربية', en: 'ATO' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' }, admin);
   for (const [day, timeZone] of [['2026-07-14', 'Asia/Muscat'], ['2026-07-15', 'Asia/Kuwait'], ['2026-07-16', 'Asia/Shanghai'], ['2026-03-08', 'America/New_York']] as const) {

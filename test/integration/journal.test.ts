@@ -27,7 +27,7 @@ const eventInput = (title: string) =>
 
 beforeAll(async () => {
   store = await startTestStore();
-  deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: undefined };
+  deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   await putCalendar(deps, 'ato', { name: { en: 'ATO' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' }, editor);
 });
 afterAll(() => store.close());

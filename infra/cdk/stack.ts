@@ -200,7 +200,6 @@ export class TaqweemStack extends Stack {
       additionalBehaviors: {
         '/feeds/*': { origin, viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD, cachePolicy: feedCache, compress: true },
       },
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
     });
     for (const [id, reason] of [
       ['AwsSolutions-CFR1', 'Calendars are public by design and subscribed to worldwide; no geo restriction applies.'],

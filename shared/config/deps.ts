@@ -12,24 +12,29 @@ export interface Deps {
   tables: TableNames;
   now: () => Date;
   newId: () => string;
-  /** SHA-256 of the admin key: ADMIN_KEY_HASH locally; on AWS read once per container from ADMIN_KEY_SECRET_ARN. */
+  /** SHA-256 of the admin key: ADMIN_KEY_HASH locally; on AWS read from the secret ADMIN_KEY_SECRET_ARN names. */
   adminKeyHash: () => Promise<string | undefined>;
 }
 
-let adminKeyHashFromSecret: Promise<string | undefined> | undefined;
+/** Re-read this often, so that a rotated admin key takes effect within minutes without a redeploy. */
+const ADMIN_KEY_CACHE_MS = 5 * 60_000;
+let adminKeyHashFromSecret: { value: Promise<string | undefined>; readAt: number } | undefined;
 
 function adminKeyHash(): Promise<string | undefined> {
   if (process.env.ADMIN_KEY_HASH) return Promise.resolve(process.env.ADMIN_KEY_HASH);
   const secretArn = process.env.ADMIN_KEY_SECRET_ARN;
   if (!secretArn) return Promise.resolve(undefined);
-  adminKeyHashFromSecret ??= new SecretsManagerClient({})
-    .send(new GetSecretValueCommand({ SecretId: secretArn }))
-    .then(({ SecretString }) => (SecretString ? hashSecret(SecretString) : undefined))
-    .catch((error: unknown) => {
-      adminKeyHashFromSecret = undefined;
-      throw error;
-    });
-  return adminKeyHashFromSecret;
+  if (!adminKeyHashFromSecret || Date.now() - adminKeyHashFromSecret.readAt > ADMIN_KEY_CACHE_MS) {
+    const value = new SecretsManagerClient({})
+      .send(new GetSecretValueCommand({ SecretId: secretArn }))
+      .then(({ SecretString }) => (SecretString ? hashSecret(SecretString) : undefined))
+      .catch((error: unknown) => {
+        adminKeyHashFromSecret = undefined;
+        throw error;
+      });
+    adminKeyHashFromSecret = { value, readAt: Date.now() };
+  }
+  return adminKeyHashFromSecret.value;
 }
 
 let cached: { endpoint: string | undefined; deps: Deps } | undefined;

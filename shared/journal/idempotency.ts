@@ -3,10 +3,10 @@
  * creates; a retry finds the claim and replays against the same id, so a create happens at most once even
  * when the first attempt crashed half-way. Claims are immutable and expire after a day.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { DomainError } from '#domain/errors';
+import { isConditionFailure } from '#config/env';
 
 const TTL_SECONDS = 24 * 60 * 60;
 
@@ -44,7 +44,7 @@ export async function claimIdempotencyKey(
     );
     return { resourceId: claim.proposedId, replay: false };
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException')) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
   const existing = (await client.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item!;
   if (existing.fingerprint !== claim.fingerprint) {

@@ -1,8 +1,8 @@
 /** The journal on DynamoDB: append-only commits, read back in order. Items are never updated or deleted. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Change, Recorded } from '#domain/changes';
 import { buildCommit, changesOf, type CommitItem } from './commit.ts';
+import { isConditionFailure } from '#config/env';
 
 export class ConcurrencyError extends Error {
   constructor(
@@ -70,7 +70,7 @@ export class DynamoJournal implements Journal {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      if (isConditionFailure(error)) {
         throw new ConcurrencyError(streamId, expectedVersion, await this.lastVersion(streamId));
       }
       throw error;

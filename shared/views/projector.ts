@@ -2,12 +2,12 @@
  * Keeps views in step with the journal. Safe under redelivery and reordering: each view item remembers the
  * last version applied, the projector reads the journal from there, and writes only if nobody wrote newer.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { calendarAggregate, eventAggregate, feedTokenAggregate, fold, keyAggregate, webhookAggregate, type Aggregate } from '#domain/aggregates';
 import { streamKind, type Change, type Recorded, type StreamKind } from '#domain/changes';
 import type { Journal } from '#journal/journal';
 import { toViewItem, type ViewItem, type ViewState } from './items.ts';
+import { isConditionFailure } from '#config/env';
 
 const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 
@@ -46,7 +46,7 @@ export async function writeView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

@@ -2,10 +2,10 @@
  * Deliveries: every change a subscription wants becomes one of these before the first attempt. They are work
  * items, not facts, so they are updated in place: attempts appended, status and next attempt moved on.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
 import type { AttemptOutcome } from './send.ts';
+import { isConditionFailure } from '#config/env';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -28,7 +28,6 @@ export interface Delivery {
   leaseUntil?: string;
 }
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 const dueKey = (at: string, webhookId: string, id: string) => `${at}#${webhookId}#${id}`;
 
 export class DeliveryStore {

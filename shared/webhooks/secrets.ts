@@ -2,11 +2,11 @@
  * Signing secrets, kept apart from the journal (which is forever) so that a rotated secret can really go.
  * After a rotation the previous secret stays valid for an overlap, and messages carry both signatures.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { Webhook as Signer } from 'standardwebhooks';
 import { DomainError } from '#domain/errors';
+import { isConditionFailure } from '#config/env';
 
 interface SecretItem {
   pk: string;
@@ -38,7 +38,7 @@ export async function rotateSecret(client: DynamoDBDocumentClient, table: string
       }),
     );
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+    if (isConditionFailure(error)) {
       throw new DomainError('conflict', 'the secret was rotated at the same moment; try again');
     }
     throw error;

@@ -62,11 +62,10 @@ export async function rotateWebhookSecret(d: Deps, config: WebhookConfig, id: st
   return { secret, previousSecretValidUntil: previousValidUntil };
 }
 
-export async function sendTestMessage(d: Deps, config: WebhookConfig, id: string, principal: Principal) {
-  const webhook = await readWebhook(d, id, principal);
-  const message = testMessage(webhook.id, d.now());
-  const id_ = messageId(`test_${d.newId()}`);
-  return { messageId: id_, outcome: await sendMessage(d, config, webhook, id_, JSON.stringify(message)) };
+export async function sendTestMessage(d: Deps, config: WebhookConfig, webhookId: string, principal: Principal) {
+  const webhook = await readWebhook(d, webhookId, principal);
+  const testId = messageId(`test_${d.newId()}`);
+  return { messageId: testId, outcome: await sendMessage(d, config, webhook, testId, JSON.stringify(testMessage(webhook.id, d.now()))) };
 }
 
 /** A delivery as the API shows it; the list leaves out the message body. */

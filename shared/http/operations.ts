@@ -37,10 +37,15 @@ const eventQuery = z.strictObject({
   lang: feedQuerySchema.shape.lang.describe('for /events/{id}.ics: the language of the iCalendar rendering'),
 });
 const noQuery = z.strictObject({});
+// The page ignores its query string (links and campaigns add to it).
+const anyQuery = z.record(z.string(), z.string());
 
 const op = <Body, Query>(operation: Operation<Body, Query>) => operation;
 
 export const operations = {
+  'GET /': op({ summary: 'The web page (also /app.js and /app.css)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
+  'GET /app.js': op({ summary: "The web page's script", access: 'public', query: anyQuery, success: { 200: 'text/javascript', 304: 'not modified' } }),
+  'GET /app.css': op({ summary: "The web page's styles", access: 'public', query: anyQuery, success: { 200: 'text/css', 304: 'not modified' } }),
   'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy' } }),
   'GET /openapi.json': op({ summary: 'This document', access: 'public', query: noQuery, success: { 200: 'OpenAPI 3.1' } }),
   'PUT /calendars/{id}': op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema, query: noQuery, success: { 200: 'replaced or unchanged', 201: 'created' } }),

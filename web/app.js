@@ -176,7 +176,7 @@ async function eventPage(id, params) {
     event.location ? el('p', {}, [pick(event.location.name), event.location.city, event.location.country].filter(Boolean).join(', ')) : null,
     el('p', { class: 'toolbar' }, el('a', { class: 'button secondary', id: 'download-ics', href: `/events/${id}.ics?lang=${state.lang}`, download: `${id}.ics` }, t('download')),
       state.key && event.status !== 'cancelled' ? el('a', { class: 'button', href: `#/edit/${id}` }, t('edit')) : null,
-      state.key && event.status !== 'cancelled' ? el('button', { type: 'button', class: 'secondary', onclick: async () => { await api('POST', `/events/${id}/cancel`, {}); render(); } }, t('cancel')) : null),
+      state.key && event.status !== 'cancelled' ? el('button', { type: 'button', class: 'secondary', onclick: async () => { if (!confirm(`${t('cancel')}?`)) return; await api('POST', `/events/${id}/cancel`, {}); render(); } }, t('cancel')) : null),
     el('h2', {}, t('participants')), el('ul', {}, participants),
     state.key && event.status !== 'cancelled' ? inviteForm(id) : null,
     el('h2', {}, t('history')), asOfForm,
@@ -254,6 +254,15 @@ async function eventForm(id, params) {
   const s = event?.schedule ?? { type: 'timed', timeZone: 'Asia/Kuwait' };
   const options = (name, values, current) => el('select', { name }, values.map(([value, label]) => el('option', { value, selected: value === current }, label)));
   const typeSelect = options('schedule.type', [['timed', t('timed')], ['allDay', t('allDay')], ['month', t('monthOnly')]], s.type);
+  // Only the inputs of the chosen schedule type are shown.
+  const scheduleInputs = { timed: ['start', 'end', 'timeZone'], allDay: ['startDate', 'endDate'], month: ['month', 'timeZone'] };
+  const showScheduleInputs = () => {
+    for (const name of ['start', 'end', 'startDate', 'endDate', 'month', 'timeZone']) {
+      const wrapper = form.querySelector(`#f-schedule-${name}`)?.parentElement;
+      if (wrapper) wrapper.hidden = !scheduleInputs[typeSelect.value].includes(name);
+    }
+  };
+  typeSelect.addEventListener('change', showScheduleInputs);
   const form = el('form', { id: 'event-form', novalidate: true, onsubmit: (e) => submit(e, (values) => api(id ? 'PATCH' : 'POST', id ? `/events/${id}` : '/events', eventBody(values, !!id)), (saved) => { location.hash = `#/e/${saved.id}`; }) },
     el('h1', {}, id ? `${t('edit')}: ${pick(event.title)}` : t('newEvent')),
     id ? null : el('input', { type: 'hidden', name: 'calendar', value: params.get('calendar') || 'ato' }),
@@ -279,6 +288,7 @@ async function eventForm(id, params) {
       field('url', t('url'), el('input', { name: 'url', type: 'url', value: event?.url ?? '' }))),
     el('p', { class: 'form-error', role: 'alert' }),
     el('button', { type: 'submit' }, t('save')));
+  showScheduleInputs();
   return form;
 }
 

@@ -118,21 +118,26 @@ function subscribeBox(calendar) {
 
 function monthGrid(month, events, fallback) {
   const [y, m] = month.split('-').map(Number);
-  const first = new Date(Date.UTC(y, m - 1, 1));
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const lead = (first.getUTCDay() + 6) % 7;
+  const lead = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
   const dayNames = [...Array(7)].map((_, i) => fmt({ weekday: 'short' }, 'UTC').format(Date.UTC(2024, 0, 1 + i)));
-  const cells = dayNames.map((name) => el('div', { class: 'day head', role: 'columnheader' }, name));
-  for (let i = 0; i < lead; i++) cells.push(el('div', { class: 'day out', 'aria-hidden': 'true' }));
+  const cells = [...Array(lead)].map(() => el('td', { class: 'out' }));
   for (let day = 1; day <= days; day++) {
     const date = `${month}-${String(day).padStart(2, '0')}`;
-    const todays = events.filter((e) => e.schedule.type === 'timed' ? e.schedule.start.slice(0, 10) === date : e.schedule.type === 'allDay' && e.schedule.startDate <= date && e.schedule.endDate >= date);
-    cells.push(el('div', { class: 'day', role: 'cell', 'aria-label': fmt({ dateStyle: 'full' }, 'UTC').format(Date.parse(`${date}T00:00:00Z`)) },
-      el('div', {}, fmt({ day: 'numeric' }, 'UTC').format(Date.parse(`${date}T00:00:00Z`)), state.lang === 'ar' ? el('small', {}, ` · ${fmt({ day: 'numeric', month: 'short' }, 'UTC', 'islamic-umalqura').format(Date.parse(`${date}T00:00:00Z`))}`) : null),
+    const at = Date.parse(`${date}T00:00:00Z`);
+    const todays = events.filter((e) => (e.schedule.type === 'timed' ? e.schedule.start.slice(0, 10) === date : e.schedule.type === 'allDay' && e.schedule.startDate <= date && e.schedule.endDate >= date));
+    cells.push(el('td', {},
+      el('div', {}, el('time', { datetime: date }, fmt({ day: 'numeric' }, 'UTC').format(at)), state.lang === 'ar' ? el('small', {}, ` · ${fmt({ day: 'numeric', month: 'short' }, 'UTC', 'islamic-umalqura').format(at)}`) : null),
       ...todays.map((e) => el('div', { class: e.status === 'cancelled' ? 'cancelled' : '' }, el('a', { class: 'title', href: `#/e/${e.id}` }, pick(e.title, fallback)), badges(e)))));
   }
+  while (cells.length % 7) cells.push(el('td', { class: 'out' }));
+  const weeks = [...Array(cells.length / 7)].map((_, w) => el('tr', {}, cells.slice(w * 7, w * 7 + 7)));
   const monthOnly = events.filter((e) => e.schedule.type === 'month');
-  return [monthOnly.length ? el('ul', { class: 'events', 'aria-label': t('tentative') }, monthOnly.map((e) => eventItem(e, fallback))) : null, el('div', { class: 'month', role: 'table' }, cells)];
+  return [
+    monthOnly.length ? el('ul', { class: 'events', 'aria-label': t('tentative') }, monthOnly.map((e) => eventItem(e, fallback))) : null,
+    el('table', { class: 'month' }, el('caption', { class: 'visually-hidden' }, fmt({ year: 'numeric', month: 'long' }, 'UTC').format(Date.parse(`${month}-15T00:00:00Z`))),
+      el('thead', {}, el('tr', {}, dayNames.map((name) => el('th', { scope: 'col' }, name)))), el('tbody', {}, weeks)),
+  ];
 }
 
 const shiftMonth = (month, by) => {

@@ -94,7 +94,7 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
 
 /**
  * @example
- * export const handler = api({ access: 'write', body: cancelSchema }, async ({ body, params }) => ok(...));
+ * export const handler = api(operations['POST /events/{id}/cancel'], async ({ deps, params, body, principal }) => json(200, …));
  */
 export function api<Body = undefined, Query = Record<string, string>>(
   options: ApiOptions<Body, Query>,

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     `  admin key: ${admin.show ? admin.key : '(not shown)'}  — ${admin.origin}`,
     ...(process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS === '1' ? ['  webhooks:  ALLOW_PRIVATE_WEBHOOK_TARGETS=1: webhooks may target http, loopback and private addresses (development only)'] : []),
     '',
+    `  ${runtime.url}/                        the web page`,
+    `  ${runtime.url}/feeds/ato.ics           the launch calendar's feed (subscribe to it)`,
     `  ${runtime.url}/health`,
     `  ${runtime.url}/openapi.json`,
     `  ${runtime.url}/calendars`,

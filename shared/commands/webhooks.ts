@@ -46,7 +46,10 @@ export async function createWebhook(d: Deps, settings: WebhookSettings, principa
 
 export async function updateWebhook(d: Deps, id: string, patch: Extract<WebhookCommand, { type: 'update' }>['patch'], principal: Principal): Promise<Webhook> {
   if (patch.url) await checkWebhookUrl(patch.url);
-  return run(d, id, { type: 'update', patch, manager: managerOf(principal) }, principal);
+  const webhook = await run(d, id, { type: 'update', patch, manager: managerOf(principal) }, principal);
+  // Enabled again: the endpoint's failure streak starts over, or the next failure would disable it at once.
+  if (patch.disabled === false) await new DeliveryStore(d.client, d.tables.deliveries).noteHealth(id, true, d.now());
+  return webhook;
 }
 
 export async function deleteWebhook(d: Deps, id: string, principal: Principal): Promise<void> {

@@ -37,9 +37,9 @@ export async function sendMessage(d: Deps, config: WebhookConfig, webhook: Webho
 
 type Verdict = 'succeeded' | 'retrying' | 'failed';
 
-async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, delivery: Delivery): Promise<Verdict | undefined> {
+/** One attempt at one delivery, for a subscription read once per lane (and marked disabled here if this disables it). */
+async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, delivery: Delivery, webhook: Webhook | undefined): Promise<Verdict | undefined> {
   if (!(await store.claim(delivery, d.now(), config.attemptTimeoutMs + 5_000))) return undefined;
-  const webhook = fold(webhookAggregate, await d.journal.read(streams.webhook(delivery.webhookId)));
   if (!webhook || webhook.disabled) {
     const outcome = { at: d.now().toISOString(), durationMs: 0, error: 'not sent: the subscription is disabled or deleted' };
     await store.recordAttempt(delivery, outcome, { status: 'failed' });
@@ -52,14 +52,16 @@ async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, del
     await store.recordAttempt(delivery, outcome, { status: 'succeeded' });
     return 'succeeded';
   }
-  if (outcome.statusCode === 410) {
+  const disableFor =
+    outcome.statusCode === 410
+      ? 'the endpoint answered 410 Gone'
+      : failingSince && d.now().getTime() - Date.parse(failingSince) >= config.disableAfterMs
+        ? `the endpoint has failed without a success since ${failingSince}`
+        : undefined;
+  if (disableFor) {
     await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    await disableWebhook(d, webhook.id, 'the endpoint answered 410 Gone');
-    return 'failed';
-  }
-  if (failingSince && d.now().getTime() - Date.parse(failingSince) >= config.disableAfterMs) {
-    await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    await disableWebhook(d, webhook.id, `the endpoint has failed without a success since ${failingSince}`);
+    await disableWebhook(d, webhook.id, disableFor);
+    webhook.disabled = true;
     return 'failed';
   }
   const retryAfter = outcome.statusCode === 429 || outcome.statusCode === 503 ? parseRetryAfter(outcome.retryAfter, d.now()) : undefined;
@@ -87,11 +89,13 @@ export async function sweep(d: Deps, config: WebhookConfig, limit = 500): Promis
   await Promise.all(
     [...lanes].map(async ([webhookId, deliveries]) => {
       const started = performance.now();
+      let webhook: Webhook | undefined;
       try {
         for (const delivery of deliveries) {
           // Another dispatcher is working this endpoint (perhaps waiting on it): leave it the lane.
           if (performance.now() - started > LANE_BUDGET_MS || !(await store.claimLane(webhookId, holder, d.now(), leaseMs))) return;
-          const verdict = await attempt(d, config, store, delivery);
+          webhook ??= fold(webhookAggregate, await d.journal.read(streams.webhook(webhookId)));
+          const verdict = await attempt(d, config, store, delivery, webhook);
           if (!verdict) continue;
           summary.attempted++;
           summary[verdict]++;

@@ -52,12 +52,10 @@ export function deliveriesFor(change: Recorded, history: Recorded[], webhooks: W
     }));
 }
 
-/** Creates the deliveries for a batch of committed changes; returns how many were new. */
-export async function fanOut(d: Deps, changes: Recorded[]): Promise<number> {
+/** Creates the deliveries for committed changes, given the live subscriptions; returns how many were new. */
+export async function fanOut(d: Deps, changes: Recorded[], webhooks: Webhook[]): Promise<number> {
   const eventChanges = changes.filter((change) => streamKind(change.streamId) === 'event');
-  if (eventChanges.length === 0) return 0;
-  const webhooks = await liveWebhooks(d);
-  if (webhooks.length === 0) return 0;
+  if (eventChanges.length === 0 || webhooks.length === 0) return 0;
   const store = new DeliveryStore(d.client, d.tables.deliveries);
   const histories = new Map<string, Recorded[]>();
   let created = 0;

@@ -209,6 +209,15 @@ describe('subscriptions', () => {
       return body.disabled ? body : undefined;
     });
     expect(webhook.disabledReason).toMatch(/failed without a success since/);
+    delete process.env.WEBHOOK_DISABLE_AFTER;
+    const enabled = await t.call('PATCH', `/webhooks/${id}`, { key: partnerKey, body: { disabled: false } });
+    expect(enabled.body).toMatchObject({ disabled: false });
+    expect(enabled.body.disabledReason).toBeUndefined();
+    process.env.WEBHOOK_DISABLE_AFTER = '250ms';
+    const seen = hook.received.length;
+    await createEvent('Failing again, but a fresh streak');
+    // A retry comes only if the first failure did not disable the subscription again.
+    await hook.waitFor(seen + 2);
   });
 });
 

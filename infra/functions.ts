@@ -19,8 +19,10 @@ export interface FunctionSpec {
   routes?: Route[];
   /** Consumes the journal table's stream. */
   journalStream?: boolean;
-  /** Runs on a schedule (EventBridge on AWS; a timer in the local runtime, every DISPATCH_INTERVAL_MS). */
+  /** Runs on a schedule (EventBridge on AWS; a timer in the local runtime, every SCHEDULE_INTERVAL_MS). */
   schedule?: string;
+  /** On AWS, may invoke this function asynchronously (its name arrives in DISPATCH_FUNCTION_NAME). */
+  wakes?: string;
   tables: TableAccess;
   memoryMb: number;
   timeoutSeconds: number;
@@ -97,6 +99,7 @@ export const functions: FunctionSpec[] = [
     name: 'fanout',
     entry: 'functions/stream/fanout.ts',
     journalStream: true,
+    wakes: 'dispatch',
     tables: { journal: 'read', views: 'read', deliveries: 'write' },
     memoryMb: 512,
     timeoutSeconds: 60,

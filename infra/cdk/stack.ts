@@ -1,5 +1,5 @@
 /** Everything the local runtime stands in for, on AWS: tables, functions, HTTP API, streams, dispatcher, CDN, alarms. */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -10,6 +10,7 @@ import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, typ
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -87,12 +88,23 @@ export class TaqweemStack extends Stack {
     alarm('StreamFailuresDepth', streamFailures.metricApproximateNumberOfMessagesVisible(), 1, 'Journal stream records failed every retry: the views or webhook fan-out miss them until replayed.');
     for (const spec of functions.filter((f) => f.journalStream)) this.consumeJournal(spec, tables.journal, streamFailures, alarm);
     const dispatchFailures = this.queue('DispatchFailures', `${prefix}-dispatch-failures`);
-    alarm('DispatchFailuresDepth', dispatchFailures.metricApproximateNumberOfMessagesVisible(), 1, 'Scheduled webhook dispatches failed to run: pending deliveries wait.');
+    alarm('DispatchFailuresDepth', dispatchFailures.metricApproximateNumberOfMessagesVisible(), 1, 'Webhook dispatches (scheduled or woken) failed to run: pending deliveries wait.');
     for (const spec of functions.filter((f) => f.schedule)) {
+      const fn = this.functions.get(spec.name)!;
       new Rule(this, `Schedule-${spec.name}`, {
         schedule: Schedule.expression(spec.schedule!),
-        targets: [new LambdaFunction(this.functions.get(spec.name)!, { deadLetterQueue: dispatchFailures, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+        targets: [new LambdaFunction(fn, { deadLetterQueue: dispatchFailures, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
       });
+      // Woken asynchronously too: a failed wake-up is not retried (the schedule follows within a minute), but kept.
+      fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1), onFailure: new SqsDestination(dispatchFailures) });
+    }
+    for (const spec of functions.filter((f) => f.wakes)) {
+      const target = this.functions.get(spec.wakes!)!;
+      const fn = this.functions.get(spec.name)!;
+      fn.addEnvironment('DISPATCH_FUNCTION_NAME', target.functionName);
+      target.grantInvoke(fn);
+      const targetId = this.getLogicalId(target.node.defaultChild as CfnResource);
+      Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${targetId}.Arn>:*]`, reason: `The grant covers ${spec.wakes}'s own versions and aliases, nothing else.` });
     }
 
     const cdn = this.distribution(api, prefix);

@@ -52,7 +52,7 @@ export class TaqweemFunction extends NodejsFunction {
     for (const [id, reason] of [
       ['AwsSolutions-L1', 'nodejs22.x is the chosen runtime: it is what the code is tested for; moving to a newer one is a decision of its own.'],
       ['Serverless-LambdaLatestVersion', 'nodejs22.x is the chosen runtime: it is what the code is tested for; moving to a newer one is a decision of its own.'],
-      ['Serverless-LambdaDLQ', 'No function is invoked asynchronously by Lambda: API calls are synchronous, stream failures go to the on-failure queue, scheduled runs to the rule’s dead-letter queue.'],
+      ['Serverless-LambdaDLQ', 'API calls are synchronous and stream failures go to the on-failure queue; the one function invoked asynchronously (dispatch) has an on-failure destination, which this rule does not recognise.'],
       ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The basic execution role only lets the function write its own logs.'],
       ['AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing actions (PutTraceSegments, PutTelemetryRecords) have no resource-level permissions.'],
     ] as const) Validations.of(this).acknowledge({ id, reason });

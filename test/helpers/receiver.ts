@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
@@ -17,7 +18,7 @@ export async function startReceiver(answer: (request: Received, count: number) =
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const request = { url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       received.push(request);
       for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
       const reply = answer(request, received.length);

@@ -136,6 +136,15 @@ describe('wiring', () => {
     });
   });
 
+  it('lets the fan-out wake the dispatcher, whose failed wake-ups are kept, not retried', () => {
+    const dispatchId = Object.keys(prod.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'taqweem-prod-dispatch' } }))[0]!;
+    prod.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'taqweem-prod-fanout', Environment: { Variables: Match.objectLike({ DISPATCH_FUNCTION_NAME: { Ref: dispatchId } }) } });
+    const invokes = statementsOf(prod, 'taqweem-prod-fanout').filter((s) => s.Effect === 'Allow' && actions(s).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invokes)).toContain(dispatchId);
+    expect(statementsOf(prod, 'taqweem-prod-events-create').some((s) => actions(s).includes('lambda:InvokeFunction'))).toBe(false);
+    prod.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: dispatchId }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
+  });
+
   it('caches feeds briefly in CloudFront, keyed by their query, and passes the rest to the API', () => {
     prod.hasResourceProperties('AWS::CloudFront::CachePolicy', {
       CachePolicyConfig: Match.objectLike({ DefaultTTL: 300, ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({ QueryStringsConfig: { QueryStringBehavior: 'all' } }) }),

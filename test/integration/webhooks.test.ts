@@ -147,6 +147,24 @@ describe('delivery', () => {
   });
 });
 
+describe('waking the dispatcher', () => {
+  it('invokes it asynchronously on AWS as soon as fan-out has stored deliveries', async () => {
+    const lambdaApi = await receiver(() => ({ status: 202 }));
+    const aws = { DISPATCH_FUNCTION_NAME: 'taqweem-test-dispatch', AWS_ENDPOINT_URL_LAMBDA: new URL(lambdaApi.url).origin, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    Object.assign(process.env, aws);
+    try {
+      const hook = await receiver();
+      await subscribe(hook.url, { types: ['event.created'] });
+      await createEvent('Wake the dispatcher');
+      await lambdaApi.waitFor(1);
+      expect(lambdaApi.received[0]).toMatchObject({ url: '/2015-03-31/functions/taqweem-test-dispatch/invocations', headers: { 'x-amz-invocation-type': 'Event' } });
+      await hook.waitFor(1);
+    } finally {
+      for (const name of Object.keys(aws)) delete process.env[name];
+    }
+  });
+});
+
 describe('subscriptions', () => {
   it('answers a test message with the outcome of the attempt', async () => {
     const hook = await receiver(() => ({ status: 200, body: 'got it' }));

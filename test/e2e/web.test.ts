@@ -9,6 +9,8 @@ import { startReceiver } from '../helpers/receiver.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 
 const artifacts = join(repositoryRoot, 'test-artifacts');
+// The page answers in milliseconds; the margin is for a CI machine busy with other test files.
+const POLL = { timeout: 15_000 };
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 let browser: Browser;
 
@@ -50,7 +52,7 @@ describe('the web page', () => {
     const response = await fetch(feed);
     expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     const items = page.locator('ul.events li');
-    await expect.poll(() => items.count()).toBe(4);
+    await expect.poll(() => items.count(), POLL).toBe(4);
     expect(await page.locator('.badge.tentative').count()).toBeGreaterThanOrEqual(3);
     const download = await page.locator('ul.events li a.title').first().getAttribute('href');
     expect(download).toMatch(/^#\/e\/[0-9A-Z]{26}$/);
@@ -62,7 +64,7 @@ describe('the web page', () => {
     await page.waitForSelector('.month');
     expect(await page.evaluate('document.documentElement.dir')).toBe('rtl');
     expect(await page.evaluate("getComputedStyle(document.querySelector('main')).direction")).toBe('rtl');
-    await expect.poll(() => page.locator('ul.events li a.title').first().textContent()).toBe('المنتدى العربي–الصيني للمدن');
+    await expect.poll(() => page.locator('ul.events li a.title').first().textContent(), POLL).toBe('المنتدى العربي–الصيني للمدن');
     expect(await page.locator('.month td small').first().textContent()).toMatch(/[\u0600-\u06FF]/);
     await shot(page, 'calendar-ar-rtl');
   });
@@ -74,7 +76,7 @@ describe('the web page', () => {
     await page.fill('#f-title-en', 'Arab–Chinese Cities Forum, Dhofar');
     await page.click('#event-form button[type=submit]');
     await page.waitForSelector('#history');
-    await expect.poll(() => page.locator('#history li code').allTextContents()).toContain('event.updated');
+    await expect.poll(() => page.locator('#history li code').allTextContents(), POLL).toContain('event.updated');
     const history = (await t.call('GET', `/events/${id}/history`)).body.items as { type: string; data: { title?: Record<string, string> } }[];
     expect(history.at(-1)).toMatchObject({ type: 'event.updated', data: { title: { en: 'Arab–Chinese Cities Forum, Dhofar' } } });
     await shot(page, 'edited-history');
@@ -88,7 +90,7 @@ describe('the web page', () => {
     await page.fill('#f-schedule-end', '2026-07-14T09:00');
     await page.fill('#f-schedule-timeZone', 'Asia/Muscat');
     await page.click('#event-form button[type=submit]');
-    await expect.poll(() => page.textContent('[data-error-for="schedule.end"]')).toBe('must be after start');
+    await expect.poll(() => page.textContent('[data-error-for="schedule.end"]'), POLL).toBe('must be after start');
     expect(await page.getAttribute('#f-schedule-end', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#f-schedule-end', 'aria-describedby')).toBe('f-schedule-end-error');
     expect(await t.journalSize()).toBe(before);

@@ -94,7 +94,7 @@ describe('npm start', () => {
       second.child.kill('SIGTERM');
       await new Promise((resolve) => second.child.once('close', resolve));
     }
-  });
+  }, 60_000);
 });
 
 describe('webhook deliveries', () => {
@@ -130,5 +130,5 @@ describe('webhook deliveries', () => {
       await new Promise((resolve) => second.child.once('close', resolve));
       await hook.close();
     }
-  });
+  }, 60_000);
 });

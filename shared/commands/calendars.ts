@@ -1,5 +1,5 @@
 import { actorOf, type Principal } from '#auth/keys';
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { calendarAggregate, fold } from '#domain/aggregates';
 import { decideCalendarPut, type Calendar } from '#domain/calendar';
 import { streams } from '#domain/changes';
@@ -8,11 +8,7 @@ import type { CalendarInput } from '#domain/schemas';
 import { handle } from '#journal/handle';
 
 export async function putCalendar(d: Deps, id: string, input: CalendarInput, principal: Principal): Promise<{ calendar: Calendar; created: boolean }> {
-  const { state, recorded } = await handle(d.journal, streams.calendar(id), calendarAggregate, (s) => decideCalendarPut(input, s), {
-    actor: actorOf(principal),
-    now: d.now,
-    newId: d.newId,
-  });
+  const { state, recorded } = await handle(d.journal, streams.calendar(id), calendarAggregate, (s) => decideCalendarPut(input, s), recordedBy(d, actorOf(principal)));
   return { calendar: state!, created: recorded[0]?.type === 'calendar.created' };
 }
 

@@ -1,6 +1,6 @@
 /** What the event functions do, between a parsed request and a response. */
 import { actorOf, seesPrivate, type Principal } from '#auth/keys';
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { calendarAggregate, eventAggregate, fold } from '#domain/aggregates';
 import { streams, type Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
@@ -36,11 +36,7 @@ export async function createEvent(d: Deps, input: CreateEventInput, principal: P
     if (firstResult) return { event: firstResult, replayed: true };
   }
   try {
-    const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), {
-      actor: actorOf(principal),
-      now: d.now,
-      newId: d.newId,
-    });
+    const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), recordedBy(d, actorOf(principal)));
     return { event: state!, replayed: false };
   } catch (error) {
     // A retry racing its own first attempt: the first one created the event, so answer with that.
@@ -57,12 +53,7 @@ async function stateAfterFirstCommit(d: Deps, eventId: string): Promise<Calendar
 }
 
 export async function changeEvent(d: Deps, eventId: string, command: EventCommand, principal: Principal, expectedVersion?: number): Promise<CalendarEvent> {
-  const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), {
-    actor: actorOf(principal),
-    now: d.now,
-    newId: d.newId,
-    expectedVersion,
-  });
+  const { state } = await handle(d.journal, streams.event(eventId), eventAggregate, (s) => decideEvent(command, s), recordedBy(d, actorOf(principal), expectedVersion));
   return state!;
 }
 

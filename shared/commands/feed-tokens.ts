@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { actorOf, generateSecret, hashSecret, type Principal } from '#auth/keys';
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { calendarAggregate, feedTokenAggregate, fold } from '#domain/aggregates';
 import { streams } from '#domain/changes';
 import { decideFeedTokenCreate, decideFeedTokenRevoke } from '#domain/feed-token';
@@ -14,12 +14,12 @@ export async function createFeedToken(d: Deps, calendar: string, label: string, 
   const id = d.newId();
   const token = `tqf_${id}_${generateSecret()}`;
   const input = { calendar, label, secretHash: hashSecret(token), calendarExists };
-  await handle(d.journal, streams.feedToken(id), feedTokenAggregate, (s) => decideFeedTokenCreate(input, s), { actor: actorOf(principal), now: d.now, newId: d.newId });
+  await handle(d.journal, streams.feedToken(id), feedTokenAggregate, (s) => decideFeedTokenCreate(input, s), recordedBy(d, actorOf(principal)));
   return { id, label, token };
 }
 
 export async function revokeFeedToken(d: Deps, calendar: string, tokenId: string, principal: Principal): Promise<void> {
-  await handle(d.journal, streams.feedToken(tokenId), feedTokenAggregate, (s) => decideFeedTokenRevoke(calendar, s), { actor: actorOf(principal), now: d.now, newId: d.newId });
+  await handle(d.journal, streams.feedToken(tokenId), feedTokenAggregate, (s) => decideFeedTokenRevoke(calendar, s), recordedBy(d, actorOf(principal)));
 }
 
 /** True for a live token of this calendar. Read from the journal, so a revocation holds from the next request. */

@@ -1,5 +1,5 @@
 import { actorOf, generateKey, hashSecret, type Principal } from '#auth/keys';
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { keyAggregate } from '#domain/aggregates';
 import { decideKeyCreate, decideKeyRevoke } from '#domain/api-key';
 import { streams } from '#domain/changes';
@@ -11,10 +11,10 @@ export async function createKey(d: Deps, input: { name: string; role: ApiKeyRole
   const id = d.newId();
   const key = generateKey(id);
   const secretHash = hashSecret(key);
-  await handle(d.journal, streams.key(id), keyAggregate, (s) => decideKeyCreate({ ...input, secretHash }, s), { actor: actorOf(principal), now: d.now, newId: d.newId });
+  await handle(d.journal, streams.key(id), keyAggregate, (s) => decideKeyCreate({ ...input, secretHash }, s), recordedBy(d, actorOf(principal)));
   return { id, name: input.name, role: input.role, key };
 }
 
 export async function revokeKey(d: Deps, id: string, principal: Principal): Promise<void> {
-  await handle(d.journal, streams.key(id), keyAggregate, decideKeyRevoke, { actor: actorOf(principal), now: d.now, newId: d.newId });
+  await handle(d.journal, streams.key(id), keyAggregate, decideKeyRevoke, recordedBy(d, actorOf(principal)));
 }

@@ -1,6 +1,6 @@
 /** What the webhook functions do: subscriptions, secrets, test messages, deliveries, replays. */
 import { actorOf, type Principal } from '#auth/keys';
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { fold, webhookAggregate } from '#domain/aggregates';
 import { streamKind, streams, type WebhookSettings } from '#domain/changes';
 import { DomainError, invalidField } from '#domain/errors';
@@ -22,7 +22,7 @@ function managerOf(principal: Principal): Manager {
 }
 
 async function run(d: Deps, id: string, command: WebhookCommand, principal: Principal): Promise<Webhook> {
-  const { state } = await handle(d.journal, streams.webhook(id), webhookAggregate, (s) => decideWebhook(command, s), { actor: actorOf(principal), now: d.now, newId: d.newId });
+  const { state } = await handle(d.journal, streams.webhook(id), webhookAggregate, (s) => decideWebhook(command, s), recordedBy(d, actorOf(principal)));
   return state!;
 }
 

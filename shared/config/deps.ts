@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hashSecret } from '#auth/keys';
 import { newId } from '#domain/ids';
+import type { HandleOptions } from '#journal/handle';
 import { DynamoJournal, type Journal } from '#journal/journal';
 import { documentClient, tableNames, type TableNames } from './env.ts';
 
@@ -57,4 +58,9 @@ export function deps(): Deps {
     };
   }
   return cached.deps;
+}
+
+/** How a command's changes are recorded: by whom, with the injected clock and ids. */
+export function recordedBy(d: Pick<Deps, 'now' | 'newId'>, actor: string, expectedVersion?: number): HandleOptions {
+  return { actor, now: d.now, newId: d.newId, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
 }

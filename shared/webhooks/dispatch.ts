@@ -3,7 +3,7 @@
  * endpoint holds up only its own deliveries. Outcomes decide what comes next: success, a retry on schedule,
  * or failure; 410 Gone and endpoints failing for days disable their subscription, recorded in the journal.
  */
-import type { Deps } from '#config/deps';
+import { recordedBy, type Deps } from '#config/deps';
 import { fold, webhookAggregate } from '#domain/aggregates';
 import { streams } from '#domain/changes';
 import { decideWebhook, type Webhook } from '#domain/webhook';
@@ -24,7 +24,7 @@ export interface SweepSummary {
 const LANE_BUDGET_MS = 30_000;
 
 export async function disableWebhook(d: Deps, webhookId: string, reason: string): Promise<void> {
-  await handle(d.journal, streams.webhook(webhookId), webhookAggregate, (s) => decideWebhook({ type: 'disable', reason }, s), { actor: 'system:webhooks', now: d.now, newId: d.newId });
+  await handle(d.journal, streams.webhook(webhookId), webhookAggregate, (s) => decideWebhook({ type: 'disable', reason }, s), recordedBy(d, 'system:webhooks'));
 }
 
 /** Sends a message to a subscription's endpoint, signed with its active secrets. */

@@ -101,7 +101,3 @@ export function streamKind(streamId: string): StreamKind {
   if (!kind) throw new Error(`unknown stream ${streamId}`);
   return kind;
 }
-
-export function streamEntityId(streamId: string): string {
-  return streamId.slice(streamId.indexOf('#') + 1);
-}

@@ -38,12 +38,13 @@ const unauthorized = (message: string) => new DomainError('unauthorized', messag
  * Who is calling. The admin key is configured as a hash (ADMIN_KEY_HASH), so not even the function's
  * environment holds it; other keys are looked up in the journal.
  */
-export async function resolvePrincipal(authorization: string | undefined, journal: Journal, adminKeyHash: string | undefined): Promise<Principal> {
+export async function resolvePrincipal(authorization: string | undefined, journal: Journal, adminKeyHash: () => Promise<string | undefined>): Promise<Principal> {
   if (authorization === undefined || authorization === '') return { kind: 'anonymous' };
   const match = /^Bearer (\S+)$/i.exec(authorization.trim());
   if (!match) throw unauthorized('must be "Bearer <key>"');
   const presented = hashSecret(match[1]!);
-  if (adminKeyHash && sameHash(presented, adminKeyHash)) return { kind: 'key', id: ADMIN_KEY_ID, role: 'admin' };
+  const adminHash = await adminKeyHash();
+  if (adminHash && sameHash(presented, adminHash)) return { kind: 'key', id: ADMIN_KEY_ID, role: 'admin' };
   const id = KEY_FORMAT.exec(match[1]!)?.[1];
   const key = id ? fold(keyAggregate, await journal.read(streams.key(id))) : undefined;
   if (!key || key.revoked || !sameHash(presented, key.secretHash)) throw unauthorized('the key is unknown or revoked');

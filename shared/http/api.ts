@@ -79,7 +79,8 @@ function validate<T>(schema: z.ZodType<T, unknown> | undefined, input: unknown, 
 const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   before: async (request: Request) => {
     const { event } = request;
-    const principal = await resolvePrincipal(event.headers?.authorization, deps().journal, await deps().adminKeyHash());
+    // The admin key's hash is fetched only when a request presents a key.
+    const principal = await resolvePrincipal(event.headers?.authorization, deps().journal, deps().adminKeyHash);
     authorize(principal, options.access);
     const body = options.body ? parseJsonBody(event) : undefined;
     if (!options.body && event.body) throw new DomainError('invalid', 'this request takes no body', [{ field: 'body', message: 'must be empty' }]);

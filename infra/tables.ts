@@ -3,7 +3,8 @@
 export interface TableLayout {
   partitionKey: { name: string; type: 'S' | 'N' };
   sortKey?: { name: string; type: 'S' | 'N' };
-  indexes: { name: string; partitionKey: string; sortKey: string }[];
+  /** projection: what the index copies, beside the keys (an array is INCLUDE); ALL when left out. */
+  indexes: { name: string; partitionKey: string; sortKey: string; projection?: 'ALL' | 'KEYS_ONLY' | readonly string[] }[];
   stream: boolean;
   timeToLive?: string;
 }
@@ -15,6 +16,10 @@ export const tableLayouts = {
     indexes: [
       { name: 'byEntity', partitionKey: 'entity', sortKey: 'sortKey' },
       { name: 'byCalendar', partitionKey: 'calendar', sortKey: 'sortKey' },
+      // --- feeds (shared/feeds/fragments.ts): one partition per calendar and visibility, sorted by end, so a
+      // feed's window is a key condition; only the pre-rendered parts are copied, never the event's document.
+      { name: 'byFeed', partitionKey: 'feedPartition', sortKey: 'feedEnd', projection: ['feed', 'feedZ'] },
+      // --- end feeds
     ],
     stream: false,
   },

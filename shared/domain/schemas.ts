@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { instantOf, isIanaTimeZone, parseLocalDate, parseLocalDateTime, parseMonth } from './time.ts';
 
-export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64 } as const;
+export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64, feedPastDays: 36_500 } as const;
 
 function isLanguageTag(tag: string): boolean {
   try {
@@ -146,6 +146,15 @@ export const calendarInputSchema = z.strictObject({
   description: localized(LIMITS.descriptionChars).optional(),
   defaultLanguage: languageTag,
   timeZone: timeZoneSchema,
+  // --- feeds (the feed window, shared/feeds/window.ts)
+  feedPastDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.feedPastDays)
+    .optional()
+    .describe('feeds show events that ended within this many days, and everything ahead; 0: all; default 365'),
+  // --- end feeds
 });
 export type CalendarInput = z.infer<typeof calendarInputSchema>;
 
@@ -165,11 +174,19 @@ export const listEventsQuerySchema = z.strictObject({
 
 export const createFeedTokenSchema = z.strictObject({ label: z.string().trim().min(1).max(200) });
 
-export const feedQuerySchema = z.strictObject({
+// Not strict: calendar apps and link shorteners add parameters of their own to feed URLs; unknown ones are ignored.
+export const feedQuerySchema = z.object({
   lang: languageTag.optional().describe("the feed's language; default: the calendar's defaultLanguage"),
   tag: z.string().optional().describe('only events with one of these tags (repeat the parameter for several)'),
   tentative: z.enum(['include', 'exclude']).optional(),
   token: z.string().optional().describe('a feed token: private events and participants too'),
+  pastDays: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(LIMITS.feedPastDays)
+    .optional()
+    .describe("narrows the calendar's window: only events that ended within this many days (0: none that ended), and everything ahead"),
 });
 
 export const eventChangeTypes = [

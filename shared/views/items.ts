@@ -6,6 +6,8 @@ import type { CalendarEvent } from '#domain/event';
 import type { FeedToken } from '#domain/feed-token';
 import type { Webhook } from '#domain/webhook';
 import { utcRange } from '#domain/schedule';
+import { calendarFeedAttributes } from '#feeds/digest';
+import { feedItemAttributes } from '#feeds/fragments';
 
 export const INDEX = { byEntity: 'byEntity', byCalendar: 'byCalendar' } as const;
 
@@ -22,6 +24,8 @@ export interface ViewItem {
   status?: string;
   visibility?: string;
   tags?: string[];
+  /** Feed fragment and revision attributes (shared/feeds): opaque to the views. */
+  [feedAttribute: `feed${string}`]: unknown;
 }
 
 export type ViewState = CalendarEvent | Calendar | ApiKey | FeedToken | Webhook;
@@ -43,6 +47,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       status: event.status,
       visibility: event.visibility,
       tags: event.tags,
+      // feeds: the pre-rendered VEVENT parts and the byFeed index keys (shared/feeds/fragments.ts)
+      ...feedItemAttributes(event),
     };
   }
   if (kind === 'webhook') {
@@ -51,7 +57,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
   }
   if (kind === 'calendar') {
     const calendar = state as Calendar;
-    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, doc: { ...calendar } };
+    // feeds: a new feed revision with every calendar change (shared/feeds/digest.ts)
+    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, doc: { ...calendar }, ...calendarFeedAttributes() };
   }
   // A secret's hash stays in the journal: views are read widely and never need it.
   const { secretHash: _hash, ...doc } = state as ApiKey | FeedToken;

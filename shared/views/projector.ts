@@ -8,6 +8,8 @@ import { streamKind, type Change, type Recorded, type StreamKind } from '#domain
 import type { Journal } from '#journal/journal';
 import { toViewItem, type ViewItem, type ViewState } from './items.ts';
 import { isConditionFailure } from '#config/env';
+import type { CalendarEvent } from '#domain/event';
+import { touchFeedRevision } from '#feeds/digest';
 
 const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 
@@ -30,7 +32,10 @@ export async function projectStream(deps: ProjectorDeps, streamId: string, versi
   const changes = await deps.journal.read(streamId, applied);
   const state = foldView(streamId, changes, current?.doc as ViewState | undefined);
   if (!state) return false;
-  return writeView(deps, toViewItem(streamId, state), 'newer');
+  const written = await writeView(deps, toViewItem(streamId, state), 'newer');
+  // feeds: the calendar's feed revision follows every event write (shared/feeds/digest.ts)
+  if (streamKind(streamId) === 'event') await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
+  return written;
 }
 
 /** Writes a view item unless a newer one is there ('newer'), or unless a strictly newer one is ('same-or-newer', for rebuilds). */

@@ -2,7 +2,7 @@
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Change, Recorded } from '#domain/changes';
 import { buildCommit, changesOf, type CommitItem } from './commit.ts';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from './conditions.ts';
 
 export class ConcurrencyError extends Error {
   constructor(

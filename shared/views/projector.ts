@@ -7,7 +7,7 @@ import { calendarAggregate, eventAggregate, feedTokenAggregate, fold, keyAggrega
 import { streamKind, type Change, type Recorded, type StreamKind } from '#domain/changes';
 import type { Journal } from '#journal/journal';
 import { toViewItem, type ViewItem, type ViewState } from './items.ts';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 
 const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 

@@ -129,13 +129,12 @@ export class TaqweemStack extends Stack {
       ...extra,
     });
     for (const index of layout.indexes) {
-      const projection = index.projection === undefined || index.projection === 'ALL' ? ProjectionType.ALL : index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.INCLUDE;
+      const projection = index.projection ?? 'ALL';
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        projectionType: projection,
-        ...(projection === ProjectionType.INCLUDE ? { nonKeyAttributes: [...(index.projection as readonly string[])] } : {}),
+        ...(typeof projection === 'string' ? { projectionType: ProjectionType[projection] } : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection] }),
       });
     }
     return table;

@@ -2,7 +2,7 @@
  * The local runtime: the Lambda handlers of infra/functions.ts behind one HTTP server, on dynalite, with the
  * journal's stream fed to the stream consumers. Same handlers, same event shapes as on AWS.
  */
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput, type Projection } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,7 +14,7 @@ import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
-import { tableLayouts, type TableLayout } from '../tables.ts';
+import { tableLayouts, type IndexLayout, type TableLayout } from '../tables.ts';
 import { toApiGatewayEvent, writeResult } from './apigw.ts';
 import { StreamPump, type StreamHandler } from './pump.ts';
 import { Router } from './router.ts';
@@ -84,17 +84,17 @@ function createTableInput(tableName: string, layout: TableLayout): CreateTableCo
               { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
               { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
             ],
-            Projection: projectionOf(index.projection),
+            Projection: projectionOf(index),
           })),
         }
       : {}),
   };
 }
 
-/** An index layout's projection as DynamoDB spells it (an array is INCLUDE). */
-export function projectionOf(projection: TableLayout['indexes'][number]['projection']): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
-  if (projection === undefined || projection === 'ALL' || projection === 'KEYS_ONLY') return { ProjectionType: projection ?? 'ALL' };
-  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
+/** DynamoDB's Projection for an index layout: an attribute list is INCLUDE, nothing is ALL. */
+export function projectionOf(index: IndexLayout): Projection {
+  const projection = index.projection ?? 'ALL';
+  return typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 }
 
 /** Creates the tables of infra/tables.ts where they are missing. */

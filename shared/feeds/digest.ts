@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 import { streams } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
 

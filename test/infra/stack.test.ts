@@ -58,7 +58,16 @@ describe('tables', () => {
   it('have the indexes the code queries', () => {
     const indexNames = (name: string) =>
       (Object.values(prod.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `taqweem-prod-${name}` } }))[0] as { Properties: { GlobalSecondaryIndexes?: { IndexName: string }[] } }).Properties.GlobalSecondaryIndexes?.map((i) => i.IndexName);
-    expect(indexNames('views')).toEqual(['byEntity', 'byCalendar']);
+    expect(indexNames('views')).toEqual(['byEntity', 'byCalendarMonth', 'byMonth']);
+    // Views' indexes copy only what their lists read (views engineer, issue #9 point 7).
+    prod.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'taqweem-prod-views',
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byEntity', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'owner'] } },
+        { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
+        { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
+      ],
+    });
     expect(indexNames('deliveries')).toEqual(['byDue']);
     prod.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'taqweem-prod-idempotency', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });

@@ -95,6 +95,11 @@ export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
   const fragments = (await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart)))).flat();
+  return joinFeed(calendar, fragments, head);
+}
+
+/** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
+export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
   const shown = fragments.filter((fragment) => shows(fragment, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
   for (const { z } of shown) if (z) zones.add(z[0], z[1], z[2]);

@@ -12,9 +12,23 @@ export function toFieldErrors(error: $ZodError, prefix = ''): FieldError[] {
   });
 }
 
+const typeNames: Record<string, string> = { object: 'an object', record: 'an object', array: 'an array', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+
+/** What JSON value the input was, for "must be a string, not null". */
+function jsonTypeOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'an array';
+  return typeNames[typeof input] ?? typeof input;
+}
+
+/** Messages say what the field must be; parse with `reportInput: true` so that a wrong type is told from a missing field. */
 function messageOf(issue: $ZodIssue): string {
   if (issue.code === 'invalid_key' && issue.issues[0]) return messageOf(issue.issues[0]);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    return `must be ${typeNames[issue.expected] ?? issue.expected}, not ${jsonTypeOf(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value' && issue.values.length > 0) return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message;
 }
 

@@ -2,6 +2,7 @@
 import { fold, type Aggregate } from '#domain/aggregates';
 import type { Change, Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
+import { assertBeforeDeadline, busy } from './deadline.ts';
 import { isConcurrencyError, type Journal } from './journal.ts';
 
 export interface HandleOptions {
@@ -38,13 +39,14 @@ export async function handle<S, C extends Change>(
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) throw stale(options.expectedVersion, version);
     const changes = decide(state);
     if (changes.length === 0) return { state, version, recorded: [] };
+    assertBeforeDeadline(); // edges (#12): never record after the request has given up
     try {
       const recorded = await journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId });
       return { state: fold(aggregate, recorded, state), version: version + recorded.length, recorded };
     } catch (error) {
       if (!isConcurrencyError(error)) throw error;
       if (options.expectedVersion !== undefined) throw stale(options.expectedVersion, error.actualVersion);
-      if (attempt >= maxAttempts) throw error;
+      if (attempt >= maxAttempts) throw busy(`stream ${streamId} changed under ${maxAttempts} attempts in a row`); // edges (#12)
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
     }
   }

@@ -2,7 +2,7 @@
 import { fold, type Aggregate } from '#domain/aggregates';
 import type { Change, Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
-import { assertBeforeDeadline, busy } from './deadline.ts';
+import { busy, whileAppending } from './deadline.ts';
 import { isConcurrencyError, type Journal } from './journal.ts';
 
 export interface HandleOptions {
@@ -39,9 +39,9 @@ export async function handle<S, C extends Change>(
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) throw stale(options.expectedVersion, version);
     const changes = decide(state);
     if (changes.length === 0) return { state, version, recorded: [] };
-    assertBeforeDeadline(); // edges (#12): never record after the request has given up
     try {
-      const recorded = await journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId });
+      // edges (#12): no append starts after the request's deadline, and one under way is waited for.
+      const recorded = await whileAppending(() => journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId }));
       return { state: fold(aggregate, recorded, state), version: version + recorded.length, recorded };
     } catch (error) {
       if (!isConcurrencyError(error)) throw error;

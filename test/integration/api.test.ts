@@ -37,7 +37,8 @@ describe('service', () => {
     const { body: doc } = await t.call('GET', '/openapi.json', { key: null });
     const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     const served = functions.flatMap((f) => f.routes ?? []);
-    expect(documented.sort()).toEqual([...served].sort());
+    // /events/{id}.ics is served by the GET /events/{id} route and documented as a path of its own.
+    expect(documented.sort()).toEqual([...served, 'GET /events/{id}.ics'].sort());
     expect(doc.paths['/events'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['calendar', 'title', 'schedule']));
   });
 

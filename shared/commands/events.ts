@@ -61,7 +61,7 @@ export async function changeEvent(d: Deps, eventId: string, command: EventComman
 export async function visibleHistory(d: Deps, eventId: string, principal: Principal): Promise<Recorded[]> {
   const history = await d.journal.read(streams.event(eventId));
   const event = fold(eventAggregate, history);
-  if (!event || (event.visibility === 'private' && !seesPrivate(principal))) throw new DomainError('not_found', `event ${eventId} not found`);
+  if (!event || (event.visibility === 'private' && !seesPrivate(principal))) throw new DomainError('not_found', `event ${eventId} not found`, [{ field: 'path.id', code: 'not_found', message: 'no such event' }]);
   return history;
 }
 
@@ -69,7 +69,7 @@ export async function visibleHistory(d: Deps, eventId: string, principal: Princi
 export async function readEvent(d: Deps, eventId: string, principal: Principal, asOf?: number): Promise<CalendarEvent> {
   const history = await visibleHistory(d, eventId, principal);
   const event = fold(eventAggregate, asOf === undefined ? history : history.filter((change) => Date.parse(change.at) <= asOf));
-  if (!event) throw new DomainError('not_found', `event ${eventId} did not exist yet at ${new Date(asOf!).toISOString()}`);
+  if (!event) throw new DomainError('not_found', `event ${eventId} did not exist yet at ${new Date(asOf!).toISOString()}`, [{ field: 'query.asOf', code: 'not_found', message: 'is before the event was created' }]);
   return event;
 }
 

@@ -99,8 +99,8 @@ type Decision = EventChange[];
 
 export function decideEvent(command: EventCommand, state: EventState): Decision {
   if (command.type === 'create') return decideCreate(command, state);
-  if (!state) throw new DomainError('not_found', 'event not found');
-  if (state.status === 'cancelled') throw new DomainError('conflict', 'the event is cancelled and can no longer be changed');
+  if (!state) throw new DomainError('not_found', 'event not found', [{ field: 'path.id', code: 'not_found', message: 'no such event' }]);
+  if (state.status === 'cancelled') throw new DomainError('conflict', 'the event is cancelled and can no longer be changed', [{ field: 'path.id', code: 'conflict', message: 'is cancelled' }]);
   switch (command.type) {
     case 'patch':
       return decidePatch(command.patch, state);
@@ -189,7 +189,7 @@ function decideInvite(command: Extract<EventCommand, { type: 'invite' }>, state:
 
 function participantOf(state: CalendarEvent, participantId: string): Participant {
   const participant = state.participants.find((p) => p.id === participantId);
-  if (!participant) throw new DomainError('not_found', `participant ${participantId} not found`);
+  if (!participant) throw new DomainError('not_found', `participant ${participantId} not found`, [{ field: 'path.pid', code: 'not_found', message: 'no such participant' }]);
   return participant;
 }
 

@@ -1,14 +1,17 @@
 import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import type { FieldError, FieldErrorCode } from './errors.ts';
 
+/** A dotted path; an empty member name shows as "" so that every error names a field. */
+const dotted = (segments: string[]): string => segments.map((segment) => (segment === '' ? '""' : segment)).join('.');
+
 /** zod issues as field errors; unknown keys are named one by one so a typo is pointed at. */
 export function toFieldErrors(error: $ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [path, key].filter(Boolean).join('.'), code: 'unknown_field' as const, message: 'is not a known field' }));
+      return issue.keys.map((key) => ({ field: dotted([...path, key]), code: 'unknown_field' as const, message: 'is not a known field' }));
     }
-    return [{ field: path || prefix || 'body', code: codeOf(issue), message: messageOf(issue) }];
+    return [{ field: path.length > 0 ? dotted(path) : 'body', code: codeOf(issue), message: messageOf(issue) }];
   });
 }
 

@@ -7,7 +7,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { DomainError } from '#domain/errors';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from './conditions.ts';
 
 const TTL_SECONDS = 24 * 60 * 60;
 

@@ -46,7 +46,8 @@ const writeApi = (name: string, routes: Route[], extra: Partial<TableAccess> = {
   name,
   entry: `functions/api/${name}.ts`,
   routes,
-  tables: { journal: 'append', ...extra },
+  // Commands read a stream's view as their snapshot (#views/snapshots).
+  tables: { journal: 'append', views: 'read', ...extra },
   memoryMb: 512,
   timeoutSeconds: 15,
 });
@@ -115,7 +116,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/webhooks/dispatch.ts',
     schedule: 'rate(1 minute)',
     // Disabling a failing endpoint is recorded as a change.
-    tables: { journal: 'append', deliveries: 'write', secrets: 'read' },
+    tables: { journal: 'append', views: 'read', deliveries: 'write', secrets: 'read' },
     memoryMb: 1024,
     timeoutSeconds: 120,
   },

@@ -30,9 +30,17 @@ export const ENTITY_ATTRIBUTES = ['doc', 'owner'] as const;
 
 export type Entity = 'calendar' | 'key' | 'feedToken' | 'webhook';
 
+/**
+ * Bumped whenever a view's doc could differ from the state evolve now produces (evolve or toViewItem changed):
+ * commands then stop using older views as snapshots until `npm run rebuild-views` has rewritten them.
+ */
+export const VIEW_SHAPE = 1;
+
 export interface ViewItem {
   pk: string;
   lastAppliedVersion: number;
+  /** VIEW_SHAPE when written (stream items only). */
+  shape?: number;
   doc: Record<string, unknown>;
   sortKey: string;
   /** byEntity partition; absent on events, which are listed by month instead. */
@@ -67,6 +75,7 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       pk: streamId,
       sortKey: `${start}#${event.id}`,
       lastAppliedVersion: event.version,
+      shape: VIEW_SHAPE,
       doc: { ...event },
       calendar: event.calendar,
       startUtc: start,
@@ -82,12 +91,12 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
   }
   if (kind === 'webhook') {
     const webhook = state as Webhook;
-    return { pk: streamId, entity: 'webhook', sortKey: webhook.id, owner: webhook.owner.keyId, lastAppliedVersion: webhook.version, doc: { ...webhook } };
+    return { pk: streamId, entity: 'webhook', sortKey: webhook.id, owner: webhook.owner.keyId, lastAppliedVersion: webhook.version, shape: VIEW_SHAPE, doc: { ...webhook } };
   }
   if (kind === 'calendar') {
     const calendar = state as Calendar;
     // feeds: a new feed revision with every calendar change (shared/feeds/digest.ts)
-    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, doc: { ...calendar }, ...calendarFeedAttributes() };
+    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, shape: VIEW_SHAPE, doc: { ...calendar }, ...calendarFeedAttributes() };
   }
   // A secret's hash stays in the journal: views are read widely and never need it.
   const { secretHash: _hash, ...doc } = state as ApiKey | FeedToken;

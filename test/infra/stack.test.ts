@@ -66,6 +66,8 @@ describe('tables', () => {
         { IndexName: 'byEntity', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'owner'] } },
         { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
         { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
+        // Feeds' index: the pre-rendered fragments only (test/infra/feeds-stack.test.ts).
+        { IndexName: 'byFeed', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] } },
       ],
     });
     expect(indexNames('deliveries')).toEqual(['byDue']);

@@ -9,6 +9,7 @@ import { repositoryRoot } from './paths.ts';
 
 const files = [
   { path: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
+  { path: '/embed', file: 'embed.html', type: 'text/html; charset=utf-8' },
   { path: '/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
   { path: '/app.css', file: 'app.css', type: 'text/css; charset=utf-8' },
 ];

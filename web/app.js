@@ -950,9 +950,8 @@ function mergePatch(before, after) {
     else set(name.split('.'), after[name]);
   }
   if (changed.some((name) => name.startsWith('schedule.'))) {
-    // A schedule is replaced whole: fields of the old type that the new one lacks are removed.
+    // The API replaces a schedule whole (its fields depend on its type), so it goes whole.
     patch.schedule = scheduleOf(after);
-    for (const name of SCHEDULE_FIELDS[before['schedule.type']] ?? []) if (!(name in patch.schedule)) patch.schedule[name] = null;
   }
   if (patch.organizer && !after['organizer.name'] && !after['organizer.email']) patch.organizer = null;
   return { patch, changed };

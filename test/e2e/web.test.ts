@@ -1,10 +1,11 @@
 /** The web page in headless Chromium (Debian's), against the local runtime with the launch customer's data. */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startReceiver } from '../helpers/receiver.ts';
 import { newCalendar, newEvent, open, POLL, shot, useBrowser } from './browser.ts';
 
 const env = useBrowser();
+vi.setConfig({ testTimeout: 90_000 });
 const forumId = async () => ((await env.t.call('GET', '/events?calendar=ato&from=2026-07-01&to=2026-08-01')).body.items as { id: string; kind: string }[]).find((e) => e.kind === 'forum')!.id;
 
 /** WCAG relative-luminance contrast of two CSS rgb() colours. */

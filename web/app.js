@@ -15,6 +15,8 @@ const WORDS = {
   prevWeek: ['Previous week', 'الأسبوع السابق', '上一周'],
   nextWeek: ['Next week', 'الأسبوع التالي', '下一周'],
   views: ['Views', 'طرق العرض', '视图'],
+  sections: ['Sections', 'الأقسام', '栏目'],
+  calendarNav: ['Move through the calendar', 'التنقل في التقويم', '日历导航'],
   zone: ['Time zone', 'المنطقة الزمنية', '时区'],
   zoneCalendar: ["{zone} (the calendar's)", '{zone} (منطقة التقويم)', '{zone}（日历时区）'],
   zoneDevice: ['{zone} (this device)', '{zone} (هذا الجهاز)', '{zone}（本设备）'],
@@ -577,7 +579,7 @@ function monthView(calendar, month, events, zone, link) {
     monthOnlyList(events, month, fallback),
     el('table', { class: 'month' }, el('caption', { class: 'visually-hidden' }, monthWords(month)), el('thead', {}, el('tr', {}, headers)), el('tbody', {}, weeks.map((w) => el('tr', {}, w.map(cell))))),
     // Phones: the same month as a list of its days with events (CSS shows one or the other).
-    el('div', { class: 'month-agenda' }, listDays.length ? listDays.map((day) => dayList(day, byDay.get(day), zone, fallback)) : el('p', {}, t('noEvents'))),
+    el('div', { class: 'month-agenda' }, listDays.length ? listDays.map((day) => dayList(day, byDay.get(day), zone, fallback)) : events.some((e) => e.schedule.month === month) ? null : el('p', {}, t('noEvents'))),
   ];
 }
 
@@ -738,7 +740,7 @@ async function calendarPage(id, params) {
     title: `${heading} · ${viewNames[view]} — ${name}`,
     nodes: [
       el('h1', {}, localizedText(calendar.name, calendar.defaultLanguage, 'span')),
-      el('nav', { class: 'toolbar', 'aria-label': t('calendar') }, stepper, views),
+      el('nav', { class: 'toolbar', 'aria-label': t('calendarNav') }, stepper, views),
       EMBED ? null : searchForm(search, link),
       settingsForm(calendar, zone, link),
       el('h2', { id: 'period' }, heading),
@@ -1171,7 +1173,7 @@ async function render({ focus = false } = {}) {
   main.setAttribute('aria-busy', 'true');
   try {
     const { title, nodes } = await page((pattern.exec(hash) ?? [])[1] ?? (EMBED ? embeddedCalendar() : 'ato'), params);
-    const nav = EMBED ? null : el('nav', { class: 'toolbar crumbs', 'aria-label': t('calendar') }, el('a', { href: '#/c/ato' }, t('calendar')), state.key ? el('a', { href: '#/webhooks' }, t('webhooks')) : null);
+    const nav = EMBED ? null : el('nav', { class: 'toolbar crumbs', 'aria-label': t('sections') }, el('a', { href: '#/c/ato' }, t('calendar')), state.key ? el('a', { href: '#/webhooks' }, t('webhooks')) : null);
     main.replaceChildren(...[nav, nodes].flat(Infinity).filter(Boolean));
     document.title = `${title} — ${t('site')}`;
   } catch (error) {

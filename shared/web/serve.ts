@@ -10,6 +10,9 @@ export interface Asset {
   type: string;
   etag: string;
   body: string;
+  /** The body compressed at build time (base64), so no cold start pays for it. */
+  br?: string;
+  gzip?: string;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -42,15 +45,18 @@ export function negotiateEncoding(acceptEncoding: string | undefined): Encoding 
   return 'identity';
 }
 
-// Compressed once per container: the files are fixed at build time.
-const compressed = new Map<string, Buffer>();
+// Files without build-time copies are compressed once per container.
+const compressed = new Map<string, string>();
 
-export function encode(asset: Asset, encoding: Exclude<Encoding, 'identity'>): Buffer {
+/** The body in a coding, as base64 (API Gateway's form for binary bodies). */
+export function encode(asset: Asset, encoding: Exclude<Encoding, 'identity'>): string {
+  const prebuilt = asset[encoding];
+  if (prebuilt) return prebuilt;
   const key = `${asset.etag}${encoding}`;
   let body = compressed.get(key);
   if (!body) {
     const raw = Buffer.from(asset.body, 'utf8');
-    body = encoding === 'br' ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 9 });
+    body = (encoding === 'br' ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 9 })).toString('base64');
     compressed.set(key, body);
   }
   return body;
@@ -67,5 +73,5 @@ export function serveAsset(
   const headers: Record<string, string> = { 'content-type': asset.type, etag, 'cache-control': request.cacheControl, vary: 'accept-encoding', ...securityHeaders(request.framable) };
   if (notModified(request.ifNoneMatch, etag)) return { statusCode: 304, headers };
   if (encoding === 'identity') return { statusCode: 200, headers, body: asset.body };
-  return { statusCode: 200, headers: { ...headers, 'content-encoding': encoding }, body: encode(asset, encoding).toString('base64'), isBase64Encoded: true };
+  return { statusCode: 200, headers: { ...headers, 'content-encoding': encoding }, body: encode(asset, encoding), isBase64Encoded: true };
 }

@@ -126,6 +126,23 @@ describe('the embed', () => {
     }
   });
 
+  it('is served compressed over HTTP, as the browser asks', async () => {
+    const base = env.t.runtime.url;
+    const script = await fetch(`${base}/app.js`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(script.headers.get('content-encoding')).toBe('br');
+    expect(script.headers.get('vary')).toBe('accept-encoding');
+    expect(Number(script.headers.get('content-length'))).toBeLessThan(30 * 1024);
+    expect(await script.text()).toContain('const WORDS = {');
+    const styles = await fetch(`${base}/app.css`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(styles.headers.get('content-encoding')).toBe('gzip');
+    const page = await open(env, '#/c/ato?view=month&date=2026-07-01', { lang: 'en' });
+    const encodings = new Map<string, string | undefined>();
+    page.on('response', (response) => encodings.set(new URL(response.url()).pathname, response.headers()['content-encoding']));
+    await page.reload();
+    await page.waitForSelector('.month');
+    expect(encodings.get('/app.js')).toBe('br');
+  });
+
   it('offers a copyable iframe snippet for the embed', async () => {
     const page = await open(env, '#/c/ato?view=month&date=2026-07-01', { lang: 'ar' });
     await page.click('.subscribe summary');

@@ -802,7 +802,7 @@ async function eventPage(id, params) {
       event.description ? el('p', { class: 'description' }, localizedText(event.description, fallback, 'span')) : null,
       where.length ? el('p', {}, `${t('location')}: `, where.flatMap((part, i) => (i ? [LIST_SEPARATOR[state.lang], isolate(part)] : [isolate(part)]))) : null,
       event.organizer ? el('p', {}, `${t('organizer')}: `, isolate(event.organizer.name), event.organizer.email ? [' ', el('bdi', { dir: 'ltr' }, `<${event.organizer.email}>`)] : null) : null,
-      event.tags?.length ? el('p', {}, `${t('tagsShort')}: `, event.tags.map((tag, i) => [i ? ', ' : '', isolate(tag)])) : null,
+      event.tags?.length ? el('p', {}, `${t('tagsShort')}: `, event.tags.map((tag, i) => [i ? LIST_SEPARATOR[state.lang] : '', isolate(tag)])) : null,
       el('p', {}, `${t('kind')}: ${label('kind', event.kind ?? 'other')} · ${t('visibility')}: ${label('visibility', event.visibility ?? 'public')}`),
       el('section', { 'aria-labelledby': 'add-heading' }, el('h2', { id: 'add-heading' }, t('addTo')),
         el('p', { class: 'toolbar' }, addToCalendarLinks(event), el('a', { class: 'button secondary', id: 'download-ics', href: `/events/${id}.ics?lang=${state.lang}`, download: `${id}.ics` }, t('download')))),
@@ -991,7 +991,8 @@ async function eventForm(id, params) {
   };
   typeSelect.addEventListener('change', showScheduleInputs);
   const input = (name, attrs = {}) => el('input', { name, value: original[name] ?? '', ...attrs });
-  const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: LANGUAGE_NAMES[l] }), make(`${prefix}.${l}`, l)));
+  const languageName = (l) => new Intl.DisplayNames([state.lang], { type: 'language' }).of(l) ?? LANGUAGE_NAMES[l];
+  const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: languageName(l) }), make(`${prefix}.${l}`, l)));
   const conflictSlot = el('div');
   const send = async (values) => {
     if (!id) {

@@ -118,4 +118,18 @@ describe('editing through the page', () => {
     await expect.poll(async () => (await env.t.call('GET', `/events/${id}`)).body.cancelReason, POLL).toBe('Venue unavailable');
     await expect.poll(() => page.textContent('.cancel-reason'), POLL).toContain('Venue unavailable');
   });
+
+  it('invites and removes a participant, with the role and status in the page\'s language', async () => {
+    await newCalendar(env, 'people', 'Asia/Kuwait');
+    const id = await newEvent(env, { calendar: 'people', title: { en: 'Panel' }, schedule: { type: 'allDay', startDate: '2027-07-01', endDate: '2027-07-01' } });
+    const page = await open(env, `#/e/${id}`, { lang: 'zh', key: env.t.adminKey });
+    await page.waitForSelector('#invite');
+    await page.fill('#f-name', 'Lin Songtian (林松添)');
+    await page.selectOption('#invite select[name=role]', 'chair');
+    await page.click('#invite button[type=submit]');
+    await expect.poll(() => page.locator('.participants li').allTextContents(), POLL).toEqual([expect.stringContaining('主持 · 已邀请')]);
+    await page.click('.participants li button');
+    await expect.poll(() => page.locator('.participants li').count(), POLL).toBe(0);
+    expect((await env.t.call('GET', `/events/${id}`)).body.participants).toEqual([]);
+  });
 });

@@ -870,7 +870,11 @@ function showProblem(form, error) {
     if (slot && !slot.closest('[hidden]')) {
       slot.textContent = fieldErrorText(code);
       form.querySelector(`#${CSS.escape(slot.id.replace(/-error$/, ''))}`)?.setAttribute('aria-invalid', 'true');
-    } else unplaced.push(`${t('field')} «${name}»: ${fieldErrorText(code)}`);
+    } else {
+      // A field without a visible slot is named by its label when the form has one (never by its API path).
+      const text = form.querySelector(`label[for="f-${CSS.escape(name.replaceAll('.', '-'))}"]`)?.textContent;
+      unplaced.push(text ? `${text}: ${fieldErrorText(code)}` : fieldErrorText(code));
+    }
   }
   form.querySelector('.form-error').textContent = unplaced.length ? unplaced.join(' · ') : errors.length ? t('fixErrors') : problemText(error);
   (form.querySelector('[aria-invalid="true"]') ?? form.querySelector('.form-error'))?.focus?.();

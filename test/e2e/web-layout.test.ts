@@ -37,6 +37,9 @@ describe('the calendar page', () => {
     });
     expect(await page.locator('.undated a.title').allTextContents()).toEqual(['Some day in December']);
     expect(await page.textContent('.zone-note')).toBe('Times in Asia/Shanghai');
+    expect(await page.textContent('.month td[data-date="2026-12-01"] .time')).toBe('2:00 AM');
+    await page.selectOption('#clock', 'h23');
+    await expect.poll(() => page.locator('.month td[data-date="2026-12-01"] .time').textContent(), POLL).toBe('02:00');
     await shot(page, 'month-shanghai');
     await month(page, 'shanghai', '2026-11-01');
     expect(await grid(page)).toEqual({ '2026-11-30': { 'Book fair': 1 } });

@@ -772,7 +772,7 @@ async function eventPage(id, params) {
   let event;
   let etag;
   let missingThen = false;
-  const current = await api('GET', `/events/${encodeURIComponent(id)}`);
+  const [current, historyPage] = await Promise.all([api('GET', `/events/${encodeURIComponent(id)}`), get(`/events/${encodeURIComponent(id)}/history?limit=200`)]);
   const calendar = await get(`/calendars/${encodeURIComponent(current.data.calendar)}`);
   const zone = state.zone || calendar.timeZone;
   if (asOf) {
@@ -786,7 +786,7 @@ async function eventPage(id, params) {
   if (!event) ({ data: event, etag } = current);
   const live = !asOf || missingThen;
   const editable = !EMBED && state.key && live && event.status !== 'cancelled';
-  const history = (await get(`/events/${encodeURIComponent(id)}/history?limit=200`)).items;
+  const history = historyPage.items;
   const fallback = calendar.defaultLanguage;
   const asOfForm = el('form', { class: 'toolbar', id: 'as-of-form', onsubmit: (e) => { e.preventDefault(); location.hash = `#/e/${id}?asOf=${e.target.elements.asOf.value}`; } },
     el('label', { for: 'asOf' }, t('asOf')), el('input', { id: 'asOf', name: 'asOf', type: 'date', required: true, value: asOf || '' }), el('button', { type: 'submit' }, t('show')));

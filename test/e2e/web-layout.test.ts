@@ -71,23 +71,32 @@ describe('the calendar page', () => {
 
   for (const lang of ['ar', 'en', 'zh']) {
     it(`fits a phone in ${lang}: no sideways scroll at 360–414 px, the month as a list of days, 44 px targets`, async () => {
-      const page = await open(env, '#/c/ato?view=month&date=2026-07-01', { lang, viewport: PHONE });
-      await page.waitForSelector('.month-agenda');
+      const calendar = `phone-${lang}`;
+      await newCalendar(env, calendar, 'Asia/Muscat');
+      const long = { ar: 'اجتماع تنظيمي موسع للأمين العام لمنظمة المدن العربية مع جمعية الصداقة الصينية مع البلدان الأجنبية', en: 'Expanded organizational meeting of the Secretary-General with the Association for Friendship with Foreign Countries', zh: '阿拉伯城市组织秘书长与中国人民对外友好协会扩大组织会议' };
+      await newEvent(env, { calendar, title: long, schedule: { type: 'timed', start: '2027-02-09T09:00', end: '2027-02-10T17:00', timeZone: 'Asia/Muscat' } });
+      await newEvent(env, { calendar, title: { en: 'Some day in February', ar: 'يوم ما في فبراير', zh: '二月某日' }, schedule: { type: 'month', month: '2027-02', timeZone: 'Asia/Muscat' } });
+      const page = await open(env, `#/c/${calendar}?view=month&date=2027-02-01`, { lang, viewport: PHONE });
+      await page.waitForSelector('.month-agenda [data-date="2027-02-09"]');
+      expect(await page.locator('.month-agenda [data-date] a.title').count()).toBe(2);
+      expect(await page.isVisible('table.month')).toBe(false);
       for (const width of [360, 390, 414]) {
         await page.setViewportSize({ width, height: 800 });
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       }
-      expect(await page.isVisible('table.month')).toBe(false);
-      // The first screen shows the month's event.
-      const first = (await page.locator('.undated a.title').first().boundingBox())!;
-      expect(first.y + first.height).toBeLessThanOrEqual(800);
+      // The first screen shows the month's events.
+      for (const list of ['.undated', '.month-agenda']) {
+        const first = (await page.locator(`${list} a.title`).first().boundingBox())!;
+        expect(first.y).toBeLessThan(800);
+      }
       const small = await page.locator('header button:visible, header select:visible, main a.button:visible, main button:visible, main select:visible, main input:visible, main a.title:visible').evaluateAll((nodes) =>
         nodes.map((node) => ({ what: node.outerHTML.slice(0, 80), height: node.getBoundingClientRect().height })).filter(({ height }) => height < 44));
       expect(small).toEqual([]);
       await shot(page, `phone-month-${lang}`);
-      await page.goto(`${env.t.runtime.url}/#/c/shanghai?view=week&date=2026-12-01`);
-      await page.waitForSelector('.week');
+      await page.goto(`${env.t.runtime.url}/#/c/${calendar}?view=week&date=2027-02-09`);
+      await page.waitForSelector('.week [data-date="2027-02-10"] a.title');
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(414);
+      await shot(page, `phone-week-${lang}`);
     });
   }
 });

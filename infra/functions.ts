@@ -54,7 +54,7 @@ const writeApi = (name: string, routes: Route[], extra: Partial<TableAccess> = {
 });
 
 export const functions: FunctionSpec[] = [
-  { name: 'web', entry: 'functions/web/get.ts', routes: ['GET /', 'GET /app.js', 'GET /app.css'], tables: { journal: 'read' }, memoryMb: 256, timeoutSeconds: 5 },
+  { name: 'web', entry: 'functions/web/get.ts', routes: ['GET /', 'GET /app.js', 'GET /app.css', 'GET /embed/{calendar}'], tables: { journal: 'read' }, memoryMb: 256, timeoutSeconds: 5 },
   readApi('health', ['GET /health']),
   readApi('openapi', ['GET /openapi.json']),
   writeApi('calendars-put', ['PUT /calendars/{id}']),

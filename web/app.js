@@ -1,14 +1,258 @@
 // Taqweem's page: no framework, no build step. Every text from the API goes into text nodes, never HTML.
-const T = {
-  en: { calendar: 'Calendar', month: 'Month', list: 'List', prev: 'Previous month', next: 'Next month', subscribe: 'Subscribe', google: 'Add to Google Calendar', webcal: 'Apple Calendar / Outlook', feedUrl: 'Feed URL', copy: 'Copy', copied: 'Copied', tentative: 'date to be confirmed', cancelled: 'cancelled', yourTime: 'Your time', noEvents: 'No events.', download: 'Download .ics', participants: 'Participants', history: 'History', asOf: 'As it stood on', show: 'Show', edit: 'Edit', cancel: 'Cancel event', invite: 'Invite', name: 'Name', email: 'E-mail', organization: 'Organization', newEvent: 'New event', save: 'Save', title: 'Title', description: 'Description', schedule: 'When', type: 'Type', timed: 'At a time', allDay: 'All day', monthOnly: 'Month only', start: 'Start', end: 'End', startDate: 'First day', endDate: 'Last day', timeZone: 'Time zone', location: 'Location', city: 'City', country: 'Country (ISO code)', kind: 'Kind', status: 'Status', visibility: 'Visibility', tags: 'Tags (comma-separated)', url: 'Link', webhooks: 'Webhooks', newWebhook: 'New webhook', types: 'Change types (comma-separated, or *)', calendars: 'Calendars (comma-separated, optional)', secretOnce: 'The signing secret. It is shown this once: store it now.', stored: 'I have stored it', deliveries: 'Deliveries', replay: 'Replay since', rotate: 'Rotate secret', test: 'Send test', keySet: 'Key in use', forget: 'Forget key', use: 'Use', apiKey: 'API key', needKey: 'Enter an API key to edit.', fixErrors: 'Please fix the marked fields.', retry: 'Retry', saved: 'Saved.', gregorian: 'Gregorian', hijri: 'Hijri' },
-  ar: { calendar: 'التقويم', month: 'شهري', list: 'قائمة', prev: 'الشهر السابق', next: 'الشهر التالي', subscribe: 'الاشتراك', google: 'أضف إلى تقويم Google', webcal: 'تقويم Apple / Outlook', feedUrl: 'رابط الموجز', copy: 'نسخ', copied: 'نُسخ', tentative: 'التاريخ يُحدَّد لاحقاً', cancelled: 'ملغاة', yourTime: 'بتوقيتك', noEvents: 'لا توجد فعاليات.', download: 'تنزيل ‎.ics', participants: 'المشاركون', history: 'السجل', asOf: 'كما كانت في', show: 'عرض', edit: 'تعديل', cancel: 'إلغاء الفعالية', invite: 'دعوة', name: 'الاسم', email: 'البريد الإلكتروني', organization: 'الجهة', newEvent: 'فعالية جديدة', save: 'حفظ', title: 'العنوان', description: 'الوصف', schedule: 'الموعد', type: 'النوع', timed: 'في وقت محدد', allDay: 'طوال اليوم', monthOnly: 'الشهر فقط', start: 'البداية', end: 'النهاية', startDate: 'اليوم الأول', endDate: 'اليوم الأخير', timeZone: 'المنطقة الزمنية', location: 'المكان', city: 'المدينة', country: 'البلد (رمز ISO)', kind: 'الصنف', status: 'الحالة', visibility: 'الظهور', tags: 'الوسوم (مفصولة بفواصل)', url: 'الرابط', webhooks: 'الإشعارات (Webhooks)', newWebhook: 'اشتراك جديد', types: 'أنواع التغييرات (مفصولة بفواصل، أو *)', calendars: 'التقاويم (اختياري)', secretOnce: 'سرّ التوقيع. يظهر هذه المرة فقط: احفظه الآن.', stored: 'حفظته', deliveries: 'الإرسالات', replay: 'إعادة الإرسال منذ', rotate: 'تغيير السر', test: 'إرسال تجريبي', keySet: 'المفتاح مستخدم', forget: 'نسيان المفتاح', use: 'استخدام', apiKey: 'مفتاح API', needKey: 'أدخل مفتاح API للتعديل.', fixErrors: 'يرجى تصحيح الحقول المعلَّمة.', retry: 'إعادة', saved: 'حُفظ.', gregorian: 'ميلادي', hijri: 'هجري' },
-  zh: { calendar: '日历', month: '月视图', list: '列表', prev: '上个月', next: '下个月', subscribe: '订阅', google: '添加到 Google 日历', webcal: 'Apple 日历 / Outlook', feedUrl: '订阅链接', copy: '复制', copied: '已复制', tentative: '日期待定', cancelled: '已取消', yourTime: '您的时间', noEvents: '没有活动。', download: '下载 .ics', participants: '参与者', history: '历史', asOf: '在此日期的状态', show: '显示', edit: '编辑', cancel: '取消活动', invite: '邀请', name: '姓名', email: '电子邮件', organization: '机构', newEvent: '新活动', save: '保存', title: '标题', description: '描述', schedule: '时间', type: '类型', timed: '具体时间', allDay: '全天', monthOnly: '仅月份', start: '开始', end: '结束', startDate: '第一天', endDate: '最后一天', timeZone: '时区', location: '地点', city: '城市', country: '国家（ISO 代码）', kind: '类别', status: '状态', visibility: '可见性', tags: '标签（逗号分隔）', url: '链接', webhooks: 'Webhooks', newWebhook: '新订阅', types: '变更类型（逗号分隔，或 *）', calendars: '日历（可选）', secretOnce: '签名密钥仅显示这一次：请立即保存。', stored: '我已保存', deliveries: '投递', replay: '重新发送自', rotate: '更换密钥', test: '发送测试', keySet: '正在使用密钥', forget: '忘记密钥', use: '使用', apiKey: 'API 密钥', needKey: '请输入 API 密钥以编辑。', fixErrors: '请修正标记的字段。', retry: '重试', saved: '已保存。', gregorian: '公历', hijri: '伊斯兰历' },
+// Every word the page shows, as [English, Arabic, Chinese]: a missing translation is a visible gap in one row.
+const WORDS = {
+  skip: ['Skip to content', 'تخطَّ إلى المحتوى', '跳到内容'],
+  language: ['Language', 'اللغة', '语言'],
+  site: ['Taqweem', 'تقويم', 'Taqweem'],
+  loading: ['Loading…', 'جارٍ التحميل…', '加载中…'],
+  calendar: ['Calendar', 'التقويم', '日历'],
+  month: ['Month', 'شهر', '月'],
+  week: ['Week', 'أسبوع', '周'],
+  agenda: ['Agenda', 'جدول الأعمال', '日程'],
+  today: ['Today', 'اليوم', '今天'],
+  prevMonth: ['Previous month', 'الشهر السابق', '上个月'],
+  nextMonth: ['Next month', 'الشهر التالي', '下个月'],
+  prevWeek: ['Previous week', 'الأسبوع السابق', '上一周'],
+  nextWeek: ['Next week', 'الأسبوع التالي', '下一周'],
+  views: ['Views', 'طرق العرض', '视图'],
+  sections: ['Sections', 'الأقسام', '栏目'],
+  calendarNav: ['Move through the calendar', 'التنقل في التقويم', '日历导航'],
+  zone: ['Time zone', 'المنطقة الزمنية', '时区'],
+  zoneCalendar: ["{zone} (the calendar's)", '{zone} (منطقة التقويم)', '{zone}（日历时区）'],
+  zoneDevice: ['{zone} (this device)', '{zone} (هذا الجهاز)', '{zone}（本设备）'],
+  timesIn: ['Times in {zone}', 'الأوقات بتوقيت {zone}', '时间按 {zone}'],
+  clock: ['Clock', 'الساعة', '时钟'],
+  clockAuto: ['As the language does', 'حسب اللغة', '按语言习惯'],
+  h24: ['24-hour', '24 ساعة', '24 小时制'],
+  h12: ['12-hour', '12 ساعة', '12 小时制'],
+  apply: ['Apply', 'تطبيق', '应用'],
+  search: ['Search titles', 'البحث في العناوين', '搜索标题'],
+  searchGo: ['Search', 'بحث', '搜索'],
+  results: ['Titles matching “{q}”', 'العناوين المطابقة لـ «{q}»', '标题包含“{q}”的活动'],
+  clearSearch: ['Clear search', 'مسح البحث', '清除搜索'],
+  upcoming: ['Upcoming from {date}', 'القادمة ابتداءً من {date}', '{date} 起的活动'],
+  more: ['More', 'المزيد', '更多'],
+  moreN: ['+{n} more', '+{n} أخرى', '另有 {n} 项'],
+  noEvents: ['No events.', 'لا توجد فعاليات.', '没有活动。'],
+  noMore: ['No more events.', 'لا مزيد من الفعاليات.', '没有更多活动。'],
+  monthOnlyList: ['This month, day to be confirmed', 'هذا الشهر، واليوم يُحدَّد لاحقاً', '本月，日期待定'],
+  allDayShort: ['all day', 'طوال اليوم', '全天'],
+  continues: ['continued', 'متواصلة', '续'],
+  subscribe: ['Subscribe', 'الاشتراك', '订阅'],
+  subscribeIntro: ['Follow this calendar in your own calendar app; it updates itself.', 'تابع هذا التقويم في تطبيق التقويم لديك؛ يتحدّث تلقائياً.', '在您的日历应用中关注此日历，它会自动更新。'],
+  google: ['Google Calendar', 'تقويم Google', 'Google 日历'],
+  apple: ['Apple Calendar (webcal)', 'تقويم Apple ‏(webcal)', 'Apple 日历（webcal）'],
+  outlookCom: ['Outlook.com', 'Outlook.com', 'Outlook.com'],
+  m365: ['Microsoft 365', 'Microsoft 365', 'Microsoft 365'],
+  feedUrl: ['Feed URL', 'رابط الموجز', '订阅链接'],
+  copy: ['Copy', 'نسخ', '复制'],
+  copied: ['Copied', 'نُسخ', '已复制'],
+  onlyTags: ['Only these tags (comma-separated, optional)', 'هذه الوسوم فقط (مفصولة بفواصل، اختياري)', '仅这些标签（逗号分隔，可选）'],
+  hideTentative: ['Leave out events whose date is not confirmed', 'استبعاد الفعاليات غير المؤكدة الموعد', '不含日期未确定的活动'],
+  embed: ['Put this calendar on your site', 'ضع هذا التقويم في موقعك', '将此日历嵌入您的网站'],
+  embedCode: ['HTML to paste into your page', 'شيفرة HTML للصقها في صفحتك', '粘贴到网页中的 HTML'],
+  embedTitle: ['Calendar: {name}', 'تقويم: {name}', '日历：{name}'],
+  openFull: ['Open in Taqweem', 'افتح في تقويم', '在 Taqweem 中打开'],
+  tentative: ['date to be confirmed', 'الموعد يُحدَّد لاحقاً', '日期待定'],
+  yourTime: ['In {zone}', 'بتوقيت {zone}', '按 {zone}'],
+  eventZone: ['Local time ({zone})', 'بالتوقيت المحلي ({zone})', '当地时间（{zone}）'],
+  download: ['Download .ics', 'تنزيل ملف ‎.ics', '下载 .ics'],
+  addGoogle: ['Add to Google Calendar', 'أضف إلى تقويم Google', '添加到 Google 日历'],
+  addOutlook: ['Add to Outlook', 'أضف إلى Outlook', '添加到 Outlook'],
+  addTo: ['Add to your calendar', 'أضف إلى تقويمك', '添加到您的日历'],
+  participants: ['Participants', 'المشاركون', '参与者'],
+  noParticipants: ['No participants yet.', 'لا مشاركين بعد.', '暂无参与者。'],
+  history: ['History', 'السجل', '历史'],
+  asOf: ['As it stood on', 'كما كانت في', '查看某日的状态'],
+  show: ['Show', 'عرض', '显示'],
+  pastBanner: ['You are looking at the past: this is the event as it stood at the end of {date} ({zone}).', 'أنت تنظر إلى الماضي: هذه الفعالية كما كانت في نهاية {date} ‏({zone}).', '您正在查看过去：这是活动在 {date} 结束时（{zone}）的状态。'],
+  seeCurrent: ['See it as it is now', 'اعرضها كما هي الآن', '查看当前状态'],
+  notYet: ['The event did not exist yet at the end of that day.', 'لم تكن الفعالية موجودة بعد في نهاية ذلك اليوم.', '当天结束时该活动尚不存在。'],
+  edit: ['Edit', 'تعديل', '编辑'],
+  editing: ['Edit: {title}', 'تعديل: {title}', '编辑：{title}'],
+  cancelEvent: ['Cancel event', 'إلغاء الفعالية', '取消活动'],
+  cancelReason: ['Reason for cancelling (optional)', 'سبب الإلغاء (اختياري)', '取消原因（可选）'],
+  cancelledBecause: ['Cancelled: {reason}', 'أُلغيت: {reason}', '已取消：{reason}'],
+  invite: ['Invite', 'دعوة', '邀请'],
+  name: ['Name', 'الاسم', '姓名'],
+  email: ['E-mail', 'البريد الإلكتروني', '电子邮件'],
+  organization: ['Organization', 'الجهة', '机构'],
+  role: ['Role', 'الدور', '角色'],
+  remove: ['Remove {name}', 'إزالة {name}', '移除 {name}'],
+  newEvent: ['New event', 'فعالية جديدة', '新活动'],
+  save: ['Save', 'حفظ', '保存'],
+  saving: ['Saving…', 'جارٍ الحفظ…', '保存中…'],
+  title: ['Title', 'العنوان', '标题'],
+  description: ['Description', 'الوصف', '描述'],
+  schedule: ['When', 'الموعد', '时间'],
+  type: ['Type', 'النوع', '类型'],
+  timed: ['At a time', 'في وقت محدد', '具体时间'],
+  allDay: ['All day', 'طوال اليوم', '全天'],
+  monthOnly: ['Month only', 'الشهر فقط', '仅月份'],
+  start: ['Start', 'البداية', '开始'],
+  end: ['End', 'النهاية', '结束'],
+  startDate: ['First day', 'اليوم الأول', '第一天'],
+  endDate: ['Last day', 'اليوم الأخير', '最后一天'],
+  location: ['Venue', 'المكان', '地点'],
+  venueName: ['Venue name', 'اسم المكان', '场地名称'],
+  address: ['Address', 'العنوان البريدي', '地址'],
+  city: ['City', 'المدينة', '城市'],
+  country: ['Country (ISO code, e.g. OM)', 'البلد (رمز ISO، مثل OM)', '国家（ISO 代码，如 OM）'],
+  organizer: ['Organizer', 'الجهة المنظِّمة', '组织者'],
+  kind: ['Kind', 'الصنف', '类别'],
+  status: ['Status', 'الحالة', '状态'],
+  visibility: ['Visibility', 'الظهور', '可见性'],
+  tags: ['Tags (comma-separated)', 'الوسوم (مفصولة بفواصل)', '标签（逗号分隔）'],
+  tagsShort: ['Tags', 'الوسوم', '标签'],
+  url: ['Link', 'الرابط', '链接'],
+  langName: ['{field} in {lang}', '{field} بـ{lang}', '{field}（{lang}）'],
+  webhooks: ['Webhooks', 'الإشعارات الآلية (Webhooks)', 'Webhooks'],
+  newWebhook: ['New webhook', 'اشتراك جديد', '新的 Webhook'],
+  types: ['Change types (comma-separated, or *)', 'أنواع التغييرات (مفصولة بفواصل، أو *)', '变更类型（逗号分隔，或 *）'],
+  calendars: ['Calendars (comma-separated, optional)', 'التقاويم (مفصولة بفواصل، اختياري)', '日历（逗号分隔，可选）'],
+  secretOnce: ['The signing secret. It is shown this once: store it now.', 'سرّ التوقيع. يظهر هذه المرة فقط: احفظه الآن.', '签名密钥仅显示这一次：请立即保存。'],
+  stored: ['I have stored it', 'حفظته', '我已保存'],
+  deliveries: ['Deliveries', 'الإرسالات', '投递'],
+  noDeliveries: ['No deliveries yet.', 'لا إرسالات بعد.', '暂无投递。'],
+  delivery: ['Delivery', 'الإرسال', '投递'],
+  attempts: ['Attempts', 'المحاولات', '尝试'],
+  actions: ['Actions', 'إجراءات', '操作'],
+  replay: ['Send again every change since', 'أعد إرسال كل تغيير منذ', '重新发送此后的所有变更'],
+  replayGo: ['Replay', 'إعادة الإرسال', '重新发送'],
+  replayed: ['{n} deliveries queued.', 'أُدرج {n} من الإرسالات في الطابور.', '已排队 {n} 次投递。'],
+  rotate: ['Rotate secret', 'تغيير السر', '更换密钥'],
+  rotated: ['The old secret stays valid until {date}.', 'يبقى السر القديم صالحاً حتى {date}.', '旧密钥在 {date} 之前仍然有效。'],
+  test: ['Send test', 'إرسال تجريبي', '发送测试'],
+  testOk: ['Test delivered: HTTP {code} in {ms} ms.', 'وصل الإرسال التجريبي: HTTP {code} خلال {ms} ملّي ثانية.', '测试已送达：HTTP {code}，用时 {ms} 毫秒。'],
+  testFailed: ['Test not delivered: {reason}.', 'لم يصل الإرسال التجريبي: {reason}.', '测试未送达：{reason}。'],
+  noAnswer: ['no answer', 'لا رد', '无响应'],
+  retry: ['Send again', 'إعادة الإرسال', '重新发送'],
+  retried: ['Queued again.', 'أُعيد إلى الطابور.', '已重新排队。'],
+  deleteWebhook: ['Delete webhook', 'حذف الاشتراك', '删除 Webhook'],
+  deleted: ['Deleted.', 'حُذف.', '已删除。'],
+  disabled: ['disabled', 'معطَّل', '已停用'],
+  signIn: ['Sign in', 'تسجيل الدخول', '登录'],
+  signOut: ['Sign out', 'تسجيل الخروج', '退出'],
+  signedIn: ['Signed in with an API key', 'مسجَّل الدخول بمفتاح API', '已使用 API 密钥登录'],
+  apiKey: ['API key', 'مفتاح API', 'API 密钥'],
+  use: ['Use', 'استخدام', '使用'],
+  keyRejected: ['That API key was not accepted, so it has been forgotten. You are reading the public calendar.', 'لم يُقبل مفتاح API هذا فأُزيل. أنت تتصفح التقويم العام.', '该 API 密钥未被接受，已被移除。您正在浏览公开日历。'],
+  needKey: ['Sign in with an API key to edit.', 'سجِّل الدخول بمفتاح API للتعديل.', '请使用 API 密钥登录后编辑。'],
+  fixErrors: ['Please fix the marked fields.', 'يرجى تصحيح الحقول المعلَّمة.', '请修正标记的字段。'],
+  saved: ['Saved.', 'حُفظ.', '已保存。'],
+  noChanges: ['Nothing has changed, so nothing was saved.', 'لم يتغير شيء، فلم يُحفظ شيء.', '没有任何更改，因此未保存。'],
+  conflictTitle: ['Someone changed this event while you were editing it', 'غيّر شخص آخر هذه الفعالية أثناء تعديلك لها', '在您编辑期间，其他人修改了此活动'],
+  conflictIntro: ['Nothing of yours has been saved yet. Compare, then choose.', 'لم يُحفظ شيء من تعديلاتك بعد. قارن ثم اختر.', '您的更改尚未保存。请比较后选择。'],
+  field: ['Field', 'الحقل', '字段'],
+  yours: ['Your version', 'نسختك', '您的版本'],
+  theirs: ['Current version', 'النسخة الحالية', '当前版本'],
+  keepMine: ['Save my changes over the current version', 'احفظ تعديلاتي فوق النسخة الحالية', '用我的更改覆盖当前版本'],
+  keepTheirs: ['Discard my changes', 'تجاهل تعديلاتي', '放弃我的更改'],
+  empty: ['(empty)', '(فارغ)', '（空）'],
+  hijri: ['Hijri', 'هجري', '伊斯兰历'],
+  gregorian: ['Gregorian', 'ميلادي', '公历'],
+  version: ['version {n}', 'النسخة {n}', '第 {n} 版'],
+  by: ['by {actor}', 'بواسطة {actor}', '由 {actor}'],
+  notice: ['Notice', 'تنبيه', '提示'],
+  notFoundPage: ['There is no such page.', 'لا توجد صفحة كهذه.', '没有这个页面。'],
+  // Enumerations the API returns.
+  status_tentative: ['tentative', 'مبدئية', '暂定'],
+  status_confirmed: ['confirmed', 'مؤكدة', '已确认'],
+  status_cancelled: ['cancelled', 'ملغاة', '已取消'],
+  visibility_public: ['public', 'عامة', '公开'],
+  visibility_private: ['private', 'خاصة', '私密'],
+  kind_meeting: ['meeting', 'اجتماع', '会议'],
+  kind_forum: ['forum', 'منتدى', '论坛'],
+  kind_conference: ['conference', 'مؤتمر', '大会'],
+  kind_other: ['other', 'أخرى', '其他'],
+  role_chair: ['chair', 'رئيس', '主持'],
+  role_required: ['required', 'أساسي', '必需'],
+  role_optional: ['optional', 'اختياري', '可选'],
+  pstatus_invited: ['invited', 'مدعو', '已邀请'],
+  pstatus_accepted: ['accepted', 'قَبِل', '已接受'],
+  pstatus_declined: ['declined', 'اعتذر', '已拒绝'],
+  pstatus_tentative: ['maybe', 'ربما', '待定'],
+  'change_event.created': ['created', 'أُنشئت', '已创建'],
+  'change_event.updated': ['updated', 'عُدِّلت', '已更新'],
+  'change_event.rescheduled': ['rescheduled', 'تغيّر موعدها', '已改期'],
+  'change_event.confirmed': ['confirmed', 'تأكدت', '已确认'],
+  'change_event.cancelled': ['cancelled', 'أُلغيت', '已取消'],
+  'change_participant.invited': ['participant invited', 'دُعي مشارك', '已邀请参与者'],
+  'change_participant.responded': ['participant responded', 'ردّ مشارك', '参与者已回复'],
+  'change_participant.removed': ['participant removed', 'أُزيل مشارك', '已移除参与者'],
+  'change_webhook.test': ['test', 'تجريبي', '测试'],
+  delivery_pending: ['pending', 'قيد الانتظار', '待发送'],
+  delivery_succeeded: ['delivered', 'وصل', '已送达'],
+  delivery_failed: ['failed', 'فشل', '失败'],
+  // Field error codes (shared/domain/errors.ts fieldErrorCodes): the API's `message` is English prose, never shown.
+  err_required: ['is required', 'مطلوب', '必填'],
+  err_invalid_type: ['has the wrong type', 'من نوع غير صحيح', '类型不正确'],
+  err_unknown_field: ['is not a field this accepts', 'حقل غير مقبول', '不是可接受的字段'],
+  err_empty: ['must not be empty', 'يجب ألا يكون فارغاً', '不能为空'],
+  err_too_short: ['is too short', 'قصير جداً', '太短'],
+  err_too_long: ['is too long', 'طويل جداً', '太长'],
+  err_too_few: ['has too few entries', 'عدد العناصر أقل من المطلوب', '条目太少'],
+  err_too_many: ['has too many entries', 'عدد العناصر أكثر من المسموح', '条目太多'],
+  err_too_large: ['is too large', 'كبير جداً', '太大'],
+  err_too_deep: ['is nested too deeply', 'متداخل أكثر من اللازم', '嵌套太深'],
+  err_invalid_format: ['is not in the expected format', 'ليس بالصيغة المطلوبة', '格式不正确'],
+  err_invalid_value: ['is not a valid value', 'قيمة غير صالحة', '值无效'],
+  err_invalid_time_zone: ['is not a time zone (e.g. Asia/Kuwait)', 'ليست منطقة زمنية (مثل Asia/Kuwait)', '不是有效时区（如 Asia/Shanghai）'],
+  err_invalid_language: ['is not a language code (e.g. ar, en, zh)', 'ليس رمز لغة (مثل ar أو en أو zh)', '不是语言代码（如 ar、en、zh）'],
+  err_invalid_country: ['is not a two-letter country code (e.g. OM)', 'ليس رمز بلد من حرفين (مثل OM)', '不是两位国家代码（如 CN）'],
+  err_invalid_url: ['is not a web address', 'ليس عنوان ويب صالحاً', '不是有效网址'],
+  err_invalid_email: ['is not an e-mail address', 'ليس بريداً إلكترونياً صالحاً', '不是有效的电子邮件地址'],
+  err_nonexistent_time: ['does not exist in that time zone (the clocks skip it)', 'غير موجود في تلك المنطقة الزمنية (تقفز الساعة فوقه)', '该时区不存在这个时间（时钟跳过）'],
+  err_ambiguous_time: ['happens twice in that time zone (the clocks go back); choose another time', 'يتكرر مرتين في تلك المنطقة الزمنية (تعود الساعة)؛ اختر وقتاً آخر', '在该时区出现两次（时钟回拨），请选择其他时间'],
+  err_out_of_range: ['is out of range', 'خارج النطاق المسموح', '超出范围'],
+  err_end_before_start: ['must be after the start', 'يجب أن تكون بعد البداية', '必须晚于开始时间'],
+  err_invalid_cursor: ['is no longer valid; start again', 'لم يعد صالحاً؛ ابدأ من جديد', '已失效，请重新开始'],
+  err_stale: ['was changed by someone else meanwhile', 'غيّره شخص آخر في الأثناء', '已被他人修改'],
+  err_unsupported: ['is not supported', 'غير مدعوم', '不受支持'],
+  err_unsupported_media_type: ['is not a supported format', 'صيغة غير مدعومة', '格式不受支持'],
+  err_not_found: ['was not found', 'غير موجود', '未找到'],
+  err_conflict: ['conflicts with what is recorded', 'يتعارض مع ما هو مسجَّل', '与已记录的内容冲突'],
+  err_reused_key: ['was already used for a different request', 'استُخدم لطلب مختلف من قبل', '已用于其他请求'],
+  err_unauthorized: ['needs a valid API key', 'يتطلب مفتاح API صالحاً', '需要有效的 API 密钥'],
+  err_generic: ['was not accepted', 'لم يُقبل', '未被接受'],
+  // Whole-request problems, by HTTP status.
+  http_400: ['The request was not accepted.', 'لم يُقبل الطلب.', '请求未被接受。'],
+  http_401: ['An API key is needed for this.', 'يلزم مفتاح API لهذا.', '此操作需要 API 密钥。'],
+  http_403: ['Your key does not allow this.', 'مفتاحك لا يسمح بهذا.', '您的密钥不允许此操作。'],
+  http_404: ['Not found.', 'غير موجود.', '未找到。'],
+  http_409: ['This conflicts with what is recorded.', 'يتعارض هذا مع ما هو مسجَّل.', '这与已记录的内容冲突。'],
+  http_412: ['Someone else changed this meanwhile. Reload to see the current version.', 'غيّر شخص آخر هذا في الأثناء. أعد التحميل لترى النسخة الحالية.', '其他人已修改此内容。请重新加载查看当前版本。'],
+  http_413: ['That is too large.', 'هذا كبير جداً.', '内容太大。'],
+  http_422: ['That cannot be done in the current state.', 'لا يمكن تنفيذ ذلك في الحالة الراهنة.', '当前状态下无法执行。'],
+  http_428: ['The page must name the version it edits; reload and try again.', 'يجب أن تحدد الصفحة النسخة التي تعدّلها؛ أعد التحميل وحاول مجدداً.', '页面必须指明所编辑的版本；请重新加载后重试。'],
+  http_429: ['Too many requests; wait a moment and try again.', 'طلبات كثيرة؛ انتظر قليلاً وحاول مجدداً.', '请求过多，请稍后再试。'],
+  http_500: ['Something went wrong on our side; it is safe to try again.', 'حدث خطأ لدينا؛ يمكنك المحاولة مجدداً بأمان.', '服务器出错，可以放心重试。'],
+  network: ['The server could not be reached. Check the connection and try again.', 'تعذّر الوصول إلى الخادم. تحقّق من الاتصال وحاول مجدداً.', '无法连接服务器。请检查网络后重试。'],
 };
-const LANGS = ['ar', 'en', 'zh'];
-const state = { lang: localStorage.getItem('taqweem.lang') || (navigator.language || 'en').slice(0, 2), key: sessionStorage.getItem('taqweem.key') || '' };
-if (!LANGS.includes(state.lang)) state.lang = 'en';
-const t = (word) => T[state.lang][word] ?? T.en[word] ?? word;
-const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const LANGS = ['en', 'ar', 'zh'];
+const LANGUAGE_NAMES = { ar: 'العربية', en: 'English', zh: '中文' };
+
+const EMBED = location.pathname.startsWith('/embed/');
+const query0 = new URLSearchParams(location.search);
+const stored = (name) => (EMBED ? null : localStorage.getItem(`taqweem.${name}`));
+const state = {
+  lang: (EMBED && query0.get('lang')) || stored('lang') || (navigator.language || 'ar').slice(0, 2),
+  // The embed is read-only: it never sends a key, whatever this browser holds.
+  key: EMBED ? '' : sessionStorage.getItem('taqweem.key') || '',
+  zone: (EMBED && query0.get('zone')) || stored('zone') || '',
+  clock: stored('clock') || '',
+};
+if (!LANGS.includes(state.lang)) state.lang = 'ar';
+const deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** t('moreN', {n: 3}): the word in the page's language, with its {placeholders} filled in. */
+function t(word, values = {}) {
+  const row = WORDS[word];
+  const text = row ? row[LANGS.indexOf(state.lang)] ?? row[0] : word;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+}
+const label = (prefix, value) => (WORDS[`${prefix}_${value}`] ? t(`${prefix}_${value}`) : value);
+const num = (n) => new Intl.NumberFormat(state.lang).format(n);
 
 /** el('a', {href}, 'text', child…): user data always lands in text nodes. */
 function el(tag, attrs = {}, ...children) {
@@ -18,362 +262,966 @@ function el(tag, attrs = {}, ...children) {
     if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat(Infinity)) if (child !== undefined && child !== null && child !== false) node.append(child instanceof Node ? child : String(child));
   return node;
 }
 
+/** Text from the API in a language of its own: isolated from the surrounding direction, and tagged with its language. */
+function localizedText(texts, fallback, tag = 'bdi') {
+  if (!texts) return '';
+  const lang = [state.lang, fallback, 'en'].find((l) => l && texts[l]) ?? Object.keys(texts)[0];
+  return el(tag, { lang: lang === state.lang ? undefined : lang, dir: 'auto' }, texts[lang] ?? '');
+}
+const pickText = (texts, fallback) => (texts ? texts[state.lang] ?? texts[fallback] ?? texts.en ?? Object.values(texts)[0] ?? '' : '');
+const isolate = (text) => el('bdi', { dir: 'auto' }, text);
+
 class ApiError extends Error {
-  constructor(problem) {
-    super(problem.detail || problem.title);
+  constructor(status, problem) {
+    super(problem.title || String(status));
+    this.status = status;
     this.problem = problem;
   }
 }
 
-async function api(method, path, body) {
-  const headers = {};
-  if (state.key) headers.authorization = `Bearer ${state.key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+/** A problem in the page's language: field errors by their code, the rest by HTTP status. */
+function problemText(error) {
+  if (!(error instanceof ApiError)) return t('network');
+  return WORDS[`http_${error.status}`] ? t(`http_${error.status}`) : error.status >= 500 ? t('http_500') : t('http_400');
+}
+const fieldErrorText = (code) => t(WORDS[`err_${code}`] ? `err_${code}` : 'err_generic');
+
+function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function showNotice(text) {
+  const notice = document.getElementById('notice');
+  if (!notice) return;
+  notice.textContent = text;
+  notice.hidden = !text;
+}
+
+function forgetKey() {
+  state.key = '';
+  sessionStorage.removeItem('taqweem.key');
+}
+
+/** Calls the API. A key the API rejects is forgotten at once, and a read is retried without it. */
+async function api(method, path, { body, headers = {} } = {}) {
+  const send = () => fetch(path, {
+    method,
+    headers: { ...headers, ...(state.key ? { authorization: `Bearer ${state.key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let response;
+  try {
+    response = await send();
+    if (response.status === 401 && state.key) {
+      forgetKey();
+      showNotice(t('keyRejected'));
+      renderHeader();
+      if (method === 'GET') response = await send();
+    }
+  } catch {
+    throw new ApiError(0, {});
+  }
   const text = await response.text();
   const data = text && /json/.test(response.headers.get('content-type') || '') ? JSON.parse(text) : text;
-  if (!response.ok) throw new ApiError(typeof data === 'object' ? data : { title: String(response.status), detail: text });
-  return data;
+  if (!response.ok) throw new ApiError(response.status, typeof data === 'object' ? data : {});
+  return { data, etag: response.headers.get('etag') };
 }
-
-/** The text in the page's language, else the calendar's, else any. */
-function pick(texts, fallback = 'en') {
-  if (!texts) return '';
-  return texts[state.lang] ?? texts[fallback] ?? texts.en ?? Object.values(texts)[0] ?? '';
-}
+const get = async (path) => (await api('GET', path)).data;
 
 // Wall time in a zone → instant, as the server computes it (the earlier instant when the clock is set back).
+const zoneFormatters = new Map();
+function zoneParts(at, zone) {
+  if (!zoneFormatters.has(zone)) zoneFormatters.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+  return Object.fromEntries(zoneFormatters.get(zone).formatToParts(new Date(at)).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
 function instantOf(wall, zone) {
   const [date, time = '00:00'] = wall.split('T');
   const [y, mo, d] = date.split('-').map(Number);
   const [h, mi, s = 0] = time.split(':').map(Number);
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const offset = (at) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]));
-    return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - at;
+    const p = zoneParts(at, zone);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
   };
-  const candidates = [asUtc - offset(asUtc), asUtc - offset(asUtc - 864e5), asUtc - offset(asUtc + 864e5)];
-  return Math.min(...candidates.filter((c) => c + offset(c) === asUtc));
+  const candidates = [asUtc - offset(asUtc), asUtc - offset(asUtc - 864e5), asUtc - offset(asUtc + 864e5)].filter((c) => c + offset(c) === asUtc);
+  return candidates.length ? Math.min(...candidates) : asUtc - offset(asUtc);
 }
-
-const fmt = (options, zone, calendar) => new Intl.DateTimeFormat(`${state.lang}${calendar ? `-u-ca-${calendar}` : ''}`, { ...options, timeZone: zone });
-
-function describeWhen(event) {
-  const s = event.schedule;
-  const lines = [];
-  if (s.type === 'timed') {
-    const start = instantOf(s.start, s.timeZone);
-    const end = instantOf(s.end, s.timeZone);
-    lines.push(`${fmt({ dateStyle: 'full', timeStyle: 'short' }, s.timeZone).formatRange(start, end)} (${s.timeZone})`);
-    if (viewerZone !== s.timeZone) lines.push(`${t('yourTime')}: ${fmt({ dateStyle: 'medium', timeStyle: 'short' }, viewerZone).formatRange(start, end)} (${viewerZone})`);
-    if (state.lang === 'ar') lines.push(`${t('hijri')}: ${fmt({ dateStyle: 'full' }, s.timeZone, 'islamic-umalqura').format(start)}`);
-  } else if (s.type === 'allDay') {
-    const start = Date.parse(`${s.startDate}T00:00:00Z`);
-    const end = Date.parse(`${s.endDate}T00:00:00Z`);
-    lines.push(fmt({ dateStyle: 'full' }, 'UTC').formatRange(start, end));
-    if (state.lang === 'ar') lines.push(`${t('hijri')}: ${fmt({ dateStyle: 'long' }, 'UTC', 'islamic-umalqura').formatRange(start, end)}`);
-  } else {
-    const first = Date.parse(`${s.month}-15T00:00:00Z`);
-    lines.push(`${fmt({ year: 'numeric', month: 'long' }, 'UTC').format(first)} — ${t('tentative')} (${s.timeZone})`);
-  }
-  return lines;
+/** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */
+function dateIn(at, zone) {
+  const p = zoneParts(at, zone);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
-
-function badges(event) {
-  return [
-    event.schedule.type === 'month' || event.status === 'tentative' ? el('span', { class: 'badge tentative' }, event.schedule.type === 'month' ? t('tentative') : event.status) : null,
-    event.status === 'cancelled' ? el('span', { class: 'badge cancelled' }, t('cancelled')) : null,
-  ];
-}
-
-function eventItem(event, fallback) {
-  return el(
-    'li',
-    { class: event.status === 'cancelled' ? 'cancelled' : '' },
-    el('a', { class: 'title', href: `#/e/${event.id}` }, pick(event.title, fallback)),
-    badges(event),
-    ...describeWhen(event).map((line) => el('div', { class: 'when' }, line)),
-  );
-}
-
-function subscribeBox(calendar) {
-  const feed = new URL(`/feeds/${calendar.id}.ics?lang=${state.lang}`, location.href);
-  const webcal = `webcal://${feed.host}${feed.pathname}${feed.search}`;
-  const google = `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(webcal)}`;
-  const input = el('input', { id: 'feed-url', readonly: true, value: feed.href });
-  const copy = el('button', { type: 'button', class: 'secondary', onclick: async () => {
-    input.select();
-    try { await navigator.clipboard.writeText(feed.href); } catch { document.execCommand?.('copy'); }
-    copy.textContent = t('copied');
-  } }, t('copy'));
-  return el('section', { class: 'subscribe', 'aria-labelledby': 'subscribe-heading' },
-    el('h2', { id: 'subscribe-heading' }, t('subscribe')),
-    el('p', { class: 'toolbar' }, el('a', { class: 'button', id: 'subscribe-google', href: google, target: '_blank', rel: 'noopener' }, t('google')), el('a', { class: 'button secondary', id: 'subscribe-webcal', href: webcal }, t('webcal'))),
-    el('p', {}, el('label', { for: 'feed-url' }, `${t('feedUrl')} `), input, ' ', copy));
-}
-
-function monthGrid(month, events, fallback) {
-  const [y, m] = month.split('-').map(Number);
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const lead = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
-  const dayNames = [...Array(7)].map((_, i) => fmt({ weekday: 'short' }, 'UTC').format(Date.UTC(2024, 0, 1 + i)));
-  const cells = [...Array(lead)].map(() => el('td', { class: 'out' }));
-  for (let day = 1; day <= days; day++) {
-    const date = `${month}-${String(day).padStart(2, '0')}`;
-    const at = Date.parse(`${date}T00:00:00Z`);
-    const todays = events.filter((e) => (e.schedule.type === 'timed' ? e.schedule.start.slice(0, 10) === date : e.schedule.type === 'allDay' && e.schedule.startDate <= date && e.schedule.endDate >= date));
-    cells.push(el('td', {},
-      el('div', {}, el('time', { datetime: date }, fmt({ day: 'numeric' }, 'UTC').format(at)), state.lang === 'ar' ? el('small', {}, ` · ${fmt({ day: 'numeric', month: 'short' }, 'UTC', 'islamic-umalqura').format(at)}`) : null),
-      ...todays.map((e) => el('div', { class: e.status === 'cancelled' ? 'cancelled' : '' }, el('a', { class: 'title', href: `#/e/${e.id}` }, pick(e.title, fallback)), badges(e)))));
-  }
-  while (cells.length % 7) cells.push(el('td', { class: 'out' }));
-  const weeks = [...Array(cells.length / 7)].map((_, w) => el('tr', {}, cells.slice(w * 7, w * 7 + 7)));
-  const monthOnly = events.filter((e) => e.schedule.type === 'month');
-  return [
-    monthOnly.length ? el('ul', { class: 'events', 'aria-label': t('tentative') }, monthOnly.map((e) => eventItem(e, fallback))) : null,
-    el('table', { class: 'month' }, el('caption', { class: 'visually-hidden' }, fmt({ year: 'numeric', month: 'long' }, 'UTC').format(Date.parse(`${month}-15T00:00:00Z`))),
-      el('thead', {}, el('tr', {}, dayNames.map((name) => el('th', { scope: 'col' }, name)))), el('tbody', {}, weeks)),
-  ];
-}
-
+const dateMs = (date) => Date.parse(`${date}T12:00:00Z`);
+const addDays = (date, n) => new Date(dateMs(date) + n * 864e5).toISOString().slice(0, 10);
 const shiftMonth = (month, by) => {
   const [y, m] = month.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1 + by, 1)).toISOString().slice(0, 7);
 };
+const weekday = (date) => new Date(dateMs(date)).getUTCDay() || 7; // 1 = Monday … 7 = Sunday
 
-async function calendarPage(id, params) {
-  const calendar = await api('GET', `/calendars/${id}`);
-  const month = params.get('month') || new Date().toISOString().slice(0, 7);
-  const view = params.get('view') || 'month';
-  const from = `${month}-01T00:00:00Z`;
-  const to = view === 'month' ? `${shiftMonth(month, 1)}-01T00:00:00Z` : undefined;
-  const events = (await api('GET', `/events?calendar=${id}&from=${from}${to ? `&to=${to}` : ''}&limit=200`)).items;
-  const link = (changes) => `#/c/${id}?${new URLSearchParams({ view, month, ...changes })}`;
+/** The first day of the week where the page's language is spoken (Saturday for Arabic, Monday for Chinese). */
+function firstDayOfWeek() {
+  try {
+    const locale = new Intl.Locale(state.lang === 'ar' ? 'ar-KW' : state.lang === 'zh' ? 'zh-CN' : 'en-US');
+    return (locale.getWeekInfo?.() ?? locale.weekInfo)?.firstDay ?? 1;
+  } catch {
+    return 1;
+  }
+}
+const weekStart = (date) => addDays(date, -((weekday(date) - firstDayOfWeek() + 7) % 7));
+
+function fmt(options, zone, calendar) {
+  const clock = state.clock && (options.timeStyle || options.hour) ? { hourCycle: state.clock } : {};
+  return new Intl.DateTimeFormat(`${state.lang}${calendar ? `-u-ca-${calendar}` : ''}`, { ...options, ...clock, timeZone: zone });
+}
+/** A calendar date (no zone of its own) in words. */
+const dateWords = (date, options = { dateStyle: 'full' }, calendar) => fmt(options, 'UTC', calendar).format(dateMs(date));
+const monthWords = (month) => fmt({ year: 'numeric', month: 'long' }, 'UTC').format(dateMs(`${month}-15`));
+
+/**
+ * The days (YYYY-MM-DD, in `zone`) an event covers: each once. A timed event ending at midnight does not cover
+ * the next day; an all-day event's days are the same everywhere; a month-only event covers no day.
+ */
+function daysOf(event, zone) {
+  const s = event.schedule;
+  let first;
+  let last;
+  if (s.type === 'timed') {
+    const start = instantOf(s.start, s.timeZone);
+    const end = Math.max(start, instantOf(s.end, s.timeZone) - 1);
+    [first, last] = [dateIn(start, zone), dateIn(end, zone)];
+  } else if (s.type === 'allDay') [first, last] = [s.startDate, s.endDate];
+  else return [];
+  const days = [];
+  for (let day = first; day <= last && days.length < 400; day = addDays(day, 1)) days.push(day);
+  return days;
+}
+
+/** t() with nodes for some placeholders, so isolated user text can sit inside a translated sentence. */
+function tNodes(word, nodes) {
+  return t(word, Object.fromEntries(Object.keys(nodes).map((k) => [k, `\u0000${k}\u0000`]))).split('\u0000').map((part, i) => (i % 2 ? nodes[part] : part)).filter((p) => p !== '');
+}
+
+const zoneName = (zone) => el('bdi', { dir: 'ltr', class: 'zone' }, zone);
+const eventHref = (id) => (EMBED ? `/#/e/${id}` : `#/e/${id}`);
+const eventLink = (event, fallback, extra = {}) => el('a', { class: 'title', href: eventHref(event.id), ...(EMBED ? { target: '_blank', rel: 'noopener' } : {}), ...extra }, localizedText(event.title, fallback));
+
+function describeWhen(event, zone) {
+  const s = event.schedule;
+  if (s.type === 'timed') {
+    const start = instantOf(s.start, s.timeZone);
+    const end = instantOf(s.end, s.timeZone);
+    return [
+      el('p', { class: 'when' }, fmt({ dateStyle: 'full', timeStyle: 'short' }, s.timeZone).formatRange(start, end), ' ', tNodes('eventZone', { zone: zoneName(s.timeZone) })),
+      zone !== s.timeZone ? el('p', { class: 'when' }, tNodes('yourTime', { zone: zoneName(zone) }), ': ', fmt({ dateStyle: 'full', timeStyle: 'short' }, zone).formatRange(start, end)) : null,
+      el('p', { class: 'when' }, `${t('hijri')}: `, fmt({ dateStyle: 'full' }, s.timeZone, 'islamic-umalqura').formatRange(start, end)),
+    ];
+  }
+  if (s.type === 'allDay') {
+    const [start, end] = [dateMs(s.startDate), dateMs(s.endDate)];
+    return [
+      el('p', { class: 'when' }, fmt({ dateStyle: 'full' }, 'UTC').formatRange(start, end), ` (${t('allDayShort')})`),
+      el('p', { class: 'when' }, `${t('hijri')}: `, fmt({ dateStyle: 'full' }, 'UTC', 'islamic-umalqura').formatRange(start, end)),
+    ];
+  }
+  return [el('p', { class: 'when' }, monthWords(s.month), ' — ', t('tentative'))];
+}
+
+function badges(event) {
+  const undated = event.schedule.type === 'month';
   return [
-    el('h1', {}, pick(calendar.name, calendar.defaultLanguage)),
-    subscribeBox(calendar),
-    el('p', { class: 'toolbar' },
-      el('a', { class: 'button secondary', href: link({ month: shiftMonth(month, -1) }), 'aria-label': t('prev') }, '‹'),
-      el('strong', { id: 'month-label' }, fmt({ year: 'numeric', month: 'long' }, 'UTC').format(Date.parse(`${month}-15T00:00:00Z`))),
-      el('a', { class: 'button secondary', href: link({ month: shiftMonth(month, 1) }), 'aria-label': t('next') }, '›'),
-      el('a', { class: `button${view === 'month' ? '' : ' secondary'}`, href: link({ view: 'month' }), 'aria-current': view === 'month' ? 'page' : undefined }, t('month')),
-      el('a', { class: `button${view === 'list' ? '' : ' secondary'}`, href: link({ view: 'list' }), 'aria-current': view === 'list' ? 'page' : undefined }, t('list')),
-      state.key ? el('a', { class: 'button', href: `#/new?calendar=${id}` }, t('newEvent')) : null),
-    view === 'month' ? monthGrid(month, events, calendar.defaultLanguage) : events.length ? el('ul', { class: 'events' }, events.map((e) => eventItem(e, calendar.defaultLanguage))) : el('p', {}, t('noEvents')),
+    undated || event.status === 'tentative' ? el('span', { class: 'badge tentative' }, undated ? t('tentative') : t('status_tentative')) : null,
+    event.status === 'cancelled' ? el('span', { class: 'badge cancelled' }, t('status_cancelled')) : null,
   ];
 }
+
+const compactUtc = (at) => new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/** Links that open a prefilled event in Google Calendar and Outlook; none for an event known only to the month. */
+function addToCalendarLinks(event) {
+  const s = event.schedule;
+  if (s.type === 'month') return [];
+  const title = pickText(event.title);
+  const details = pickText(event.description);
+  const where = [pickText(event.location?.name), event.location?.city, event.location?.country].filter(Boolean).join(', ');
+  const timed = s.type === 'timed';
+  const [start, end] = timed ? [instantOf(s.start, s.timeZone), instantOf(s.end, s.timeZone)] : [s.startDate, addDays(s.endDate, 1)];
+  const google = new URLSearchParams({ action: 'TEMPLATE', text: title, dates: timed ? `${compactUtc(start)}/${compactUtc(end)}` : `${start.replaceAll('-', '')}/${end.replaceAll('-', '')}`, details, location: where, ...(timed ? { ctz: s.timeZone } : {}) });
+  const outlook = new URLSearchParams({ path: '/calendar/action/compose', rru: 'addevent', subject: title, body: details, location: where, startdt: timed ? new Date(start).toISOString() : start, enddt: timed ? new Date(end).toISOString() : end, ...(timed ? {} : { allday: 'true' }) });
+  return [
+    el('a', { class: 'button secondary', id: 'add-google', href: `https://calendar.google.com/calendar/render?${google}`, target: '_blank', rel: 'noopener' }, t('addGoogle')),
+    el('a', { class: 'button secondary', id: 'add-outlook', href: `https://outlook.live.com/calendar/0/deeplink/compose?${outlook}`, target: '_blank', rel: 'noopener' }, t('addOutlook')),
+  ];
+}
+
+function copyButton(input, id) {
+  const button = el('button', { type: 'button', class: 'secondary', id, onclick: async () => {
+    input.select();
+    try { await navigator.clipboard.writeText(input.value); } catch { document.execCommand?.('copy'); }
+    button.textContent = t('copied');
+  } }, t('copy'));
+  return button;
+}
+
+/** Feed links for each calendar app, following the tag and tentative options as they change. */
+function subscribePanel(calendar, view, zone) {
+  const name = pickText(calendar.name, calendar.defaultLanguage);
+  const tags = el('input', { id: 'sub-tags', dir: 'auto' });
+  const hide = el('input', { id: 'sub-hide-tentative', type: 'checkbox' });
+  const feedInput = el('input', { id: 'feed-url', readonly: true, dir: 'ltr' });
+  const links = {
+    google: el('a', { class: 'button', id: 'subscribe-google', target: '_blank', rel: 'noopener' }, t('google')),
+    webcal: el('a', { class: 'button secondary', id: 'subscribe-webcal' }, t('apple')),
+    outlook: el('a', { class: 'button secondary', id: 'subscribe-outlook', target: '_blank', rel: 'noopener' }, t('outlookCom')),
+    m365: el('a', { class: 'button secondary', id: 'subscribe-m365', target: '_blank', rel: 'noopener' }, t('m365')),
+  };
+  const update = () => {
+    const feed = new URL(`/feeds/${calendar.id}.ics`, location.href);
+    feed.searchParams.set('lang', state.lang);
+    for (const tag of tags.value.split(',').map((s) => s.trim()).filter(Boolean)) feed.searchParams.append('tag', tag);
+    if (hide.checked) feed.searchParams.set('tentative', 'exclude');
+    const webcal = `webcal://${feed.host}${feed.pathname}${feed.search}`;
+    const addFromWeb = (host) => `https://${host}/calendar/0/addfromweb?${new URLSearchParams({ url: feed.href, name })}`;
+    feedInput.value = feed.href;
+    links.google.href = `https://calendar.google.com/calendar/render?cid=${encodeURIComponent(webcal)}`;
+    links.webcal.href = webcal;
+    links.outlook.href = addFromWeb('outlook.live.com');
+    links.m365.href = addFromWeb('outlook.office.com');
+  };
+  tags.addEventListener('input', update);
+  hide.addEventListener('change', update);
+  update();
+  const embedUrl = new URL(`/embed/${calendar.id}?${new URLSearchParams({ view: view === 'week' ? 'month' : view, lang: state.lang, zone })}`, location.href);
+  const snippet = el('textarea', { id: 'embed-code', readonly: true, rows: 3, dir: 'ltr' });
+  snippet.value = `<iframe src="${embedUrl.href.replaceAll('&', '&amp;')}" title="${t('embedTitle', { name }).replaceAll('"', '&quot;')}" width="100%" height="640" style="border:0" loading="lazy"></iframe>`;
+  return el('section', { class: 'subscribe', 'aria-labelledby': 'subscribe-heading' },
+    el('h2', { id: 'subscribe-heading' }, t('subscribe')),
+    el('p', {}, t('subscribeIntro')),
+    el('div', { class: 'grid' },
+      el('div', { class: 'field' }, el('label', { for: 'sub-tags' }, t('onlyTags')), tags),
+      el('div', { class: 'check' }, hide, el('label', { for: 'sub-hide-tentative' }, t('hideTentative')))),
+    el('p', { class: 'toolbar' }, Object.values(links)),
+    el('div', { class: 'field' }, el('label', { for: 'feed-url' }, t('feedUrl')), el('div', { class: 'inline' }, feedInput, copyButton(feedInput, 'copy-feed'))),
+    el('details', {}, el('summary', {}, t('embed')),
+      el('div', { class: 'field' }, el('label', { for: 'embed-code' }, t('embedCode')), snippet, el('p', {}, copyButton(snippet, 'copy-embed')))));
+}
+
+/** Every event overlapping [from, to), page by page. The range is widened by a day each side: all-day and
+ * month-only events are placed by their own dates below, whatever instant range the API uses for them. */
+async function eventsBetween(calendarId, from, to) {
+  const byId = new Map();
+  let cursor;
+  do {
+    const query = new URLSearchParams({ calendar: calendarId, from: new Date(from - 864e5).toISOString(), to: new Date(to + 864e5).toISOString(), limit: '200', ...(cursor ? { cursor } : {}) });
+    const page = await get(`/events?${query}`);
+    for (const event of page.items) byId.set(event.id, event);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return [...byId.values()];
+}
+
+/** Events by the days they cover (in `zone`), each event once a day, in the order the API gave them. */
+function eventsByDay(events, zone) {
+  const byDay = new Map();
+  for (const event of events) for (const day of daysOf(event, zone)) byDay.set(day, [...(byDay.get(day) ?? []), event]);
+  return byDay;
+}
+
+function chip(event, day, zone, fallback) {
+  const days = daysOf(event, zone);
+  const multi = days.length > 1;
+  const s = event.schedule;
+  const startsToday = days[0] === day;
+  const time = s.type === 'timed' && startsToday ? fmt({ timeStyle: 'short' }, zone).format(instantOf(s.start, s.timeZone)) : null;
+  const position = !multi ? '' : startsToday ? ' bar-start' : days.at(-1) === day ? ' bar-end' : ' bar-middle';
+  return el('li', { class: `chip${multi ? ' bar' : ''}${position}${event.status === 'cancelled' ? ' cancelled' : ''}${event.status === 'tentative' ? ' is-tentative' : ''}` },
+    time ? el('time', { class: 'time', datetime: new Date(instantOf(s.start, s.timeZone)).toISOString() }, time) : null,
+    multi && !startsToday ? el('span', { class: 'visually-hidden' }, `(${t('continues')}) `) : null,
+    eventLink(event, fallback));
+}
+
+const MONTH_CELL_LIMIT = 3;
+
+function monthOnlyList(events, month, fallback) {
+  const undated = events.filter((e) => e.schedule.type === 'month' && e.schedule.month === month);
+  if (!undated.length) return null;
+  return el('section', { class: 'undated', 'aria-labelledby': 'undated-heading' }, el('h3', { id: 'undated-heading' }, t('monthOnlyList')),
+    el('ul', { class: 'events' }, undated.map((e) => el('li', { class: 'chip' }, eventLink(e, fallback), badges(e)))));
+}
+
+function monthView(calendar, month, events, zone, link) {
+  const fallback = calendar.defaultLanguage;
+  const byDay = eventsByDay(events, zone);
+  const first = `${month}-01`;
+  const last = addDays(`${shiftMonth(month, 1)}-01`, -1);
+  const gridStart = weekStart(first);
+  const weeks = [];
+  for (let day = gridStart; day <= last; day = addDays(day, 7)) weeks.push([...Array(7)].map((_, i) => addDays(day, i)));
+  const hijri = (day) => (state.lang === 'ar' ? el('small', { class: 'hijri' }, dateWords(day, { day: 'numeric', month: 'short' }, 'islamic-umalqura')) : null);
+  const cell = (day) => {
+    if (day < first || day > last) return el('td', { class: 'out' });
+    const todays = byDay.get(day) ?? [];
+    const shown = todays.slice(0, MONTH_CELL_LIMIT);
+    const hidden = todays.length - shown.length;
+    return el('td', { 'data-date': day },
+      el('div', { class: 'day' }, el('time', { datetime: day }, dateWords(day, { day: 'numeric' })), hijri(day)),
+      shown.length ? el('ul', { class: 'chips' }, shown.map((e) => chip(e, day, zone, fallback))) : null,
+      hidden > 0 ? el('a', { class: 'more', href: link({ view: 'week', date: day }) }, t('moreN', { n: num(hidden) })) : null);
+  };
+  const headers = weeks[0].map((day) => el('th', { scope: 'col', abbr: dateWords(day, { weekday: 'long' }) }, dateWords(day, { weekday: 'short' })));
+  const listDays = [...byDay.keys()].filter((d) => d >= first && d <= last).sort();
+  return [
+    monthOnlyList(events, month, fallback),
+    el('table', { class: 'month' }, el('caption', { class: 'visually-hidden' }, monthWords(month)), el('thead', {}, el('tr', {}, headers)), el('tbody', {}, weeks.map((w) => el('tr', {}, w.map(cell))))),
+    // Phones: the same month as a list of its days with events (CSS shows one or the other).
+    el('div', { class: 'month-agenda' }, listDays.length ? listDays.map((day) => dayList(day, byDay.get(day), zone, fallback)) : events.some((e) => e.schedule.month === month) ? null : el('p', {}, t('noEvents'))),
+  ];
+}
+
+function dayList(day, events, zone, fallback) {
+  return el('section', { class: 'day-list', 'data-date': day }, el('h3', {}, el('time', { datetime: day }, dateWords(day)), state.lang === 'ar' ? el('small', { class: 'hijri' }, ' · ', dateWords(day, { day: 'numeric', month: 'long', year: 'numeric' }, 'islamic-umalqura')) : null),
+    el('ul', { class: 'events' }, events.map((e) => el('li', { class: e.status === 'cancelled' ? 'cancelled' : '' }, chipTime(e, day, zone), eventLink(e, fallback), badges(e)))));
+}
+
+function chipTime(event, day, zone) {
+  const s = event.schedule;
+  if (s.type !== 'timed') return el('span', { class: 'time' }, t('allDayShort'));
+  const [start, end] = [instantOf(s.start, s.timeZone), instantOf(s.end, s.timeZone)];
+  const days = daysOf(event, zone);
+  const text = days.length > 1 && days[0] !== day ? `(${t('continues')})` : fmt({ timeStyle: 'short' }, zone).formatRange(start, end);
+  return el('span', { class: 'time' }, text);
+}
+
+function weekView(calendar, firstDay, events, zone) {
+  const fallback = calendar.defaultLanguage;
+  const byDay = eventsByDay(events, zone);
+  const days = [...Array(7)].map((_, i) => addDays(firstDay, i));
+  const months = [...new Set(days.map((d) => d.slice(0, 7)))];
+  return [
+    months.map((m) => monthOnlyList(events, m, fallback)),
+    el('div', { class: 'week' }, days.map((day) => byDay.get(day)?.length ? dayList(day, byDay.get(day), zone, fallback)
+      : el('section', { class: 'day-list empty', 'data-date': day }, el('h3', {}, el('time', { datetime: day }, dateWords(day))), el('p', {}, t('noEvents'))))),
+  ];
+}
+
+const normalize = (text) => text.normalize('NFKD').replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, '').replace(/[أإآ]/g, 'ا').replace(/ى/g, 'ي').replace(/ة/g, 'ه').toLocaleLowerCase();
+const matches = (event, q) => Object.values(event.title ?? {}).some((title) => normalize(title).includes(q));
+
+/**
+ * Upcoming events from a day on, grouped by their first day, with "More" for the next page. With a search, pages are
+ * read until enough titles match (in any language) or ten pages are read, so one click costs at most ten requests.
+ */
+function agendaView(calendar, fromDay, zone, search) {
+  const fallback = calendar.defaultLanguage;
+  const list = el('div', { class: 'agenda' });
+  const status = el('p', { role: 'status', class: 'agenda-status' });
+  const more = el('button', { type: 'button', class: 'secondary', id: 'agenda-more', hidden: true }, t('more'));
+  const q = search ? normalize(search) : '';
+  let cursor;
+  let lastGroup;
+  let group;
+  const from = search ? undefined : instantOf(`${fromDay}T00:00`, zone);
+  const append = (event) => {
+    const day = event.schedule.type === 'month' ? event.schedule.month : daysOf(event, zone).find((d) => d >= fromDay) ?? daysOf(event, zone)[0];
+    if (day !== lastGroup) {
+      lastGroup = day;
+      group = el('ul', { class: 'events' });
+      list.append(el('section', { class: 'day-list', 'data-date': day }, el('h3', {}, day.length === 7 ? [monthWords(day), ' — ', t('tentative')] : el('time', { datetime: day }, dateWords(day))), group));
+    }
+    group.append(el('li', { class: event.status === 'cancelled' ? 'cancelled' : '' }, event.schedule.type === 'month' ? null : chipTime(event, day, zone), eventLink(event, fallback), badges(event)));
+  };
+  const load = async () => {
+    more.disabled = true;
+    let found = 0;
+    let pages = 0;
+    const before = list.querySelectorAll('a.title').length;
+    try {
+      do {
+        const query = new URLSearchParams({ calendar: calendar.id, limit: search ? '200' : '50', ...(from !== undefined ? { from: new Date(from).toISOString() } : {}), ...(cursor ? { cursor } : {}) });
+        const page = await get(`/events?${query}`);
+        const items = q ? page.items.filter((e) => matches(e, q)) : page.items;
+        items.forEach(append);
+        found += items.length;
+        pages += 1;
+        cursor = page.nextCursor;
+      } while (cursor && q && found < 20 && pages < 10);
+      more.hidden = !cursor;
+      status.textContent = list.childElementCount === 0 ? t('noEvents') : cursor ? '' : t('noMore');
+      if (before > 0) list.querySelectorAll('a.title')[before]?.focus();
+    } catch (error) {
+      status.textContent = problemText(error);
+    } finally {
+      more.disabled = false;
+    }
+  };
+  more.addEventListener('click', load);
+  return { nodes: [list, status, more], ready: load() };
+}
+
+function periodOf(view, params, zone) {
+  const today = dateIn(Date.now(), zone);
+  const date = params.get('date') || (params.get('month') ? `${params.get('month')}-01` : today);
+  if (view === 'month') {
+    const month = date.slice(0, 7);
+    const next = shiftMonth(month, 1);
+    return { date: `${month}-01`, label: monthWords(month), from: instantOf(`${month}-01T00:00`, zone), to: instantOf(`${next}-01T00:00`, zone), prev: `${shiftMonth(month, -1)}-01`, next: `${next}-01`, today: `${today.slice(0, 7)}-01`, month };
+  }
+  if (view === 'week') {
+    const first = weekStart(date);
+    const lastDay = addDays(first, 6);
+    return { date: first, label: fmt({ dateStyle: 'long' }, 'UTC').formatRange(dateMs(first), dateMs(lastDay)), from: instantOf(`${first}T00:00`, zone), to: instantOf(`${addDays(first, 7)}T00:00`, zone), prev: addDays(first, -7), next: addDays(first, 7), today: weekStart(today) };
+  }
+  return { date, label: t('upcoming', { date: dateWords(date, { dateStyle: 'long' }) }), today };
+}
+
+const VIEWS = ['month', 'week', 'agenda'];
+
+function settingsForm(calendar, zone, link) {
+  const zones = [...new Set([calendar.timeZone, deviceZone, 'Asia/Kuwait', 'Asia/Muscat', 'Asia/Shanghai', 'UTC'])];
+  const zoneSelect = el('select', { id: 'zone', name: 'zone' }, zones.map((z) => el('option', { value: z, selected: z === zone }, z === calendar.timeZone ? t('zoneCalendar', { zone: z }) : z === deviceZone ? t('zoneDevice', { zone: z }) : z)));
+  const clockSelect = el('select', { id: 'clock', name: 'clock' }, [['', t('clockAuto')], ['h23', t('h24')], ['h12', t('h12')]].map(([value, text]) => el('option', { value, selected: value === state.clock }, text)));
+  const apply = () => {
+    state.zone = zoneSelect.value === calendar.timeZone ? '' : zoneSelect.value;
+    state.clock = clockSelect.value;
+    if (!EMBED) {
+      localStorage.setItem('taqweem.zone', state.zone);
+      localStorage.setItem('taqweem.clock', state.clock);
+    }
+    location.hash = link({ zone: zoneSelect.value });
+  };
+  zoneSelect.addEventListener('change', apply);
+  clockSelect.addEventListener('change', apply);
+  return el('div', { class: 'toolbar settings' },
+    el('div', { class: 'field' }, el('label', { for: 'zone' }, t('zone')), zoneSelect),
+    el('div', { class: 'field' }, el('label', { for: 'clock' }, t('clock')), clockSelect));
+}
+
+function searchForm(search, link) {
+  const input = el('input', { id: 'search', name: 'q', type: 'search', value: search || '', dir: 'auto' });
+  return el('form', { role: 'search', class: 'toolbar search', onsubmit: (e) => {
+    e.preventDefault();
+    location.hash = input.value.trim() ? link({ view: 'agenda', q: input.value.trim() }) : link({ q: '' });
+  } }, el('label', { for: 'search' }, t('search')), input, el('button', { type: 'submit' }, t('searchGo')),
+  search ? el('a', { class: 'button secondary', href: link({ q: '' }) }, t('clearSearch')) : null);
+}
+
+async function calendarPage(id, params) {
+  const calendar = await get(`/calendars/${encodeURIComponent(id)}`);
+  const zone = params.get('zone') || state.zone || calendar.timeZone;
+  const view = VIEWS.includes(params.get('view')) ? params.get('view') : params.get('view') === 'list' ? 'agenda' : EMBED ? query0.get('view') || 'month' : 'month';
+  const search = view === 'agenda' ? params.get('q') || '' : '';
+  const period = periodOf(view, params, zone);
+  const base = { view, date: period.date, ...(params.get('zone') ? { zone: params.get('zone') } : {}), ...(search ? { q: search } : {}) };
+  const link = (changes) => `#/c/${id}?${new URLSearchParams(Object.entries({ ...base, ...changes }).filter(([, v]) => v))}`;
+  const name = pickText(calendar.name, calendar.defaultLanguage);
+  const viewNames = { month: t('month'), week: t('week'), agenda: t('agenda') };
+  const heading = search ? t('results', { q: search }) : period.label;
+  let content;
+  let ready;
+  if (view === 'agenda') ({ nodes: content, ready } = agendaView(calendar, period.date, zone, search));
+  else {
+    const events = await eventsBetween(id, period.from, period.to);
+    content = view === 'month' ? monthView(calendar, period.month, events, zone, link) : weekView(calendar, period.date, events, zone);
+  }
+  await ready;
+  const stepper = view === 'agenda' ? [] : [
+    el('a', { class: 'button secondary', href: link({ date: period.prev }), 'aria-label': t(view === 'month' ? 'prevMonth' : 'prevWeek') }, el('span', { 'aria-hidden': 'true', class: 'arrow' }, '‹')),
+    el('a', { class: 'button secondary', id: 'today', href: link({ date: period.today }) }, t('today')),
+    el('a', { class: 'button secondary', href: link({ date: period.next }), 'aria-label': t(view === 'month' ? 'nextMonth' : 'nextWeek') }, el('span', { 'aria-hidden': 'true', class: 'arrow' }, '›')),
+  ];
+  const views = el('ul', { class: 'toolbar views', 'aria-label': t('views') }, VIEWS.filter((v) => !EMBED || v !== 'week').map((v) => el('li', {},
+    el('a', { class: `button${v === view ? '' : ' secondary'}`, href: link({ view: v, q: '', ...(v === 'agenda' ? { date: dateIn(Date.now(), zone) } : {}) }), 'aria-current': v === view ? 'page' : undefined }, viewNames[v]))));
+  return {
+    title: `${heading} · ${viewNames[view]} — ${name}`,
+    nodes: [
+      el('h1', {}, localizedText(calendar.name, calendar.defaultLanguage, 'span')),
+      el('nav', { class: 'toolbar', 'aria-label': t('calendarNav') }, stepper, views),
+      EMBED ? null : searchForm(search, link),
+      settingsForm(calendar, zone, link),
+      el('h2', { id: 'period' }, heading),
+      el('p', { class: 'zone-note' }, tNodes('timesIn', { zone: zoneName(zone) })),
+      content,
+      EMBED ? el('p', {}, el('a', { href: `/#/c/${id}`, target: '_blank', rel: 'noopener' }, t('openFull'))) : subscribePanel(calendar, view, zone),
+      !EMBED && state.key ? el('p', {}, el('a', { class: 'button', href: `#/new?calendar=${id}` }, t('newEvent'))) : null,
+    ],
+  };
+}
+
+/** Runs a button's action, showing its outcome (or its error, translated) in the notice line. */
+async function act(button, work) {
+  button.disabled = true;
+  try {
+    const message = await work();
+    if (message) showNotice(message);
+  } catch (error) {
+    showNotice(problemText(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const LIST_SEPARATOR = { ar: '، ', en: ', ', zh: '，' };
 
 async function eventPage(id, params) {
   const asOf = params.get('asOf');
-  const event = await api('GET', `/events/${id}${asOf ? `?asOf=${asOf}T23:59:59Z` : ''}`);
-  const history = (await api('GET', `/events/${id}/history?limit=200`)).items;
-  const participants = event.participants.map((p) => el('li', {}, p.name, p.organization ? ` — ${p.organization}` : '', p.email ? ` <${p.email}>` : '', ` (${p.role}, ${p.status})`));
-  const asOfForm = el('form', { class: 'toolbar', onsubmit: (e) => { e.preventDefault(); location.hash = `#/e/${id}?asOf=${e.target.elements.asOf.value}`; } },
+  let event;
+  let etag;
+  let missingThen = false;
+  const [current, historyPage] = await Promise.all([api('GET', `/events/${encodeURIComponent(id)}`), get(`/events/${encodeURIComponent(id)}/history?limit=200`)]);
+  const calendar = await get(`/calendars/${encodeURIComponent(current.data.calendar)}`);
+  const zone = state.zone || calendar.timeZone;
+  if (asOf) {
+    try {
+      event = await get(`/events/${encodeURIComponent(id)}?asOf=${new Date(instantOf(`${asOf}T23:59:59`, zone) + 999).toISOString()}`);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      missingThen = true;
+    }
+  }
+  if (!event) ({ data: event, etag } = current);
+  const live = !asOf || missingThen;
+  const editable = !EMBED && state.key && live && event.status !== 'cancelled';
+  const history = historyPage.items;
+  const fallback = calendar.defaultLanguage;
+  const asOfForm = el('form', { class: 'toolbar', id: 'as-of-form', onsubmit: (e) => { e.preventDefault(); location.hash = `#/e/${id}?asOf=${e.target.elements.asOf.value}`; } },
     el('label', { for: 'asOf' }, t('asOf')), el('input', { id: 'asOf', name: 'asOf', type: 'date', required: true, value: asOf || '' }), el('button', { type: 'submit' }, t('show')));
-  return [
-    el('h1', { class: event.status === 'cancelled' ? 'cancelled' : '' }, el('span', { class: 'title' }, pick(event.title)), badges(event)),
-    ...describeWhen(event).map((line) => el('p', { class: 'when' }, line)),
-    event.description ? el('p', {}, pick(event.description)) : null,
-    event.location ? el('p', {}, [pick(event.location.name), event.location.city, event.location.country].filter(Boolean).join(', ')) : null,
-    el('p', { class: 'toolbar' }, el('a', { class: 'button secondary', id: 'download-ics', href: `/events/${id}.ics?lang=${state.lang}`, download: `${id}.ics` }, t('download')),
-      state.key && event.status !== 'cancelled' ? el('a', { class: 'button', href: `#/edit/${id}` }, t('edit')) : null,
-      state.key && event.status !== 'cancelled' ? el('button', { type: 'button', class: 'secondary', onclick: async () => { if (!confirm(`${t('cancel')}?`)) return; await api('POST', `/events/${id}/cancel`, {}); render(); } }, t('cancel')) : null),
-    el('h2', {}, t('participants')), el('ul', {}, participants),
-    state.key && event.status !== 'cancelled' ? inviteForm(id) : null,
-    el('h2', {}, t('history')), asOfForm,
-    el('ol', { id: 'history' }, history.map((c) => el('li', {}, el('code', {}, c.type), ` v${c.version} — ${fmt({ dateStyle: 'medium', timeStyle: 'short' }, viewerZone).format(Date.parse(c.at))} — ${c.actor}`))),
-  ];
+  const where = event.location ? [event.location.name ? localizedText(event.location.name, fallback) : null, event.location.address, event.location.city, event.location.country ? new Intl.DisplayNames([state.lang], { type: 'region' }).of(event.location.country) : null].filter(Boolean) : [];
+  return {
+    title: `${pickText(event.title, fallback)} — ${pickText(calendar.name, fallback)}`,
+    nodes: [
+      asOf && !missingThen ? el('div', { class: 'past', role: 'note', id: 'past-banner' }, el('p', {}, t('pastBanner', { date: dateWords(asOf, { dateStyle: 'long' }), zone })), el('a', { href: `#/e/${id}` }, t('seeCurrent'))) : null,
+      missingThen ? el('p', { class: 'form-error', role: 'alert', id: 'past-banner' }, t('notYet')) : null,
+      el('h1', { class: event.status === 'cancelled' ? 'cancelled' : '' }, localizedText(event.title, fallback, 'span'), badges(event)),
+      event.cancelReason ? el('p', { class: 'cancel-reason' }, tNodes('cancelledBecause', { reason: isolate(event.cancelReason) })) : null,
+      describeWhen(event, zone),
+      event.description ? el('p', { class: 'description' }, localizedText(event.description, fallback, 'span')) : null,
+      where.length ? el('p', {}, `${t('location')}: `, where.flatMap((part, i) => (i ? [LIST_SEPARATOR[state.lang], isolate(part)] : [isolate(part)]))) : null,
+      event.organizer ? el('p', {}, `${t('organizer')}: `, isolate(event.organizer.name), event.organizer.email ? [' ', el('bdi', { dir: 'ltr' }, `<${event.organizer.email}>`)] : null) : null,
+      event.tags?.length ? el('p', {}, `${t('tagsShort')}: `, event.tags.map((tag, i) => [i ? LIST_SEPARATOR[state.lang] : '', isolate(tag)])) : null,
+      el('p', {}, `${t('kind')}: ${label('kind', event.kind ?? 'other')} · ${t('visibility')}: ${label('visibility', event.visibility ?? 'public')}`),
+      el('section', { 'aria-labelledby': 'add-heading' }, el('h2', { id: 'add-heading' }, t('addTo')),
+        el('p', { class: 'toolbar' }, addToCalendarLinks(event), el('a', { class: 'button secondary', id: 'download-ics', href: `/events/${id}.ics?lang=${state.lang}`, download: `${id}.ics` }, t('download')))),
+      editable ? el('p', { class: 'toolbar' }, el('a', { class: 'button', id: 'edit-link', href: `#/edit/${id}` }, t('edit'))) : null,
+      editable ? cancelForm(id, etag) : null,
+      el('h2', {}, t('participants')),
+      event.participants.length ? el('ul', { class: 'participants' }, event.participants.map((p) => el('li', {},
+        isolate(p.name), p.organization ? [' — ', isolate(p.organization)] : null, p.email ? [' ', el('bdi', { dir: 'ltr' }, `<${p.email}>`)] : null,
+        ` · ${label('role', p.role)} · ${label('pstatus', p.status)}`,
+        editable ? [' ', el('button', { type: 'button', class: 'secondary small', onclick: (e) => act(e.currentTarget, async () => { await api('DELETE', `/events/${id}/participants/${p.id}`, { headers: { 'if-match': etag } }); await render(); return t('saved'); }) }, t('remove', { name: p.name }))] : null))) : el('p', {}, t('noParticipants')),
+      editable ? inviteForm(id, etag) : null,
+      el('h2', {}, t('history')), asOfForm,
+      el('ol', { id: 'history' }, history.map((c) => el('li', { 'data-type': c.type },
+        el('span', { class: 'change' }, label('change', c.type)),
+        el('span', { class: 'version' }, t('version', { n: num(c.version) })),
+        el('time', { datetime: c.at }, fmt({ dateStyle: 'medium', timeStyle: 'short' }, zone).format(Date.parse(c.at))),
+        el('span', { class: 'actor' }, tNodes('by', { actor: isolate(c.actor) }))))),
+    ],
+  };
 }
 
-function inviteForm(eventId) {
-  return el('form', { id: 'invite', onsubmit: (e) => submit(e, (values) => api('POST', `/events/${eventId}/participants`, values), () => render()) },
-    el('fieldset', {}, el('legend', {}, t('invite')), field('name', t('name'), el('input', { name: 'name', required: true })), field('email', t('email'), el('input', { name: 'email', type: 'email' })),
-      field('organization', t('organization'), el('input', { name: 'organization' })), el('p', { class: 'form-error', role: 'alert' }), el('button', { type: 'submit' }, t('invite'))));
+function cancelForm(id, etag) {
+  const reason = el('input', { id: 'cancel-reason', name: 'reason', dir: 'auto', maxlength: 1000 });
+  return el('form', { id: 'cancel-form', class: 'toolbar', onsubmit: (e) => {
+    e.preventDefault();
+    act(e.submitter ?? e.target.querySelector('button'), async () => {
+      await api('POST', `/events/${id}/cancel`, { body: reason.value.trim() ? { reason: reason.value.trim() } : {}, headers: { 'if-match': etag } });
+      await render();
+      return t('saved');
+    });
+  } }, el('label', { for: 'cancel-reason' }, t('cancelReason')), reason, el('button', { type: 'submit', class: 'danger' }, t('cancelEvent')));
+}
+
+function inviteForm(eventId, etag) {
+  const roles = el('select', { name: 'role' }, ['required', 'optional', 'chair'].map((r) => el('option', { value: r }, label('role', r))));
+  return el('form', { id: 'invite', novalidate: true, onsubmit: (e) => submit(e, (values) => api('POST', `/events/${eventId}/participants`, { body: values, headers: { 'if-match': etag } }), () => render()) },
+    el('fieldset', {}, el('legend', {}, t('invite')),
+      el('div', { class: 'grid' }, field('name', t('name'), el('input', { name: 'name', required: true, dir: 'auto' })), field('email', t('email'), el('input', { name: 'email', type: 'email', dir: 'ltr' })),
+        field('organization', t('organization'), el('input', { name: 'organization', dir: 'auto' })), field('role', t('role'), roles)),
+      el('p', { class: 'form-error', role: 'alert' }), el('button', { type: 'submit' }, t('invite'))));
 }
 
 /** A labelled control with an error slot that the API's field name finds. */
-function field(name, label, control) {
+function field(name, text, control) {
   const id = `f-${name.replaceAll('.', '-')}`;
   control.id = id;
   control.dataset.field = name;
   control.setAttribute('aria-describedby', `${id}-error`);
-  return el('div', { class: 'field' }, el('label', { for: id }, label), control, el('p', { class: 'error', id: `${id}-error`, 'data-error-for': name }));
+  return el('div', { class: 'field' }, el('label', { for: id }, text), control, el('p', { class: 'error', id: `${id}-error`, 'data-error-for': name }));
 }
 
-const formValues = (form) => Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== '').map(([k, v]) => [k, v.trim()]));
+const formValues = (form) => Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, v.trim()]));
 
-/** Sends a form; a problem's field errors appear next to their fields, the rest above the button. */
+function clearErrors(form) {
+  for (const slot of form.querySelectorAll('.error, .form-error')) slot.textContent = '';
+  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+}
+
+/** Shows a problem in the form: each field error, translated by its code, next to its field; the rest above the button. */
+function showProblem(form, error) {
+  const unplaced = [];
+  const errors = error instanceof ApiError ? error.problem.errors ?? [] : [];
+  for (const { field: name, code } of errors) {
+    const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-error-for^="${CSS.escape(name)}."]`);
+    if (slot && !slot.closest('[hidden]')) {
+      slot.textContent = fieldErrorText(code);
+      form.querySelector(`#${CSS.escape(slot.id.replace(/-error$/, ''))}`)?.setAttribute('aria-invalid', 'true');
+    } else {
+      // A field without a visible slot is named by its label when the form has one (never by its API path).
+      const text = form.querySelector(`label[for="f-${CSS.escape(name.replaceAll('.', '-'))}"]`)?.textContent;
+      unplaced.push(text ? `${text}: ${fieldErrorText(code)}` : fieldErrorText(code));
+    }
+  }
+  form.querySelector('.form-error').textContent = unplaced.length ? unplaced.join(' · ') : errors.length ? t('fixErrors') : problemText(error);
+  (form.querySelector('[aria-invalid="true"]') ?? form.querySelector('.form-error'))?.focus?.();
+}
+
+/** Sends a form once at a time: its submit button is disabled (and says so) until the answer arrives. */
 async function submit(e, send, done) {
   e.preventDefault();
   const form = e.target;
-  for (const slot of form.querySelectorAll('.error, .form-error')) slot.textContent = '';
-  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+  if (form.dataset.busy) return;
+  const button = form.querySelector('button[type=submit]');
+  const idle = button.textContent;
+  form.dataset.busy = 'true';
+  button.disabled = true;
+  button.textContent = t('saving');
+  clearErrors(form);
   try {
     done(await send(formValues(form)));
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    const unplaced = [];
-    for (const { field: name, message } of error.problem.errors ?? []) {
-      const slot = form.querySelector(`[data-error-for="${CSS.escape(name)}"]`) ?? form.querySelector(`[data-error-for^="${CSS.escape(name)}."]`);
-      if (slot) {
-        slot.textContent = message;
-        form.querySelector(`#${CSS.escape(slot.id.replace(/-error$/, ''))}`)?.setAttribute('aria-invalid', 'true');
-      } else unplaced.push(`${name}: ${message}`);
-    }
-    form.querySelector('.form-error').textContent = unplaced.length ? unplaced.join(' · ') : error.problem.errors ? t('fixErrors') : error.message;
-    form.querySelector('[aria-invalid="true"]')?.focus();
+    showProblem(form, error);
+  } finally {
+    delete form.dataset.busy;
+    button.disabled = false;
+    button.textContent = idle;
   }
 }
 
-const localized = (values, prefix) => Object.fromEntries(LANGS.map((l) => [l, values[`${prefix}.${l}`] ?? null]));
-const compact = (map) => Object.fromEntries(Object.entries(map).filter(([, v]) => v !== null));
+/** An event as the edit form's values (the names of its controls), so what changed is a comparison of two maps. */
+function formValuesOf(event) {
+  const s = event?.schedule ?? { type: 'timed', timeZone: 'Asia/Kuwait' };
+  const values = { 'schedule.type': s.type, kind: event?.kind ?? 'meeting', status: event?.status === 'tentative' ? 'tentative' : 'confirmed', visibility: event?.visibility ?? 'public' };
+  for (const name of ['start', 'end', 'startDate', 'endDate', 'month', 'timeZone']) values[`schedule.${name}`] = s[name];
+  for (const l of LANGS) {
+    values[`title.${l}`] = event?.title?.[l];
+    values[`description.${l}`] = event?.description?.[l];
+    values[`location.name.${l}`] = event?.location?.name?.[l];
+  }
+  for (const name of ['address', 'city', 'country']) values[`location.${name}`] = event?.location?.[name];
+  values['organizer.name'] = event?.organizer?.name;
+  values['organizer.email'] = event?.organizer?.email;
+  values.tags = event?.tags?.length ? event.tags.join(', ') : undefined;
+  values.url = event?.url;
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
 
-function eventBody(values, editing) {
+const SCHEDULE_FIELDS = { timed: ['start', 'end', 'timeZone'], allDay: ['startDate', 'endDate'], month: ['month', 'timeZone'] };
+const splitTags = (text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+function scheduleOf(values) {
   const type = values['schedule.type'];
-  const schedule = type === 'timed' ? { type, start: values['schedule.start'], end: values['schedule.end'], timeZone: values['schedule.timeZone'] }
-    : type === 'allDay' ? { type, startDate: values['schedule.startDate'], endDate: values['schedule.endDate'] }
-    : { type, month: values['schedule.month'], timeZone: values['schedule.timeZone'] };
-  const location = compact({ city: values['location.city'] ?? null, country: values['location.country'] ?? null });
-  const description = localized(values, 'description');
-  const body = {
-    title: editing ? localized(values, 'title') : compact(localized(values, 'title')),
-    description: editing ? description : compact(description),
-    schedule: Object.fromEntries(Object.entries(schedule).filter(([, v]) => v !== undefined)),
-    location: Object.keys(location).length ? location : editing ? null : undefined,
-    kind: values.kind, status: values.status, visibility: values.visibility,
-    tags: values.tags ? values.tags.split(',').map((s) => s.trim()).filter(Boolean) : editing ? [] : undefined,
-    url: values.url ?? (editing ? null : undefined),
-  };
-  if (!editing) body.calendar = values.calendar;
-  if (editing && Object.values(body.description).every((v) => v === null)) body.description = null;
+  return Object.fromEntries([['type', type], ...SCHEDULE_FIELDS[type].map((name) => [name, values[`schedule.${name}`]])].filter(([, v]) => v !== undefined));
+}
+
+/** The whole body of a new event. */
+function createBody(values, calendar) {
+  const localized = (prefix) => Object.fromEntries(LANGS.filter((l) => values[`${prefix}.${l}`]).map((l) => [l, values[`${prefix}.${l}`]]));
+  const location = { ...(Object.keys(localized('location.name')).length ? { name: localized('location.name') } : {}), ...Object.fromEntries(['address', 'city', 'country'].filter((n) => values[`location.${n}`]).map((n) => [n, values[`location.${n}`]])) };
+  const body = { calendar, title: localized('title'), schedule: scheduleOf(values), kind: values.kind, status: values.status, visibility: values.visibility };
+  if (Object.keys(localized('description')).length) body.description = localized('description');
+  if (Object.keys(location).length) body.location = location;
+  if (values['organizer.name'] || values['organizer.email']) body.organizer = { name: values['organizer.name'], ...(values['organizer.email'] ? { email: values['organizer.email'] } : {}) };
+  if (values.tags) body.tags = splitTags(values.tags);
+  if (values.url) body.url = values.url;
   return body;
 }
 
+/** A JSON merge patch (RFC 7396) of only the fields the person changed; null removes what they emptied. */
+function mergePatch(before, after) {
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => before[name] !== after[name]);
+  const patch = {};
+  const set = (path, value) => {
+    let node = patch;
+    for (const key of path.slice(0, -1)) node = node[key] ??= {};
+    node[path.at(-1)] = value ?? null;
+  };
+  for (const name of changed) {
+    if (name.startsWith('schedule.')) continue;
+    if (name === 'tags') set(['tags'], after.tags ? splitTags(after.tags) : null);
+    else set(name.split('.'), after[name]);
+  }
+  if (changed.some((name) => name.startsWith('schedule.'))) {
+    // The API replaces a schedule whole (its fields depend on its type), so it goes whole.
+    patch.schedule = scheduleOf(after);
+  }
+  if (patch.organizer && !after['organizer.name'] && !after['organizer.email']) patch.organizer = null;
+  return { patch, changed };
+}
+
+function conflictPanel(form, fields, mine, theirs, onMine) {
+  const labelOf = (name) => form.querySelector(`label[for="f-${CSS.escape(name.replaceAll('.', '-'))}"]`)?.textContent ?? name;
+  const cell = (value) => el('td', {}, value ? isolate(value) : t('empty'));
+  const panel = el('section', { class: 'conflict', id: 'conflict', role: 'alert', 'aria-labelledby': 'conflict-heading' },
+    el('h2', { id: 'conflict-heading', tabindex: '-1' }, t('conflictTitle')),
+    el('p', {}, t('conflictIntro')),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('field')), el('th', { scope: 'col' }, t('yours')), el('th', { scope: 'col' }, t('theirs')))),
+      el('tbody', {}, fields.map((name) => el('tr', { 'data-field': name }, el('th', { scope: 'row' }, labelOf(name)), cell(mine[name]), cell(theirs[name]))))),
+    el('p', { class: 'toolbar' },
+      el('button', { type: 'button', id: 'keep-mine', onclick: onMine }, t('keepMine')),
+      el('a', { class: 'button secondary', id: 'keep-theirs', href: form.dataset.eventHref }, t('keepTheirs'))));
+  return panel;
+}
+
 async function eventForm(id, params) {
-  if (!state.key) return el('p', {}, t('needKey'));
-  const event = id ? await api('GET', `/events/${id}`) : undefined;
-  const s = event?.schedule ?? { type: 'timed', timeZone: 'Asia/Kuwait' };
-  const options = (name, values, current) => el('select', { name }, values.map(([value, label]) => el('option', { value, selected: value === current }, label)));
-  const typeSelect = options('schedule.type', [['timed', t('timed')], ['allDay', t('allDay')], ['month', t('monthOnly')]], s.type);
-  // Only the inputs of the chosen schedule type are shown.
-  const scheduleInputs = { timed: ['start', 'end', 'timeZone'], allDay: ['startDate', 'endDate'], month: ['month', 'timeZone'] };
+  if (!state.key) return { title: t('needKey'), nodes: [el('h1', {}, t('needKey'))] };
+  const loaded = id ? await api('GET', `/events/${encodeURIComponent(id)}`) : undefined;
+  const event = loaded?.data;
+  let etag = loaded?.etag ?? (event ? `"${event.version}"` : undefined);
+  let original = formValuesOf(event);
+  // One key per form: a double submit or a retry after a lost answer cannot record the event twice.
+  let idempotencyKey = newIdempotencyKey();
+  const choices = (name, values, current) => el('select', { name }, values.map((value) => el('option', { value, selected: value === current }, label(name, value))));
+  const typeSelect = el('select', { name: 'schedule.type' }, [['timed', t('timed')], ['allDay', t('allDay')], ['month', t('monthOnly')]].map(([value, text]) => el('option', { value, selected: value === original['schedule.type'] }, text)));
   const showScheduleInputs = () => {
     for (const name of ['start', 'end', 'startDate', 'endDate', 'month', 'timeZone']) {
       const wrapper = form.querySelector(`#f-schedule-${name}`)?.parentElement;
-      if (wrapper) wrapper.hidden = !scheduleInputs[typeSelect.value].includes(name);
+      if (wrapper) wrapper.hidden = !SCHEDULE_FIELDS[typeSelect.value].includes(name);
     }
   };
   typeSelect.addEventListener('change', showScheduleInputs);
-  const form = el('form', { id: 'event-form', novalidate: true, onsubmit: (e) => submit(e, (values) => api(id ? 'PATCH' : 'POST', id ? `/events/${id}` : '/events', eventBody(values, !!id)), (saved) => { location.hash = `#/e/${saved.id}`; }) },
-    el('h1', {}, id ? `${t('edit')}: ${pick(event.title)}` : t('newEvent')),
-    id ? null : el('input', { type: 'hidden', name: 'calendar', value: params.get('calendar') || 'ato' }),
-    el('fieldset', {}, el('legend', {}, t('title')), el('div', { class: 'grid' }, LANGS.map((l) => field(`title.${l}`, `${t('title')} (${l})`, el('input', { name: `title.${l}`, lang: l, dir: l === 'ar' ? 'rtl' : 'ltr', value: event?.title?.[l] ?? '' }))))),
-    el('fieldset', {}, el('legend', {}, t('description')), el('div', { class: 'grid' }, LANGS.map((l) => field(`description.${l}`, `${t('description')} (${l})`, el('textarea', { name: `description.${l}`, lang: l, dir: l === 'ar' ? 'rtl' : 'ltr', rows: 3 }, event?.description?.[l] ?? ''))))),
+  const input = (name, attrs = {}) => el('input', { name, value: original[name] ?? '', ...attrs });
+  const languageName = (l) => new Intl.DisplayNames([state.lang], { type: 'language' }).of(l) ?? LANGUAGE_NAMES[l];
+  const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: languageName(l) }), make(`${prefix}.${l}`, l)));
+  const conflictSlot = el('div');
+  const send = async (values) => {
+    if (!id) {
+      try {
+        const created = await api('POST', '/events', { body: createBody(values, params.get('calendar') || 'ato'), headers: { 'idempotency-key': idempotencyKey } });
+        return created.data;
+      } catch (error) {
+        // A refused request recorded nothing, so the next attempt is a new request; a lost answer keeps the key.
+        if (error instanceof ApiError && error.status >= 400 && error.status < 500) idempotencyKey = newIdempotencyKey();
+        throw error;
+      }
+    }
+    const { patch, changed } = mergePatch(original, values);
+    if (!changed.length) {
+      showNotice(t('noChanges'));
+      return undefined;
+    }
+    try {
+      return (await api('PATCH', `/events/${id}`, { body: patch, headers: { 'if-match': etag } })).data;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 412) throw error;
+      const now = await api('GET', `/events/${encodeURIComponent(id)}`);
+      const theirs = formValuesOf(now.data);
+      const fields = [...new Set([...changed, ...Object.keys({ ...original, ...theirs }).filter((name) => original[name] !== theirs[name])])];
+      const retry = async (e) => {
+        // Only the fields this person changed go again, now over the current version.
+        etag = now.etag;
+        e.currentTarget.disabled = true;
+        conflictSlot.replaceChildren();
+        form.requestSubmit();
+      };
+      conflictSlot.replaceChildren(conflictPanel(form, fields, values, theirs, retry));
+      conflictSlot.querySelector('h2').focus();
+      return undefined;
+    }
+  };
+  const form = el('form', { id: 'event-form', novalidate: true, 'data-event-href': id ? `#/e/${id}` : '#/', onsubmit: (e) => submit(e, send, (saved) => { if (saved) location.hash = `#/e/${saved.id}`; }) },
+    el('h1', {}, id ? tNodes('editing', { title: localizedText(event.title, undefined, 'span') }) : t('newEvent')),
+    conflictSlot,
+    el('fieldset', {}, el('legend', {}, t('title')), el('div', { class: 'grid' }, perLanguage('title', 'title', (name, l) => input(name, { lang: l, dir: 'auto' })))),
+    el('fieldset', {}, el('legend', {}, t('description')), el('div', { class: 'grid' }, perLanguage('description', 'description', (name, l) => el('textarea', { name, lang: l, dir: 'auto', rows: 3 }, original[name] ?? '')))),
     el('fieldset', {}, el('legend', {}, t('schedule')), field('schedule.type', t('type'), typeSelect),
       el('div', { class: 'grid' },
-        field('schedule.start', t('start'), el('input', { name: 'schedule.start', type: 'datetime-local', value: s.start ?? '' })),
-        field('schedule.end', t('end'), el('input', { name: 'schedule.end', type: 'datetime-local', value: s.end ?? '' })),
-        field('schedule.startDate', t('startDate'), el('input', { name: 'schedule.startDate', type: 'date', value: s.startDate ?? '' })),
-        field('schedule.endDate', t('endDate'), el('input', { name: 'schedule.endDate', type: 'date', value: s.endDate ?? '' })),
-        field('schedule.month', t('month'), el('input', { name: 'schedule.month', type: 'month', value: s.month ?? '' })),
-        field('schedule.timeZone', t('timeZone'), el('input', { name: 'schedule.timeZone', value: s.timeZone ?? '', list: 'zones' })))),
+        field('schedule.start', t('start'), input('schedule.start', { type: 'datetime-local' })),
+        field('schedule.end', t('end'), input('schedule.end', { type: 'datetime-local' })),
+        field('schedule.startDate', t('startDate'), input('schedule.startDate', { type: 'date' })),
+        field('schedule.endDate', t('endDate'), input('schedule.endDate', { type: 'date' })),
+        field('schedule.month', t('month'), input('schedule.month', { type: 'month' })),
+        field('schedule.timeZone', t('zone'), input('schedule.timeZone', { list: 'zones', dir: 'ltr' })))),
     el('datalist', { id: 'zones' }, ['Asia/Kuwait', 'Asia/Muscat', 'Asia/Shanghai', 'UTC'].map((z) => el('option', { value: z }))),
     el('fieldset', {}, el('legend', {}, t('location')), el('div', { class: 'grid' },
-      field('location.city', t('city'), el('input', { name: 'location.city', value: event?.location?.city ?? '' })),
-      field('location.country', t('country'), el('input', { name: 'location.country', value: event?.location?.country ?? '', maxlength: 2 })))),
+      perLanguage('location.name', 'venueName', (name, l) => input(name, { lang: l, dir: 'auto' })),
+      field('location.address', t('address'), input('location.address', { dir: 'auto' })),
+      field('location.city', t('city'), input('location.city', { dir: 'auto' })),
+      field('location.country', t('country'), input('location.country', { maxlength: 2, dir: 'ltr' })))),
+    el('fieldset', {}, el('legend', {}, t('organizer')), el('div', { class: 'grid' },
+      field('organizer.name', t('name'), input('organizer.name', { dir: 'auto' })),
+      field('organizer.email', t('email'), input('organizer.email', { type: 'email', dir: 'ltr' })))),
     el('div', { class: 'grid' },
-      field('kind', t('kind'), options('kind', ['meeting', 'forum', 'conference', 'other'].map((k) => [k, k]), event?.kind ?? 'meeting')),
-      field('status', t('status'), options('status', [['tentative', 'tentative'], ['confirmed', 'confirmed']], event?.status ?? 'confirmed')),
-      field('visibility', t('visibility'), options('visibility', [['public', 'public'], ['private', 'private']], event?.visibility ?? 'public')),
-      field('tags', t('tags'), el('input', { name: 'tags', value: (event?.tags ?? []).join(', ') })),
-      field('url', t('url'), el('input', { name: 'url', type: 'url', value: event?.url ?? '' }))),
-    el('p', { class: 'form-error', role: 'alert' }),
-    el('button', { type: 'submit' }, t('save')));
+      field('kind', t('kind'), choices('kind', ['meeting', 'forum', 'conference', 'other'], original.kind)),
+      field('status', t('status'), choices('status', ['tentative', 'confirmed'], original.status)),
+      field('visibility', t('visibility'), choices('visibility', ['public', 'private'], original.visibility)),
+      field('tags', t('tags'), input('tags', { dir: 'auto' })),
+      field('url', t('url'), input('url', { type: 'url', dir: 'ltr' }))),
+    el('p', { class: 'form-error', role: 'alert', tabindex: '-1' }),
+    el('button', { type: 'submit', id: 'save' }, t('save')));
   showScheduleInputs();
-  return form;
+  return { title: id ? t('editing', { title: pickText(event.title) }) : t('newEvent'), nodes: [form] };
 }
 
-function secretNotice(secret) {
-  const box = el('div', { class: 'secret', role: 'alert' }, el('p', {}, t('secretOnce')), el('code', { id: 'secret' }, secret),
+function secretNotice(secret, extra) {
+  const box = el('div', { class: 'secret', role: 'alert' }, el('p', {}, t('secretOnce')), el('code', { id: 'secret', dir: 'ltr' }, secret), extra ? el('p', {}, extra) : null,
     el('button', { type: 'button', onclick: () => box.remove() }, t('stored')));
   return box;
 }
 
+const typesText = (types) => types.map((type) => (type === '*' ? '*' : label('change', type))).join(LIST_SEPARATOR[state.lang]);
+const viewZone = () => state.zone || deviceZone;
+const instantWords = (at) => fmt({ dateStyle: 'medium', timeStyle: 'medium' }, viewZone()).format(Date.parse(at));
+
 async function webhooksPage() {
-  if (!state.key) return el('p', {}, t('needKey'));
-  const hooks = (await api('GET', '/webhooks?limit=200')).items;
-  const notice = el('div');
-  const form = el('form', { id: 'webhook-form', onsubmit: (e) => submit(e, (v) => api('POST', '/webhooks', { url: v.url, types: (v.types || '*').split(',').map((s) => s.trim()), ...(v.calendars ? { calendars: v.calendars.split(',').map((s) => s.trim()) } : {}) }), async (created) => {
+  if (!state.key) return { title: t('needKey'), nodes: [el('h1', {}, t('needKey'))] };
+  const hooks = (await get('/webhooks?limit=200')).items;
+  const form = el('form', { id: 'webhook-form', novalidate: true, onsubmit: (e) => submit(e, async (v) => (await api('POST', '/webhooks', { body: { url: v.url, types: (v.types || '*').split(',').map((s) => s.trim()), ...(v.calendars ? { calendars: v.calendars.split(',').map((s) => s.trim()) } : {}) } })).data, async (created) => {
     await render();
-    document.querySelector('main').prepend(secretNotice(created.secret));
-  }) }, el('fieldset', {}, el('legend', {}, t('newWebhook')), field('url', t('url'), el('input', { name: 'url', type: 'url', required: true })), field('types', t('types'), el('input', { name: 'types', value: '*' })),
-    field('calendars', t('calendars'), el('input', { name: 'calendars' })), el('p', { class: 'form-error', role: 'alert' }), el('button', { type: 'submit' }, t('save'))));
-  return [el('h1', {}, t('webhooks')), notice, el('ul', { class: 'events' }, hooks.map((h) => el('li', {}, el('a', { href: `#/w/${h.id}` }, h.url), h.disabled ? el('span', { class: 'badge cancelled' }, h.disabledReason || 'disabled') : null, el('div', { class: 'when' }, h.types.join(', '))))), form];
+    document.getElementById('main').prepend(secretNotice(created.secret));
+  }) }, el('fieldset', {}, el('legend', {}, t('newWebhook')), field('url', t('url'), el('input', { name: 'url', type: 'url', required: true, dir: 'ltr' })), field('types', t('types'), el('input', { name: 'types', value: '*', dir: 'ltr' })),
+    field('calendars', t('calendars'), el('input', { name: 'calendars', dir: 'ltr' })), el('p', { class: 'form-error', role: 'alert', tabindex: '-1' }), el('button', { type: 'submit' }, t('save'))));
+  return {
+    title: t('webhooks'),
+    nodes: [el('h1', {}, t('webhooks')),
+      el('ul', { class: 'events' }, hooks.map((h) => el('li', {}, el('a', { href: `#/w/${h.id}`, dir: 'ltr' }, h.url), h.disabled ? el('span', { class: 'badge cancelled' }, t('disabled')) : null, el('div', { class: 'when' }, typesText(h.types))))),
+      form],
+  };
+}
+
+function attemptText(a) {
+  return `${instantWords(a.at)} — ${a.statusCode ? `HTTP ${a.statusCode}` : t('noAnswer')} — ${num(a.durationMs)} ms`;
 }
 
 async function webhookPage(id) {
-  const hook = await api('GET', `/webhooks/${id}`);
-  const deliveries = (await api('GET', `/webhooks/${id}/deliveries?limit=100`)).items;
-  const out = el('div');
-  const rows = deliveries.flatMap((d) => [el('tr', {}, el('td', {}, el('code', {}, d.id)), el('td', {}, d.type), el('td', {}, d.status), el('td', {}, d.attempts.map((a) => el('div', {}, `${a.at} — ${a.statusCode ?? a.error} — ${a.durationMs} ms`))),
-    el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: async () => { await api('POST', `/webhooks/${id}/deliveries/${d.id}/retry`); render(); } }, t('retry'))))]);
-  return [
-    el('h1', {}, hook.url), out,
-    el('p', { class: 'toolbar' },
-      el('button', { type: 'button', onclick: async () => { const r = await api('POST', `/webhooks/${id}/test`); out.replaceChildren(el('p', {}, JSON.stringify(r.outcome))); } }, t('test')),
-      el('button', { type: 'button', class: 'secondary', onclick: async () => { const r = await api('POST', `/webhooks/${id}/rotate-secret`); out.replaceChildren(secretNotice(r.secret)); } }, t('rotate'))),
-    el('form', { class: 'toolbar', onsubmit: (e) => submit(e, (v) => api('POST', `/webhooks/${id}/replay`, { since: `${v.since}:00Z` }), (r) => { out.replaceChildren(el('p', {}, JSON.stringify(r))); }) },
-      field('since', `${t('replay')} (UTC)`, el('input', { name: 'since', type: 'datetime-local', required: true })), el('p', { class: 'form-error', role: 'alert' }), el('button', { type: 'submit' }, t('replay'))),
-    el('h2', {}, t('deliveries')),
-    el('table', {}, el('thead', {}, el('tr', {}, ['id', t('type'), t('status'), 'attempts', ''].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)),
-  ];
+  const hook = await get(`/webhooks/${encodeURIComponent(id)}`);
+  const deliveries = (await get(`/webhooks/${encodeURIComponent(id)}/deliveries?limit=100`)).items;
+  const out = el('div', { id: 'webhook-outcome', role: 'status' });
+  const rows = deliveries.map((d) => el('tr', {},
+    el('td', {}, el('code', { dir: 'ltr' }, d.id)), el('td', {}, label('change', d.type)), el('td', {}, label('delivery', d.status)),
+    el('td', {}, d.attempts.length ? el('ul', { class: 'attempts' }, d.attempts.map((a) => el('li', {}, attemptText(a)))) : '—'),
+    el('td', {}, el('button', { type: 'button', class: 'secondary small', onclick: (e) => act(e.currentTarget, async () => { await api('POST', `/webhooks/${id}/deliveries/${d.id}/retry`); await render(); return t('retried'); }) }, t('retry')))));
+  const replayZone = viewZone();
+  return {
+    title: `${t('webhooks')} — ${hook.url}`,
+    nodes: [
+      el('h1', { dir: 'ltr' }, hook.url),
+      el('p', { class: 'when' }, typesText(hook.types), hook.disabled ? el('span', { class: 'badge cancelled' }, t('disabled')) : null), out,
+      el('p', { class: 'toolbar' },
+        el('button', { type: 'button', id: 'webhook-test', onclick: (e) => act(e.currentTarget, async () => {
+          const { outcome } = (await api('POST', `/webhooks/${id}/test`)).data;
+          const ok = outcome?.statusCode >= 200 && outcome.statusCode < 300;
+          out.replaceChildren(el('p', {}, ok ? t('testOk', { code: outcome.statusCode, ms: num(outcome.durationMs) }) : t('testFailed', { reason: outcome?.statusCode ? `HTTP ${outcome.statusCode}` : t('noAnswer') })));
+        }) }, t('test')),
+        el('button', { type: 'button', class: 'secondary', id: 'webhook-rotate', onclick: (e) => act(e.currentTarget, async () => {
+          const r = (await api('POST', `/webhooks/${id}/rotate-secret`)).data;
+          out.replaceChildren(secretNotice(r.secret, r.previousSecretValidUntil ? t('rotated', { date: instantWords(r.previousSecretValidUntil) }) : null));
+        }) }, t('rotate')),
+        el('button', { type: 'button', class: 'danger', id: 'webhook-delete', onclick: (e) => act(e.currentTarget, async () => {
+          if (!confirm(`${t('deleteWebhook')}?`)) return undefined;
+          await api('DELETE', `/webhooks/${id}`);
+          location.hash = '#/webhooks';
+          return t('deleted');
+        }) }, t('deleteWebhook'))),
+      el('form', { class: 'toolbar', id: 'replay-form', novalidate: true, onsubmit: (e) => submit(e, async (v) => (await api('POST', `/webhooks/${id}/replay`, { body: { since: v.since ? new Date(instantOf(v.since, replayZone)).toISOString() : '' } })).data, (r) => {
+        out.replaceChildren(el('p', {}, t('replayed', { n: num((r.requeued ?? 0) + (r.created ?? 0)) })));
+      }) }, field('since', t('replay'), el('input', { name: 'since', type: 'datetime-local', required: true })), el('p', {}, tNodes('timesIn', { zone: zoneName(replayZone) })), el('p', { class: 'form-error', role: 'alert', tabindex: '-1' }), el('button', { type: 'submit' }, t('replayGo'))),
+      el('h2', {}, t('deliveries')),
+      deliveries.length ? el('table', {}, el('thead', {}, el('tr', {}, [t('delivery'), t('type'), t('status'), t('attempts'), t('actions')].map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows)) : el('p', {}, t('noDeliveries')),
+    ],
+  };
 }
 
 const routes = [
   [/^#\/e\/([^/?]+)/, eventPage],
   [/^#\/edit\/([^/?]+)/, eventForm],
-  [/^#\/new/, () => eventForm(undefined, new URLSearchParams(location.hash.split('?')[1]))],
+  [/^#\/new/, (_, params) => eventForm(undefined, params)],
   [/^#\/w\/([^/?]+)/, webhookPage],
   [/^#\/webhooks/, webhooksPage],
   [/^#\/c\/([^/?]+)/, calendarPage],
 ];
 
-async function render() {
+function renderHeader() {
   document.documentElement.lang = state.lang;
   document.documentElement.dir = state.lang === 'ar' ? 'rtl' : 'ltr';
-  document.getElementById('lang').value = state.lang;
-  document.getElementById('key-label').textContent = state.key ? t('keySet') : t('apiKey');
-  document.getElementById('key').hidden = !!state.key;
-  document.getElementById('key-use').hidden = !!state.key;
-  document.getElementById('key-use').textContent = t('use');
-  document.getElementById('key-forget').hidden = !state.key;
-  document.getElementById('key-forget').textContent = t('forget');
+  if (EMBED) return;
+  const byId = (id) => document.getElementById(id);
+  byId('skip').textContent = t('skip');
+  byId('lang-label').textContent = t('language');
+  byId('site-nav').setAttribute('aria-label', t('site'));
+  byId('lang').value = state.lang;
+  byId('sign-in').textContent = t('signIn');
+  byId('sign-in').hidden = !!state.key;
+  byId('signed-in').textContent = t('signedIn');
+  byId('signed-in').hidden = !state.key;
+  byId('sign-out').textContent = t('signOut');
+  byId('sign-out').hidden = !state.key;
+  byId('key-label').textContent = t('apiKey');
+  byId('key-use').textContent = t('use');
+  if (state.key) byId('key-form').hidden = true;
+  byId('sign-in').setAttribute('aria-expanded', String(!byId('key-form').hidden));
+}
+
+const embeddedCalendar = () => decodeURIComponent(location.pathname.split('/')[2] || 'ato');
+
+/** Shows the page the address names; after a navigation, focus goes to its heading so screen readers announce it. */
+async function render({ focus = false } = {}) {
+  renderHeader();
   const main = document.getElementById('main');
-  const hash = location.hash || '#/c/ato';
+  const hash = location.hash || (EMBED ? `#/c/${embeddedCalendar()}?${query0}` : '#/c/ato');
   const params = new URLSearchParams(hash.split('?')[1] ?? '');
-  const [pattern, page] = routes.find(([p]) => p.test(hash)) ?? [/^#\/c\/(ato)/, calendarPage];
+  const [pattern, page] = (EMBED ? null : routes.find(([p]) => p.test(hash))) ?? [/^#\/c\/([^/?]+)/, calendarPage];
+  main.setAttribute('aria-busy', 'true');
   try {
-    const content = await page((pattern.exec(hash) ?? [])[1] ?? 'ato', params);
-    const nav = el('p', { class: 'toolbar' }, el('a', { href: '#/c/ato' }, t('calendar')), state.key ? el('a', { href: '#/webhooks' }, t('webhooks')) : null);
-    main.replaceChildren(nav, ...[content].flat(2).filter(Boolean));
+    const { title, nodes } = await page((pattern.exec(hash) ?? [])[1] ?? (EMBED ? embeddedCalendar() : 'ato'), params);
+    const nav = EMBED ? null : el('nav', { class: 'toolbar crumbs', 'aria-label': t('sections') }, el('a', { href: '#/c/ato' }, t('calendar')), state.key ? el('a', { href: '#/webhooks' }, t('webhooks')) : null);
+    main.replaceChildren(...[nav, nodes].flat(Infinity).filter(Boolean));
+    document.title = `${title} — ${t('site')}`;
   } catch (error) {
-    main.replaceChildren(el('p', { class: 'form-error', role: 'alert' }, error.message));
+    main.replaceChildren(el('h1', {}, error instanceof ApiError && error.status === 404 ? t('notFoundPage') : problemText(error)), el('p', {}, el('a', { href: '#/c/ato' }, t('calendar'))));
+    document.title = `${main.querySelector('h1').textContent} — ${t('site')}`;
+  }
+  main.removeAttribute('aria-busy');
+  const heading = main.querySelector('h1');
+  if (focus && heading) {
+    heading.tabIndex = -1;
+    heading.focus();
   }
 }
 
-document.getElementById('lang').addEventListener('change', (e) => { state.lang = e.target.value; localStorage.setItem('taqweem.lang', state.lang); render(); });
-document.getElementById('key-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const input = document.getElementById('key');
-  state.key = input.value.trim();
-  input.value = '';
-  sessionStorage.setItem('taqweem.key', state.key);
-  render();
+if (!EMBED) {
+  document.getElementById('lang').addEventListener('change', (e) => {
+    state.lang = e.target.value;
+    localStorage.setItem('taqweem.lang', state.lang);
+    showNotice('');
+    render({ focus: true });
+  });
+  document.getElementById('sign-in').addEventListener('click', () => {
+    const form = document.getElementById('key-form');
+    form.hidden = !form.hidden;
+    renderHeader();
+    if (!form.hidden) document.getElementById('key').focus();
+  });
+  document.getElementById('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = document.getElementById('key');
+    state.key = input.value.trim();
+    input.value = '';
+    if (state.key) sessionStorage.setItem('taqweem.key', state.key);
+    showNotice('');
+    render({ focus: true });
+  });
+  document.getElementById('sign-out').addEventListener('click', () => {
+    forgetKey();
+    render({ focus: true });
+  });
+}
+addEventListener('hashchange', () => {
+  showNotice('');
+  render({ focus: true });
 });
-document.getElementById('key-forget').addEventListener('click', () => { state.key = ''; sessionStorage.removeItem('taqweem.key'); render(); });
-addEventListener('hashchange', render);
 render();

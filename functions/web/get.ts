@@ -1,21 +1,19 @@
-/** The web page and its two files, from the bundle itself. */
+/** The web page and its files, from the bundle itself; /embed/{calendar} is the read-only page other sites may frame. */
 import { DomainError } from '#domain/errors';
 import { api } from '#http/api';
 import { operations } from '#http/operations';
-import { notModified } from '#http/respond';
 import { assets } from '#web/assets';
-
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  // Feed-token URLs never leak to other sites through Referer.
-  'referrer-policy': 'no-referrer',
-};
+import { serveAsset } from '#web/serve';
 
 export const handler = api(operations['GET /'], async ({ event, header }) => {
-  const asset = assets[event.rawPath];
+  const embed = event.rawPath.startsWith('/embed/');
+  const asset = assets[embed ? '/embed' : event.rawPath];
   if (!asset) throw new DomainError('not_found', 'no such page');
-  const headers = { 'content-type': asset.type, etag: asset.etag, 'cache-control': event.rawPath === '/' ? 'no-cache' : 'public, max-age=300', ...SECURITY_HEADERS };
-  if (notModified(header('if-none-match'), asset.etag)) return { statusCode: 304, headers };
-  return { statusCode: 200, headers, body: asset.body };
+  const document = embed || event.rawPath === '/';
+  return serveAsset(asset, {
+    acceptEncoding: header('accept-encoding'),
+    ifNoneMatch: header('if-none-match'),
+    framable: embed,
+    cacheControl: document ? 'no-cache' : 'public, max-age=300',
+  });
 });

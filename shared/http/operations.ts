@@ -52,6 +52,8 @@ export const operations = {
   'GET /': op({ summary: 'The web page (also /app.js and /app.css)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
   'GET /app.js': op({ summary: "The web page's script", access: 'public', query: anyQuery, success: { 200: 'text/javascript', 304: 'not modified' } }),
   'GET /app.css': op({ summary: "The web page's styles", access: 'public', query: anyQuery, success: { 200: 'text/css', 304: 'not modified' } }),
+  // web: the read-only page other sites may frame.
+  'GET /embed/{calendar}': op({ summary: 'A read-only calendar for other sites to frame (?view=month|agenda, lang, zone)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
   'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy', 503: 'the store cannot be reached' } }),
   'GET /openapi.json': op({ summary: 'This document', access: 'public', query: noQuery, success: { 200: 'OpenAPI 3.1' } }),
   'PUT /calendars/{id}': op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema, query: noQuery, success: { 200: 'replaced or unchanged', 201: 'created' } }),

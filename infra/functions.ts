@@ -76,8 +76,8 @@ export const functions: FunctionSpec[] = [
   writeApi('webhooks-create', ['POST /webhooks'], { secrets: 'write' }),
   readApi('webhooks-list', ['GET /webhooks'], true),
   readApi('webhooks-get', ['GET /webhooks/{id}']),
-  writeApi('webhooks-patch', ['PATCH /webhooks/{id}']),
-  writeApi('webhooks-delete', ['DELETE /webhooks/{id}']),
+  writeApi('webhooks-patch', ['PATCH /webhooks/{id}'], { deliveries: 'write' }),
+  writeApi('webhooks-delete', ['DELETE /webhooks/{id}'], { deliveries: 'write' }),
   writeApi('webhooks-rotate-secret', ['POST /webhooks/{id}/rotate-secret'], { secrets: 'write' }),
   { ...writeApi('webhooks-test', ['POST /webhooks/{id}/test'], { secrets: 'read' }), tables: { journal: 'read', secrets: 'read' } },
   { ...readApi('deliveries-list', ['GET /webhooks/{id}/deliveries']), tables: { journal: 'read', deliveries: 'read' } },
@@ -86,7 +86,8 @@ export const functions: FunctionSpec[] = [
   { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write' }, timeoutSeconds: 300 },
   writeApi('keys-create', ['POST /keys']),
   readApi('keys-list', ['GET /keys'], true),
-  writeApi('keys-delete', ['DELETE /keys/{id}']),
+  // webhooks: revoking a key disables its subscriptions (found in the views) and stops their lanes.
+  writeApi('keys-delete', ['DELETE /keys/{id}'], { views: 'read', deliveries: 'write' }),
   {
     name: 'project',
     entry: 'functions/stream/project.ts',

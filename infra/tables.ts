@@ -19,12 +19,18 @@ export const tableLayouts = {
     stream: false,
   },
   idempotency: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false, timeToLive: 'expiresAt' },
-  // Webhook deliveries: one item per (subscription, message); pending ones are in byDue, sorted by when they are due.
+  // Webhook deliveries: one item per (subscription, message), and one lane item per subscription. Work is found
+  // per endpoint: byLaneDue holds each lane with work due once (however long its backlog), byLane a lane's
+  // pending deliveries by due time. Delivery items expire (TTL) after WEBHOOK_DELIVERY_TTL (30 days).
   deliveries: {
     partitionKey: { name: 'webhookId', type: 'S' },
     sortKey: { name: 'id', type: 'S' },
-    indexes: [{ name: 'byDue', partitionKey: 'due', sortKey: 'dueAt' }],
+    indexes: [
+      { name: 'byLane', partitionKey: 'webhookId', sortKey: 'dueAt' },
+      { name: 'byLaneDue', partitionKey: 'laneDue', sortKey: 'laneDueAt' },
+    ],
     stream: false,
+    timeToLive: 'expiresAt',
   },
   secrets: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false },
 } satisfies Record<'journal' | 'views' | 'idempotency' | 'deliveries' | 'secrets', TableLayout>;

@@ -73,12 +73,8 @@ export async function readEvent(d: Deps, eventId: string, principal: Principal, 
   return event;
 }
 
-/** What a caller may see of an event: without a key, participants' e-mail addresses are left out. */
-export function presentEvent(event: CalendarEvent | Record<string, unknown>, principal: Principal): Record<string, unknown> {
-  if (seesPrivate(principal)) return event as Record<string, unknown>;
-  const participants = (event.participants ?? []) as { email?: string }[];
-  return { ...event, participants: participants.map(({ email: _email, ...rest }) => rest) };
-}
+// webhooks: presentEvent lives in #auth/present, the lowest layer that needs it (webhook fan-out does too).
+export { presentEvent } from '#auth/present';
 
 /** A change as the API shows it: e-mail addresses in invitations follow the same rule as the event. */
 export function presentChange(change: Recorded, principal: Principal): Record<string, unknown> {

@@ -46,13 +46,21 @@ export async function createWebhook(d: Deps, settings: WebhookSettings, principa
 
 export async function updateWebhook(d: Deps, id: string, patch: Extract<WebhookCommand, { type: 'update' }>['patch'], principal: Principal): Promise<Webhook> {
   if (patch.url) await checkWebhookUrl(patch.url);
+  const store = new DeliveryStore(d.client, d.tables.deliveries);
+  // Disabled: the lane stops before the change is recorded, so nothing leaves once this answers.
+  if (patch.disabled === true) {
+    await readWebhook(d, id, principal);
+    await store.stopLane(id, 'disabled by its owner');
+  }
   const webhook = await run(d, id, { type: 'update', patch, manager: managerOf(principal) }, principal);
-  // Enabled again: the endpoint's failure streak starts over, or the next failure would disable it at once.
-  if (patch.disabled === false) await new DeliveryStore(d.client, d.tables.deliveries).noteHealth(id, true, d.now());
+  // Enabled again: the endpoint's failure streak starts over (or the next failure would disable it at once), and waiting deliveries go out.
+  if (patch.disabled === false) await store.resumeLane(id, d.now());
   return webhook;
 }
 
 export async function deleteWebhook(d: Deps, id: string, principal: Principal): Promise<void> {
+  await readWebhook(d, id, principal);
+  await new DeliveryStore(d.client, d.tables.deliveries).stopLane(id, 'deleted');
   await run(d, id, { type: 'delete', manager: managerOf(principal) }, principal);
 }
 
@@ -60,7 +68,7 @@ export async function rotateWebhookSecret(d: Deps, config: WebhookConfig, id: st
   await readWebhook(d, id, principal);
   const secret = newWebhookSecret();
   const previousValidUntil = new Date(d.now().getTime() + config.secretOverlapMs).toISOString();
-  await rotateSecret(d.client, d.tables.secrets, id, secret, previousValidUntil);
+  await rotateSecret(d.client, d.tables.secrets, id, secret, previousValidUntil, d.now());
   await run(d, id, { type: 'rotateSecret', previousValidUntil, manager: managerOf(principal) }, principal);
   return { secret, previousSecretValidUntil: previousValidUntil };
 }
@@ -73,7 +81,7 @@ export async function sendTestMessage(d: Deps, config: WebhookConfig, webhookId:
 
 /** A delivery as the API shows it; the list leaves out the message body. */
 export function presentDelivery(delivery: Delivery, withPayload: boolean): Record<string, unknown> {
-  const { due: _due, dueAt: _dueAt, leaseUntil: _lease, payload, ...shown } = delivery;
+  const { dueAt: _dueAt, requeues: _requeues, expiresAt: _expiresAt, payload, ...shown } = delivery;
   return withPayload ? { ...shown, payload: JSON.parse(payload) as unknown } : shown;
 }
 
@@ -108,7 +116,8 @@ export async function replay(d: Deps, id: string, sinceText: string, principal: 
   const webhook = await readWebhook(d, id, principal);
   if (webhook.disabled) throw new DomainError('conflict', 'the webhook is disabled; enable it first (PATCH {"disabled": false})');
   const store = new DeliveryStore(d.client, d.tables.deliveries);
-  const subscription = { ...webhook, disabled: false };
+  // Replay is the one way back past where the subscription started.
+  const subscription = { ...webhook, disabled: false, createdAt: '' };
   const counts = { requeued: 0, created: 0 };
   const histories = new Map<string, Awaited<ReturnType<typeof d.journal.read>>>();
   const commits = [];
@@ -118,7 +127,7 @@ export async function replay(d: Deps, id: string, sinceText: string, principal: 
     if (!histories.has(change.streamId)) histories.set(change.streamId, await d.journal.read(change.streamId));
     for (const delivery of deliveriesFor(change, histories.get(change.streamId)!, [subscription])) {
       if (await store.requeue(id, delivery.id, d.now())) counts.requeued++;
-      else if (await store.create(delivery, d.now())) counts.created++;
+      else counts.created += await store.enqueue([delivery], d.now());
     }
   }
   return counts;

@@ -59,7 +59,7 @@ describe('tables', () => {
     const indexNames = (name: string) =>
       (Object.values(prod.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `taqweem-prod-${name}` } }))[0] as { Properties: { GlobalSecondaryIndexes?: { IndexName: string }[] } }).Properties.GlobalSecondaryIndexes?.map((i) => i.IndexName);
     expect(indexNames('views')).toEqual(['byEntity', 'byCalendar']);
-    expect(indexNames('deliveries')).toEqual(['byDue']);
+    expect(indexNames('deliveries')).toEqual(['byLane', 'byLaneDue']); // webhooks: per-lane due indexes
     prod.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'taqweem-prod-idempotency', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 });

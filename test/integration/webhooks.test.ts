@@ -9,6 +9,7 @@ import { startTestRuntime } from '../helpers/runtime.ts';
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 let partnerKey: string;
 let otherPartnerKey: string;
+let editorKey: string;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
 
 const settings = {
@@ -49,6 +50,7 @@ beforeAll(async () => {
   await t.call('PUT', '/calendars/other', { body: { name: { en: 'Other' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' } });
   partnerKey = (await t.call('POST', '/keys', { body: { name: 'CPAFFC', role: 'partner' } })).body.key;
   otherPartnerKey = (await t.call('POST', '/keys', { body: { name: 'Dhofar', role: 'partner' } })).body.key;
+  editorKey = (await t.call('POST', '/keys', { body: { name: 'ATO desk', role: 'editor' } })).body.key;
 });
 afterEach(() => {
   delete process.env.WEBHOOK_DISABLE_AFTER;
@@ -61,18 +63,24 @@ afterAll(async () => {
 });
 
 describe('delivery', () => {
-  it('sends every matching change, signed so that the official library verifies it', async () => {
+  it('sends every matching change, signed so that the official library verifies it; private details follow the owner\'s role', async () => {
     const hook = await receiver();
+    const editorHook = await receiver();
     const { id, secret } = await subscribe(hook.url);
-    expect(secret).toMatch(/^whsec_/);
+    const editor = await subscribe(editorHook.url, {}, editorKey);
     const event = await createEvent('Signed', { participants: [{ name: 'Lin', email: 'lin@cpaffc.example' }] });
     await createEvent('Elsewhere', { calendar: 'other' });
+    await createEvent('Private', { visibility: 'private' });
     await hook.waitFor(2);
+    await editorHook.waitFor(3);
     const messages = hook.received.map((r) => new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>);
     expect(messages.map((m) => m.type)).toEqual(['event.created', 'participant.invited']);
-    expect(messages[1]).toMatchObject({
-      data: { event: { id: event.id, version: 2, participants: [{ email: 'lin@cpaffc.example' }] }, change: { type: 'participant.invited', version: 2, actor: expect.stringMatching(/^key:/) } },
-    });
+    expect(messages[1]).toMatchObject({ data: { event: { id: event.id, version: 2 }, change: { type: 'participant.invited', version: 2, actor: expect.stringMatching(/^key:/) } } });
+    // A partner's subscription: public events only, no e-mail addresses; an editor's: both.
+    expect(hook.received.map((r) => r.body).join()).not.toContain('lin@cpaffc.example');
+    const editorMessages = editorHook.received.map((r) => new Verifier(editor.secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>);
+    expect(editorMessages[1]).toMatchObject({ data: { event: { participants: [{ email: 'lin@cpaffc.example' }] } } });
+    expect(editorMessages[2]).toMatchObject({ data: { event: { visibility: 'private' } } });
     expect(messages[1]!.timestamp).toBe(messages[1]!.data.change.at);
     expect(hook.received[0]!.headers['webhook-id']).toMatch(/^msg_/);
     await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 2 ? true : undefined));
@@ -161,6 +169,8 @@ describe('waking the dispatcher', () => {
   it('invokes it asynchronously on AWS as soon as fan-out has stored deliveries', async () => {
     const lambdaApi = await receiver(() => ({ status: 202 }));
     const aws = { DISPATCH_FUNCTION_NAME: 'taqweem-test-dispatch', AWS_ENDPOINT_URL_LAMBDA: new URL(lambdaApi.url).origin, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    // The local runtime sets these to itself (it answers the Invoke API); they are put back afterwards.
+    const before = Object.fromEntries(Object.keys(aws).map((name) => [name, process.env[name]]));
     Object.assign(process.env, aws);
     try {
       const hook = await receiver();
@@ -168,9 +178,13 @@ describe('waking the dispatcher', () => {
       await createEvent('Wake the dispatcher');
       await lambdaApi.waitFor(1);
       expect(lambdaApi.received[0]).toMatchObject({ url: '/2015-03-31/functions/taqweem-test-dispatch/invocations', headers: { 'x-amz-invocation-type': 'Event' } });
+      // Only the schedule delivers here (the wake went to the stand-in), so this also proves the timer fallback.
       await hook.waitFor(1);
     } finally {
-      for (const name of Object.keys(aws)) delete process.env[name];
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 });

@@ -114,4 +114,6 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 120,
   },
+  // webhooks: invoked by an operator (no trigger) to fan parked journal records out again.
+  { name: 'webhooks-redrive', entry: 'functions/webhooks/redrive.ts', tables: { journal: 'read', views: 'read', deliveries: 'write' }, memoryMb: 512, timeoutSeconds: 300 },
 ];

@@ -91,10 +91,10 @@ export function checkKnown(change: { type: string; schemaVersion: number; stream
  * `histories` caches event streams across a batch; changes older than `horizonMs` are left to replay.
  */
 export async function fanOutCommit(d: Deps, store: DeliveryStore, commit: CommitItem, webhooks: Webhook[], options: { horizonMs: number; histories?: Map<string, Recorded[]> }): Promise<number> {
-  if (streamKind(commit.streamId) !== 'event' || webhooks.length === 0) return 0;
-  if (d.now().getTime() - Date.parse(commit.at) > options.horizonMs) return 0;
+  if (streamKind(commit.streamId) !== 'event') return 0;
   const changes = changesOf(commit);
   changes.forEach(checkKnown);
+  if (webhooks.length === 0 || d.now().getTime() - Date.parse(commit.at) > options.horizonMs) return 0;
   const histories = options.histories ?? new Map<string, Recorded[]>();
   let history = histories.get(commit.streamId);
   if (!history || (history.at(-1)?.version ?? 0) < commit.lastVersion) {

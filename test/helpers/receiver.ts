@@ -14,7 +14,11 @@ export type Answer = { status: number; headers?: Record<string, string>; body?: 
 export async function startReceiver(answer: (request: Received, count: number) => Answer = () => ({ status: 200 })) {
   const received: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
+  // Requests open at once (a hanging answer stays open until the sender gives up), and the most ever.
+  const concurrency = { open: 0, max: 0 };
   const server = createServer((req, res) => {
+    concurrency.max = Math.max(concurrency.max, ++concurrency.open);
+    res.on('close', () => concurrency.open--);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -32,6 +36,7 @@ export async function startReceiver(answer: (request: Received, count: number) =
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
+    concurrency,
     /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
     waitFor(count: number, timeoutMs = 10_000): Promise<void> {
       if (received.length >= count) return Promise.resolve();

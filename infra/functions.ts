@@ -83,7 +83,9 @@ export const functions: FunctionSpec[] = [
   { ...readApi('deliveries-list', ['GET /webhooks/{id}/deliveries']), tables: { journal: 'read', deliveries: 'read' } },
   { ...readApi('deliveries-get', ['GET /webhooks/{id}/deliveries/{deliveryId}']), tables: { journal: 'read', deliveries: 'read' } },
   { ...writeApi('deliveries-retry', ['POST /webhooks/{id}/deliveries/{deliveryId}/retry']), tables: { journal: 'read', deliveries: 'write' } },
-  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write' }, timeoutSeconds: 300 },
+  // webhooks: replay starts a job (the dispatcher runs it, woken at once) and answers 202.
+  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write' }, wakes: 'dispatch' },
+  { ...readApi('webhooks-replay-get', ['GET /webhooks/{id}/replays/{jobId}']), tables: { journal: 'read', deliveries: 'read' } },
   writeApi('keys-create', ['POST /keys']),
   readApi('keys-list', ['GET /keys'], true),
   // webhooks: revoking a key disables its subscriptions (found in the views) and stops their lanes.

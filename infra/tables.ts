@@ -9,7 +9,8 @@ export interface TableLayout {
 }
 
 export const tableLayouts = {
-  journal: { partitionKey: { name: 'streamId', type: 'S' }, sortKey: { name: 'version', type: 'N' }, indexes: [], stream: true },
+  // webhooks: byTime (sparse: event commits from the release that added it) finds changes by time for replay jobs.
+  journal: { partitionKey: { name: 'streamId', type: 'S' }, sortKey: { name: 'version', type: 'N' }, indexes: [{ name: 'byTime', partitionKey: 'changedOn', sortKey: 'changedAt' }], stream: true },
   views: {
     partitionKey: { name: 'pk', type: 'S' },
     indexes: [

@@ -2,19 +2,20 @@
 import { actorOf, type Principal } from '#auth/keys';
 import { recordedBy, type Deps } from '#config/deps';
 import { fold, webhookAggregate } from '#domain/aggregates';
-import { streamKind, streams, type WebhookSettings } from '#domain/changes';
+import { streams, type WebhookSettings } from '#domain/changes';
 import { DomainError, invalidField } from '#domain/errors';
 import { parseInstant } from '#domain/time';
 import { canSee, decideWebhook, type Manager, type Webhook, type WebhookCommand } from '#domain/webhook';
 import { handle } from '#journal/handle';
-import { changesOf } from '#journal/commit';
 import type { WebhookConfig } from '#webhooks/config';
 import { DeliveryStore, type Delivery, type DeliveryStatus } from '#webhooks/deliveries';
 import { sendMessage } from '#webhooks/dispatch';
-import { deliveriesFor } from '#webhooks/fanout';
 import { messageId, testMessage } from '#webhooks/messages';
 import { newWebhookSecret, rotateSecret, saveSecret } from '#webhooks/secrets';
 import { checkWebhookUrl } from '#webhooks/targets';
+import { nudgeDispatcher } from '#webhooks/nudge';
+import { readReplay, startReplay, type ReplayJob } from '#webhooks/replay';
+import { log } from '#config/log';
 
 function managerOf(principal: Principal): Manager {
   if (principal.kind !== 'key') throw new DomainError('unauthorized', 'webhooks need an API key');
@@ -106,30 +107,22 @@ export async function retryDelivery(d: Deps, id: string, deliveryId: string, pri
 }
 
 /**
- * Sends again every change since `since` that the subscription wants, each under its original message id:
- * deliveries that exist are queued again, the others are created.
- * @debt Scans the whole journal; an index by time would make this proportional to what is replayed.
+ * Starts a replay job: every change since `since` that the subscription wants goes out again under its
+ * original message id. The dispatcher runs the job (woken now); GET …/replays/{jobId} follows it.
  */
-export async function replay(d: Deps, id: string, sinceText: string, principal: Principal): Promise<{ requeued: number; created: number }> {
+export async function replay(d: Deps, config: WebhookConfig, id: string, sinceText: string, principal: Principal): Promise<ReplayJob> {
   const since = parseInstant(sinceText);
   if (since === undefined) throw invalidField('since', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z');
   const webhook = await readWebhook(d, id, principal);
   if (webhook.disabled) throw new DomainError('conflict', 'the webhook is disabled; enable it first (PATCH {"disabled": false})');
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  // Replay is the one way back past where the subscription started.
-  const subscription = { ...webhook, disabled: false, createdAt: '' };
-  const counts = { requeued: 0, created: 0 };
-  const histories = new Map<string, Awaited<ReturnType<typeof d.journal.read>>>();
-  const commits = [];
-  for await (const commit of d.journal.scan()) if (streamKind(commit.streamId) === 'event' && Date.parse(commit.at) >= since) commits.push(commit);
-  commits.sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version);
-  for (const change of commits.flatMap(changesOf)) {
-    if (!histories.has(change.streamId)) histories.set(change.streamId, await d.journal.read(change.streamId));
-    for (const delivery of deliveriesFor(change, histories.get(change.streamId)!, [subscription])) {
-      if (await store.requeue(id, delivery.id, d.now())) counts.requeued++;
-      else counts.created += await store.enqueue([delivery], d.now());
-    }
-  }
-  return counts;
+  const job = await startReplay(d, config, id, new Date(since));
+  await nudgeDispatcher().catch((error: unknown) => log('warn', 'could not wake the dispatcher', { error: String(error) }));
+  return job;
 }
 
+export async function readReplayJob(d: Deps, id: string, jobId: string, principal: Principal): Promise<ReplayJob> {
+  await readWebhook(d, id, principal);
+  const job = jobId.startsWith('rpl_') ? await readReplay(d, id, jobId) : undefined;
+  if (!job) throw new DomainError('not_found', 'replay job not found');
+  return job;
+}

@@ -12,6 +12,7 @@ import { parseRetryAfter, retryDelay, type WebhookConfig } from './config.ts';
 import { DeliveryStore, type Delivery, type Lane } from './deliveries.ts';
 import { activeSecrets, signerFor } from './secrets.ts';
 import { postWebhook, type AttemptOutcome } from './send.ts';
+import { advanceReplays } from './replay.ts';
 import { disableSubscription, liveSubscription } from './subscriptions.ts';
 
 export interface SweepSummary {
@@ -123,6 +124,8 @@ export async function sweep(d: Deps, config: WebhookConfig): Promise<SweepSummar
   const leaseMs = config.attemptTimeoutMs + 5_000;
   const summary: SweepSummary = { lanes: 0, attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
   const running = new Set<Promise<void>>();
+  // Replay jobs advance beside the lanes, each on its own lease.
+  const replays = advanceReplays(d, config).catch((error: unknown) => log('error', 'webhook replays failed', { error: String(error) }));
   const work = async (webhookId: string) => {
     // Again while work arrives as the lane settles (the wake that came with it found the lane leased).
     for (let again = true; again; ) {
@@ -144,6 +147,6 @@ export async function sweep(d: Deps, config: WebhookConfig): Promise<SweepSummar
     running.add(run);
     if (running.size >= LANES_AT_ONCE) await Promise.race(running);
   }
-  await Promise.all(running);
+  await Promise.all([...running, replays]);
   return summary;
 }

@@ -49,8 +49,8 @@ export async function startReceiver(answer: (request: Received, count: number) =
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` (generous: CI machines are shared). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

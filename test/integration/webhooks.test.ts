@@ -73,12 +73,14 @@ describe('delivery', () => {
     await createEvent('Private', { visibility: 'private' });
     await hook.waitFor(2);
     await editorHook.waitFor(3);
-    const messages = hook.received.map((r) => new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>);
+    // Messages of one commit go out together, in any order; `version` orders them.
+    const byVersion = (a: Record<string, any>, b: Record<string, any>) => a.data.change.at.localeCompare(b.data.change.at) || a.data.change.version - b.data.change.version;
+    const messages = hook.received.map((r) => new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>).sort(byVersion);
     expect(messages.map((m) => m.type)).toEqual(['event.created', 'participant.invited']);
     expect(messages[1]).toMatchObject({ data: { event: { id: event.id, version: 2 }, change: { type: 'participant.invited', version: 2, actor: expect.stringMatching(/^key:/) } } });
     // A partner's subscription: public events only, no e-mail addresses; an editor's: both.
     expect(hook.received.map((r) => r.body).join()).not.toContain('lin@cpaffc.example');
-    const editorMessages = editorHook.received.map((r) => new Verifier(editor.secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>);
+    const editorMessages = editorHook.received.map((r) => new Verifier(editor.secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>).sort(byVersion);
     expect(editorMessages[1]).toMatchObject({ data: { event: { participants: [{ email: 'lin@cpaffc.example' }] } } });
     expect(editorMessages[2]).toMatchObject({ data: { event: { visibility: 'private' } } });
     expect(messages[1]!.timestamp).toBe(messages[1]!.data.change.at);
@@ -117,7 +119,14 @@ describe('delivery', () => {
     expect(detail.payload).toMatchObject({ type: 'event.created' });
     healthy = true;
     const replayed = await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: before } });
-    expect(replayed).toMatchObject({ status: 202, body: { requeued: 1, created: 0 } });
+    expect(replayed).toMatchObject({ status: 202, body: { id: expect.stringMatching(/^rpl_/), status: 'queued', since: before } });
+    const job = await eventually(async () => {
+      const found = await t.call('GET', replayed.headers.get('location')!, { key: partnerKey });
+      return found.body.status === 'succeeded' ? found.body : undefined;
+    });
+    // One change since `before` (on the time index, not a journal scan), queued again under its message id.
+    expect(job.counts).toEqual({ changes: 1, requeued: 1, created: 0, skipped: 0 });
+    expect((await t.call('GET', replayed.headers.get('location')!, { key: otherPartnerKey })).status).toBe(404);
     await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined));
     expect(hook.received.at(-1)!.headers['webhook-id']).toBe(failed!.id);
     expect((await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: 'last week' } })).body.errors[0].field).toBe('since');

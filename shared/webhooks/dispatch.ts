@@ -85,30 +85,35 @@ async function backOff(d: Deps, config: WebhookConfig, store: DeliveryStore, lan
 
 /** Works one lane for up to LANE_BUDGET_MS; returns false when it stopped the lane. */
 async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, lane: Lane, holder: string, summary: SweepSummary): Promise<boolean> {
-  const webhook = await liveSubscription(d, store, lane.webhookId);
+  const now = d.now();
+  const leaseMs = config.attemptTimeoutMs + 5_000;
+  const backingOff = () => (lane.failures ?? 0) > 0;
+  if (backingOff() && lane.probeAfter && Date.parse(lane.probeAfter) > now.getTime()) return true;
+  // Read together: the subscription (and its owner's key), its secrets, and the first batch.
+  const [webhook, secrets, first] = await Promise.all([
+    liveSubscription(d, store, lane.webhookId),
+    activeSecrets(d.client, d.tables.secrets, lane.webhookId, now),
+    store.dueIn(lane.webhookId, now, backingOff() ? 1 : LANE_BATCH),
+  ]);
   if (!webhook) return false;
-  const secrets = await activeSecrets(d.client, d.tables.secrets, webhook.id, d.now());
   if (secrets.length === 0) return true;
   const sign = signerFor(secrets);
-  const leaseMs = config.attemptTimeoutMs + 5_000;
   const started = performance.now();
-  while (performance.now() - started < LANE_BUDGET_MS) {
-    const backingOff = (lane.failures ?? 0) > 0;
-    if (backingOff && lane.probeAfter && Date.parse(lane.probeAfter) > d.now().getTime()) return true;
-    const batch = await store.dueIn(lane.webhookId, d.now(), backingOff ? 1 : LANE_BATCH);
-    if (batch.length === 0) return true;
-    // Renewed right before sending, and refused once the lane is stopped: a revocation stops the next batch.
-    if (!(await store.renewLane(lane.webhookId, holder, d.now(), leaseMs))) return false;
+  let batch = first;
+  // The claim just checked that the lane is not stopped; later batches renew (and re-check) first.
+  for (let renew = false; batch.length > 0 && performance.now() - started < LANE_BUDGET_MS; renew = true) {
+    if (renew && !(await store.renewLane(lane.webhookId, holder, d.now(), leaseMs))) return false;
     const results = await Promise.all(batch.map((delivery) => attempt(d, config, store, webhook, sign, delivery)));
     for (const result of results) summary[result.verdict]++;
     summary.attempted += results.length;
     const failure = results.find((result) => !result.ok);
     if (failure) return backOff(d, config, store, lane, failure);
-    if (backingOff) {
+    if (backingOff()) {
       await store.noteRecovery(lane.webhookId);
       lane.failures = 0;
       delete lane.probeAfter;
     }
+    batch = await store.dueIn(lane.webhookId, d.now(), LANE_BATCH);
   }
   return true;
 }

@@ -98,10 +98,10 @@ describe('delivery', () => {
     const [delivery] = await eventually(async () => {
       const items = await deliveries(id, '?status=succeeded');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(delivery!.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 204]);
     expect(delivery!.attempts[0]).toMatchObject({ at: expect.any(String), durationMs: expect.any(Number) });
-  });
+  }, 90_000);
 
   it('marks a delivery failed after the schedule, then replays it with its original webhook-id', async () => {
     let healthy = false;
@@ -112,7 +112,7 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts).toHaveLength(4);
     const detail = (await t.call('GET', `/webhooks/${id}/deliveries/${failed!.id}`, { key: partnerKey })).body;
     expect(detail.attempts[0].response).toHaveLength(1024);
@@ -127,10 +127,10 @@ describe('delivery', () => {
     // One change since `before` (on the time index, not a journal scan), queued again under its message id.
     expect(job.counts).toEqual({ changes: 1, requeued: 1, created: 0, skipped: 0 });
     expect((await t.call('GET', replayed.headers.get('location')!, { key: otherPartnerKey })).status).toBe(404);
-    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined));
+    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined), 45_000);
     expect(hook.received.at(-1)!.headers['webhook-id']).toBe(failed!.id);
     expect((await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: 'last week' } })).body.errors[0].field).toBe('since');
-  });
+  }, 90_000);
 
   it('does not follow redirects', async () => {
     const elsewhere = await receiver();
@@ -140,10 +140,10 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([307, 307, 307, 307]);
     expect(elsewhere.received).toHaveLength(0);
-  });
+  }, 90_000);
 
   it('retries one delivery on request', async () => {
     let healthy = false;
@@ -153,13 +153,13 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     healthy = true;
     const retried = await t.call('POST', `/webhooks/${id}/deliveries/${failed!.id}/retry`, { key: partnerKey });
     expect(retried).toMatchObject({ status: 202, body: { status: 'pending' } });
-    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined));
+    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined), 45_000);
     expect((await t.call('POST', `/webhooks/${id}/deliveries/msg_nothing/retry`, { key: partnerKey })).status).toBe(404);
-  });
+  }, 90_000);
 
   it('keeps one dead endpoint from delaying the others', async () => {
     const dead = await receiver(() => 'hang');
@@ -258,7 +258,7 @@ describe('subscriptions', () => {
     const webhook = await eventually(async () => {
       const body = (await t.call('GET', `/webhooks/${id}`, { key: partnerKey })).body;
       return body.disabled ? body : undefined;
-    });
+    }, 45_000);
     expect(webhook.disabledReason).toMatch(/failed without a success since/);
     delete process.env.WEBHOOK_DISABLE_AFTER;
     const enabled = await t.call('PATCH', `/webhooks/${id}`, { key: partnerKey, body: { disabled: false } });
@@ -269,7 +269,7 @@ describe('subscriptions', () => {
     await createEvent('Failing again, but a fresh streak');
     // A retry comes only if the first failure did not disable the subscription again.
     await hook.waitFor(seen + 2);
-  });
+  }, 90_000);
 });
 
 describe('targets', () => {

@@ -180,7 +180,8 @@ async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<b
     if (page.LastEvaluatedKey) item.progress = { day, after: page.LastEvaluatedKey };
     else item.progress = day < lastDay ? { day: nextDay(day) } : undefined;
     if (histories.size > 5_000) histories.clear();
-    await save(d, item);
+    // The last page is saved with the job's end, below.
+    if (item.progress) await save(d, item);
   }
   if (item.progress) return false;
   await save(d, item, { status: 'succeeded' });

@@ -294,8 +294,8 @@ describe('targets', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts[0].error).toMatch(/^refused: /);
     expect(hook.received).toHaveLength(0);
-  });
+  }, 90_000);
 });

@@ -9,7 +9,7 @@ import { instantOf, isIanaTimeZone, parseLocalDate, parseLocalDateTime, parseMon
 // zod/mini ships no messages of its own: English, as the classic API set it, for the fields we leave to zod.
 z.config(en());
 
-export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64 } as const;
+export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64, feedPastDays: 36_500 } as const;
 
 function isLanguageTag(tag: string): boolean {
   try {
@@ -150,6 +150,11 @@ export const calendarInputSchema = z.strictObject({
   description: z.optional(localized(LIMITS.descriptionChars)),
   defaultLanguage: languageTag,
   timeZone: timeZoneSchema,
+  // --- feeds (the feed window, shared/feeds/window.ts)
+  feedPastDays: z
+    .optional(z.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays)))
+    .check(z.describe('feeds show events that ended within this many days, and everything ahead; 0: all; default 365')),
+  // --- end feeds
 });
 export type CalendarInput = z.infer<typeof calendarInputSchema>;
 
@@ -172,11 +177,15 @@ export const listEventsQuerySchema = z.strictObject({
 
 export const createFeedTokenSchema = z.strictObject({ label: text(200) });
 
-export const feedQuerySchema = z.strictObject({
+// Not strict: calendar apps and link shorteners add parameters of their own to feed URLs; unknown ones are ignored.
+export const feedQuerySchema = z.object({
   lang: z.optional(languageTag).check(z.describe("the feed's language; default: the calendar's defaultLanguage")),
   tag: z.optional(z.string()).check(z.describe('only events with one of these tags (repeat the parameter for several)')),
   tentative: z.optional(z.enum(['include', 'exclude'])),
   token: z.optional(z.string()).check(z.describe('a feed token: private events and participants too')),
+  pastDays: z
+    .optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays)))
+    .check(z.describe("narrows the calendar's window: only events that ended within this many days (0: none that ended), and everything ahead")),
 });
 
 export const eventChangeTypes = [

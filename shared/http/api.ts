@@ -101,8 +101,17 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
 export function api<Body = undefined, Query = Record<string, string>>(
   options: ApiOptions<Body, Query>,
   handler: (request: ApiRequest<Body, Query>) => Promise<APIGatewayProxyResultV2>,
+  // --- feeds: a response streamed through Lambda's response streaming (a function URL), past the 6 MB limit
+  plugin: { streamifyResponse?: boolean } = {},
 ) {
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>().use(problemErrors()).use(prepare(options));
+  if (plugin.streamifyResponse && typeof (globalThis as { awslambda?: { streamifyResponse?: unknown } }).awslambda?.streamifyResponse !== 'function') {
+    // Lambda's Node.js runtime (or the local runtime's stand-in, infra/local/streaming.ts) provides it; plain Node does not.
+    return async () => {
+      throw new Error('this function streams its response: run it on Lambda or in the local runtime');
+    };
+  }
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin).use(problemErrors()).use(prepare(options));
+  // --- end feeds
   return stack.handler(async (event) => {
     const parsed = parsedRequests.get(event)!;
     return handler({

@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { DomainError } from '#domain/errors';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from './conditions.ts';
 
 const TTL_SECONDS = 24 * 60 * 60;
 

@@ -10,7 +10,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 import { webhookConfig } from './config.ts';
 import type { AttemptOutcome } from './send.ts';
 

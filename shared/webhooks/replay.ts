@@ -8,7 +8,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 import { log } from '#config/log';
 import { fold, webhookAggregate } from '#domain/aggregates';
 import { streams, type Recorded } from '#domain/changes';

@@ -49,7 +49,7 @@ export async function disableSubscriptionsOf(d: Deps, store: DeliveryStore, keyI
   let disabled = 0;
   let cursor: string | undefined;
   do {
-    const page = await listEntities(d.client, d.tables.views, { entity: 'webhook', owner: keyId, limit: 200, cursor });
+    const page = await listEntities(d, { entity: 'webhook', owner: keyId, limit: 200, cursor });
     for (const doc of page.items as unknown as Webhook[]) {
       if (doc.disabled) continue;
       await disableSubscription(d, store, doc.id, reason);

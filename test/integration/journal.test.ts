@@ -13,7 +13,7 @@ import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { handle } from '#journal/handle';
 import { ConcurrencyError, type Journal } from '#journal/journal';
-import { rebuildViews } from '#views/rebuild';
+import { rebuildViews, type RebuildProgress } from '#views/rebuild';
 import { handler as project } from '../../functions/stream/project.ts';
 import { startTestStore } from '../helpers/store.ts';
 
@@ -132,11 +132,11 @@ describe('views', () => {
     await projectAll();
     const live = await views();
     await store.client.send(new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: store.tables.views, Item: { pk: 'event#ORPHAN', entity: 'event', sortKey: 'x', lastAppliedVersion: 1, doc: {} } }));
-    const progress: number[] = [];
-    const summary = await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, onProgress: (done) => progress.push(done) });
+    const progress: RebuildProgress[] = [];
+    const summary = await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, onProgress: (p) => progress.push(p) });
     expect(await views()).toEqual(live);
     expect(summary.viewsRemoved).toBe(1);
-    expect(summary.streams).toBe(progress.length);
+    expect(progress.at(-1)).toMatchObject({ phase: 'write', done: summary.streams, total: summary.streams, etaSeconds: 0 });
     expect(summary.changes).toBeGreaterThan(summary.streams);
   });
 });

@@ -11,12 +11,13 @@ import { deps } from '#config/deps';
 import { webhookConfig } from '#webhooks/config';
 import { parkedRecords, PARKED, redriveParked } from '#webhooks/parked';
 import type { CommitItem } from '#journal/commit';
-import { projectStream } from '#views/projector';
+import { projectCommits } from '#views/projector';
 import { handler } from '../../functions/stream/fanout.ts';
 import { startTestStore } from '../helpers/store.ts';
 
 let s: Awaited<ReturnType<typeof startTestStore>>;
 let sequence = 0;
+let webhookCommit: CommitItem;
 const meta = () => ({ at: new Date().toISOString(), actor: 'test', newId: deps().newId });
 
 /** Appends changes and returns the commit item as the journal holds it. */
@@ -54,7 +55,7 @@ afterAll(async () => {
 describe('fan-out', () => {
   it('parks a record it cannot fan out, whole, and delivers every other record of the batch', async () => {
     delete process.env.DISPATCH_FUNCTION_NAME;
-    const webhook = await commit('webhook#W1', [{ type: 'webhook.created', data: { url: 'https://example.com/hooks', types: ['*'], owner: { keyId: 'admin', role: 'admin' } } }]);
+    const webhook = (webhookCommit = await commit('webhook#W1', [{ type: 'webhook.created', data: { url: 'https://example.com/hooks', types: ['*'], owner: { keyId: 'admin', role: 'admin' } } }]));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const before = await commit('event#E1', [created('Before the poison')]);
     const poison = await commit('event#E2', [{ type: 'event.exploded', data: { how: 'loudly' } } as unknown as Change]);
@@ -71,7 +72,7 @@ describe('fan-out', () => {
 
   it('re-drives parked records: those that go through now are delivered and unparked, the others stay', async () => {
     // Re-driving reads the subscriptions from the views, as fan-out does.
-    await projectStream({ client: s.client, journal: s.journal, viewsTable: s.tables.views }, 'webhook#W1', 1);
+    await projectCommits({ client: s.client, journal: s.journal, viewsTable: s.tables.views }, 'webhook#W1', [webhookCommit]);
     const e4 = await commit('event#E4', [created('Parked by a passing fault')]);
     const { parkRecord } = await import('#webhooks/parked');
     await parkRecord(deps(), e4, new Error('ProvisionedThroughputExceededException'));

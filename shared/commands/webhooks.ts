@@ -101,9 +101,8 @@ export async function readDelivery(d: Deps, id: string, deliveryId: string, prin
 
 export async function retryDelivery(d: Deps, id: string, deliveryId: string, principal: Principal): Promise<Delivery> {
   await readDelivery(d, id, deliveryId, principal);
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  await store.requeue(id, deliveryId, d.now());
-  return (await store.get(id, deliveryId))!;
+  // The delivery as queued: the dispatcher may send it before this answers.
+  return (await new DeliveryStore(d.client, d.tables.deliveries).requeue(id, deliveryId, d.now()))!;
 }
 
 /**

@@ -308,11 +308,12 @@ export class DeliveryStore {
     }
   }
 
-  /** Queues a delivery again, now, from the start of the retry schedule (manual retry, replay); false when it does not exist. */
-  async requeue(webhookId: string, id: string, now: Date): Promise<boolean> {
+  /** Queues a delivery again, now, from the start of the retry schedule (manual retry, replay): the delivery as queued, or undefined when it does not exist. */
+  async requeue(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {
     const at = now.toISOString();
+    let queued: Delivery;
     try {
-      await this.client.send(
+      const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { webhookId, id },
@@ -320,14 +321,16 @@ export class DeliveryStore {
           ConditionExpression: 'attribute_exists(id)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':zero': 0, ':one': 1, ':expires': this.expiry(now) },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      queued = result.Attributes as Delivery;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
     await this.markLaneDue(webhookId, now);
-    return true;
+    return queued;
   }
 
   async list(webhookId: string, query: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {

@@ -84,17 +84,20 @@ export const functions: FunctionSpec[] = [
   writeApi('webhooks-create', ['POST /webhooks'], { secrets: 'write' }),
   readApi('webhooks-list', ['GET /webhooks'], true),
   readApi('webhooks-get', ['GET /webhooks/{id}']),
-  writeApi('webhooks-patch', ['PATCH /webhooks/{id}']),
-  writeApi('webhooks-delete', ['DELETE /webhooks/{id}']),
+  writeApi('webhooks-patch', ['PATCH /webhooks/{id}'], { deliveries: 'write' }),
+  writeApi('webhooks-delete', ['DELETE /webhooks/{id}'], { deliveries: 'write' }),
   writeApi('webhooks-rotate-secret', ['POST /webhooks/{id}/rotate-secret'], { secrets: 'write' }),
   { ...writeApi('webhooks-test', ['POST /webhooks/{id}/test'], { secrets: 'read' }), tables: { journal: 'read', secrets: 'read', idempotency: 'write' } },
   { ...readApi('deliveries-list', ['GET /webhooks/{id}/deliveries']), tables: { journal: 'read', deliveries: 'read' } },
   { ...readApi('deliveries-get', ['GET /webhooks/{id}/deliveries/{deliveryId}']), tables: { journal: 'read', deliveries: 'read' } },
   { ...writeApi('deliveries-retry', ['POST /webhooks/{id}/deliveries/{deliveryId}/retry']), tables: { journal: 'read', deliveries: 'write', idempotency: 'write' } },
-  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write', idempotency: 'write' }, timeoutSeconds: 300 },
+  // webhooks: replay starts a job (the dispatcher runs it, woken at once) and answers 202.
+  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write', idempotency: 'write' }, wakes: 'dispatch' },
+  { ...readApi('webhooks-replay-get', ['GET /webhooks/{id}/replays/{jobId}']), tables: { journal: 'read', deliveries: 'read' } },
   writeApi('keys-create', ['POST /keys']),
   readApi('keys-list', ['GET /keys'], true),
-  writeApi('keys-delete', ['DELETE /keys/{id}']),
+  // webhooks: revoking a key disables its subscriptions (found in the views) and stops their lanes.
+  writeApi('keys-delete', ['DELETE /keys/{id}'], { views: 'read', deliveries: 'write' }),
   {
     name: 'project',
     entry: 'functions/stream/project.ts',
@@ -121,4 +124,6 @@ export const functions: FunctionSpec[] = [
     memoryMb: 1024,
     timeoutSeconds: 120,
   },
+  // webhooks: invoked by an operator (no trigger) to fan parked journal records out again.
+  { name: 'webhooks-redrive', entry: 'functions/webhooks/redrive.ts', tables: { journal: 'read', views: 'read', deliveries: 'write' }, memoryMb: 512, timeoutSeconds: 300 },
 ];

@@ -18,7 +18,8 @@ export interface TableLayout {
 }
 
 export const tableLayouts = {
-  journal: { partitionKey: { name: 'streamId', type: 'S' }, sortKey: { name: 'version', type: 'N' }, indexes: [], stream: true },
+  // webhooks: byTime (sparse: event commits from the release that added it) finds changes by time for replay jobs.
+  journal: { partitionKey: { name: 'streamId', type: 'S' }, sortKey: { name: 'version', type: 'N' }, indexes: [{ name: 'byTime', partitionKey: 'changedOn', sortKey: 'changedAt' }], stream: true },
   views: {
     partitionKey: { name: 'pk', type: 'S' },
     // Each index copies only what its query reads (docs/decisions/0012-month-buckets.md), so attributes other
@@ -35,12 +36,18 @@ export const tableLayouts = {
     stream: false,
   },
   idempotency: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false, timeToLive: 'expiresAt' },
-  // Webhook deliveries: one item per (subscription, message); pending ones are in byDue, sorted by when they are due.
+  // Webhook deliveries: one item per (subscription, message), and one lane item per subscription. Work is found
+  // per endpoint: byLaneDue holds each lane with work due once (however long its backlog), byLane a lane's
+  // pending deliveries by due time. Delivery items expire (TTL) after WEBHOOK_DELIVERY_TTL (30 days).
   deliveries: {
     partitionKey: { name: 'webhookId', type: 'S' },
     sortKey: { name: 'id', type: 'S' },
-    indexes: [{ name: 'byDue', partitionKey: 'due', sortKey: 'dueAt' }],
+    indexes: [
+      { name: 'byLane', partitionKey: 'webhookId', sortKey: 'dueAt' },
+      { name: 'byLaneDue', partitionKey: 'laneDue', sortKey: 'laneDueAt', projection: 'KEYS_ONLY' },
+    ],
     stream: false,
+    timeToLive: 'expiresAt',
   },
   secrets: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false },
 } satisfies Record<'journal' | 'views' | 'idempotency' | 'deliveries' | 'secrets', TableLayout>;

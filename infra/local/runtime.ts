@@ -34,7 +34,7 @@ export interface RuntimeOptions {
   /** LevelDB folder; undefined keeps everything in memory. */
   storePath?: string;
   adminApiKey: string;
-  /** How often scheduled functions (the webhook dispatcher) run; they also run right after every write. */
+  /** How often scheduled functions (the webhook dispatcher) run; fan-out also wakes the dispatcher, as on AWS. */
   scheduleIntervalMs?: number;
   log?: (line: Record<string, unknown>) => void;
 }
@@ -48,9 +48,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+const localFunctionName = (name: string) => `taqweem-local-${name}`;
+
 export function lambdaContext(spec: FunctionSpec): Context {
   const deadline = Date.now() + spec.timeoutSeconds * 1000;
-  const functionName = `taqweem-local-${spec.name}`;
+  const functionName = localFunctionName(spec.name);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -172,12 +174,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const result = await handler(event, lambdaContext(route.target.spec));
     // Locally the stream is delivered before answering, so a list read right after a write sees it.
     await pump.drain();
-    scheduler.runNow();
     return result;
   }
 
   const server = createServer(async (req, res) => {
     try {
+      // webhooks: the Lambda Invoke API, as fan-out calls it on AWS to wake the dispatcher (see lambdaInvoke).
+      if (lambdaInvoke(req, res, scheduler)) return;
       const body = await readBody(req);
       if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
       const result = await dispatch(req, res, body);
@@ -201,6 +204,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   scheduler.start(options.scheduleIntervalMs ?? 1000);
+  // webhooks: functions that wake others (fan-out → dispatcher) invoke them through this server, as on AWS.
+  Object.assign(process.env, { DISPATCH_FUNCTION_NAME: localFunctionName('dispatch'), AWS_ENDPOINT_URL_LAMBDA: url });
+  process.env.AWS_REGION ??= 'local';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
   return {
     url,
@@ -226,10 +234,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 }
 
-/** Runs scheduled functions with EventBridge's event shape: on a timer, and on demand, a few at a time at most. */
+/**
+ * webhooks: `POST /2015-03-31/functions/{name}/invocations` with `X-Amz-Invocation-Type: Event`, the call the
+ * AWS SDK makes for an asynchronous invoke: answered 202 at once, the function runs in the background. Only
+ * scheduled functions (the dispatcher) are invocable this way; true when the request was one of these.
+ */
+function lambdaInvoke(req: IncomingMessage, res: ServerResponse, scheduler: Scheduler): boolean {
+  const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '')?.[1];
+  if (req.method !== 'POST' || !name) return false;
+  req.resume();
+  const found = scheduler.wake(decodeURIComponent(name));
+  res.writeHead(found ? 202 : 404, { 'content-type': 'application/json' });
+  res.end(found ? '' : JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }));
+  return true;
+}
+
+/**
+ * Runs scheduled functions with EventBridge's event shape: on a timer, and when woken (as an asynchronous
+ * invoke on AWS), a few runs at once at most; a wake beyond that runs as soon as one ends.
+ */
 class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<unknown>>();
+  private readonly waiting = new Set<string>();
 
   constructor(
     private readonly jobs: { spec: FunctionSpec; handler: ScheduledHandler }[],
@@ -242,24 +269,40 @@ class Scheduler {
   }
 
   runNow(): void {
-    if (this.timer === undefined || this.running.size >= 8 * this.jobs.length) return;
-    for (const { spec, handler } of this.jobs) {
-      const event: ScheduledEvent = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '000000000000',
-        time: new Date().toISOString(),
-        region: 'local',
-        resources: [`arn:aws:events:local:000000000000:rule/taqweem-local-${spec.name}`],
-        detail: {},
-      };
-      const run: Promise<unknown> = handler(event, lambdaContext(spec))
-        .catch((error: unknown) => this.log({ level: 'error', message: 'scheduled function failed', function: spec.name, error: String(error) }))
-        .finally(() => this.running.delete(run));
-      this.running.add(run);
+    for (const job of this.jobs) this.run(job);
+  }
+
+  /** Runs the function with this (local) name now; false when there is none. */
+  wake(functionName: string): boolean {
+    const job = this.jobs.find(({ spec }) => localFunctionName(spec.name) === functionName);
+    if (job) this.run(job);
+    return job !== undefined;
+  }
+
+  private run({ spec, handler }: { spec: FunctionSpec; handler: ScheduledHandler }): void {
+    if (this.timer === undefined) return;
+    if (this.running.size >= 8 * this.jobs.length) {
+      this.waiting.add(spec.name);
+      return;
     }
+    const event: ScheduledEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'local',
+      resources: [`arn:aws:events:local:000000000000:rule/taqweem-local-${spec.name}`],
+      detail: {},
+    };
+    const run: Promise<unknown> = handler(event, lambdaContext(spec))
+      .catch((error: unknown) => this.log({ level: 'error', message: 'scheduled function failed', function: spec.name, error: String(error) }))
+      .finally(() => {
+        this.running.delete(run);
+        if (this.waiting.delete(spec.name)) this.wake(localFunctionName(spec.name));
+      });
+    this.running.add(run);
   }
 
   async stop(): Promise<void> {

@@ -73,23 +73,9 @@ export async function readEvent(d: Deps, eventId: string, principal: Principal, 
   return event;
 }
 
-/** An organizer without an e-mail address, for callers without a key. */
-function withoutEmail(organizer: unknown): unknown {
-  if (!organizer || typeof organizer !== 'object') return organizer;
-  const { email: _email, ...rest } = organizer as { email?: string };
-  return rest;
-}
-
-/** What a caller may see of an event: without a key, the organizer's and participants' e-mail addresses are left out. */
-export function presentEvent(event: CalendarEvent | Record<string, unknown>, principal: Principal): Record<string, unknown> {
-  if (seesPrivate(principal)) return event as Record<string, unknown>;
-  const participants = (event.participants ?? []) as { email?: string }[];
-  return {
-    ...event,
-    ...(event.organizer ? { organizer: withoutEmail(event.organizer) } : {}),
-    participants: participants.map(({ email: _email, ...rest }) => rest),
-  };
-}
+// webhooks: presentEvent lives in #auth/present, the lowest layer that needs it (webhook fan-out does too).
+export { presentEvent } from '#auth/present';
+import { withoutEmail } from '#auth/present';
 
 /**
  * A change as the API shows it. Without a key, e-mail addresses follow the same rule as the event, and the

@@ -5,6 +5,8 @@ import { decideKeyCreate, decideKeyRevoke } from '#domain/api-key';
 import { streams } from '#domain/changes';
 import type { ApiKeyRole } from '#domain/schemas';
 import { handle } from '#journal/handle';
+import { DeliveryStore } from '#webhooks/deliveries';
+import { disableSubscriptionsOf, OWNER_REVOKED } from '#webhooks/subscriptions';
 
 /** Creates a key and returns it in full: the only time it is ever shown. */
 export async function createKey(d: Deps, input: { name: string; role: ApiKeyRole }, principal: Principal) {
@@ -17,4 +19,6 @@ export async function createKey(d: Deps, input: { name: string; role: ApiKeyRole
 
 export async function revokeKey(d: Deps, id: string, principal: Principal): Promise<void> {
   await handle(d.journal, streams.key(id), keyAggregate, decideKeyRevoke, recordedBy(d, actorOf(principal)));
+  // webhooks: the key's subscriptions stop with it (the dispatcher and fan-out also check the owner's key).
+  await disableSubscriptionsOf(d, new DeliveryStore(d.client, d.tables.deliveries), id, OWNER_REVOKED);
 }

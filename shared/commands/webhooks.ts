@@ -2,19 +2,20 @@
 import { actorOf, type Principal } from '#auth/keys';
 import { recordedBy, type Deps } from '#config/deps';
 import { fold, webhookAggregate } from '#domain/aggregates';
-import { streamKind, streams, type WebhookSettings } from '#domain/changes';
+import { streams, type WebhookSettings } from '#domain/changes';
 import { DomainError, invalidField } from '#domain/errors';
 import { parseInstant } from '#domain/time';
 import { canSee, decideWebhook, type Manager, type Webhook, type WebhookCommand } from '#domain/webhook';
 import { handle } from '#journal/handle';
-import { changesOf } from '#journal/commit';
 import type { WebhookConfig } from '#webhooks/config';
 import { DeliveryStore, type Delivery, type DeliveryStatus } from '#webhooks/deliveries';
 import { sendMessage } from '#webhooks/dispatch';
-import { deliveriesFor } from '#webhooks/fanout';
 import { messageId, testMessage } from '#webhooks/messages';
 import { newWebhookSecret, rotateSecret, saveSecret } from '#webhooks/secrets';
 import { checkWebhookUrl } from '#webhooks/targets';
+import { nudgeDispatcher } from '#webhooks/nudge';
+import { readReplay, startReplay, type ReplayJob } from '#webhooks/replay';
+import { log } from '#config/log';
 
 function managerOf(principal: Principal): Manager {
   if (principal.kind !== 'key') throw new DomainError('unauthorized', 'webhooks need an API key');
@@ -46,13 +47,21 @@ export async function createWebhook(d: Deps, settings: WebhookSettings, principa
 
 export async function updateWebhook(d: Deps, id: string, patch: Extract<WebhookCommand, { type: 'update' }>['patch'], principal: Principal): Promise<Webhook> {
   if (patch.url) await checkWebhookUrl(patch.url);
+  const store = new DeliveryStore(d.client, d.tables.deliveries);
+  // Disabled: the lane stops before the change is recorded, so nothing leaves once this answers.
+  if (patch.disabled === true) {
+    await readWebhook(d, id, principal);
+    await store.stopLane(id, 'disabled by its owner');
+  }
   const webhook = await run(d, id, { type: 'update', patch, manager: managerOf(principal) }, principal);
-  // Enabled again: the endpoint's failure streak starts over, or the next failure would disable it at once.
-  if (patch.disabled === false) await new DeliveryStore(d.client, d.tables.deliveries).noteHealth(id, true, d.now());
+  // Enabled again: the endpoint's failure streak starts over (or the next failure would disable it at once), and waiting deliveries go out.
+  if (patch.disabled === false) await store.resumeLane(id, d.now());
   return webhook;
 }
 
 export async function deleteWebhook(d: Deps, id: string, principal: Principal): Promise<void> {
+  await readWebhook(d, id, principal);
+  await new DeliveryStore(d.client, d.tables.deliveries).stopLane(id, 'deleted');
   await run(d, id, { type: 'delete', manager: managerOf(principal) }, principal);
 }
 
@@ -60,7 +69,7 @@ export async function rotateWebhookSecret(d: Deps, config: WebhookConfig, id: st
   await readWebhook(d, id, principal);
   const secret = newWebhookSecret();
   const previousValidUntil = new Date(d.now().getTime() + config.secretOverlapMs).toISOString();
-  await rotateSecret(d.client, d.tables.secrets, id, secret, previousValidUntil);
+  await rotateSecret(d.client, d.tables.secrets, id, secret, previousValidUntil, d.now());
   await run(d, id, { type: 'rotateSecret', previousValidUntil, manager: managerOf(principal) }, principal);
   return { secret, previousSecretValidUntil: previousValidUntil };
 }
@@ -73,7 +82,7 @@ export async function sendTestMessage(d: Deps, config: WebhookConfig, webhookId:
 
 /** A delivery as the API shows it; the list leaves out the message body. */
 export function presentDelivery(delivery: Delivery, withPayload: boolean): Record<string, unknown> {
-  const { due: _due, dueAt: _dueAt, leaseUntil: _lease, payload, ...shown } = delivery;
+  const { dueAt: _dueAt, requeues: _requeues, expiresAt: _expiresAt, payload, ...shown } = delivery;
   return withPayload ? { ...shown, payload: JSON.parse(payload) as unknown } : shown;
 }
 
@@ -92,35 +101,27 @@ export async function readDelivery(d: Deps, id: string, deliveryId: string, prin
 
 export async function retryDelivery(d: Deps, id: string, deliveryId: string, principal: Principal): Promise<Delivery> {
   await readDelivery(d, id, deliveryId, principal);
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  await store.requeue(id, deliveryId, d.now());
-  return (await store.get(id, deliveryId))!;
+  // The delivery as queued: the dispatcher may send it before this answers.
+  return (await new DeliveryStore(d.client, d.tables.deliveries).requeue(id, deliveryId, d.now()))!;
 }
 
 /**
- * Sends again every change since `since` that the subscription wants, each under its original message id:
- * deliveries that exist are queued again, the others are created.
- * @debt Scans the whole journal; an index by time would make this proportional to what is replayed.
+ * Starts a replay job: every change since `since` that the subscription wants goes out again under its
+ * original message id. The dispatcher runs the job (woken now); GET …/replays/{jobId} follows it.
  */
-export async function replay(d: Deps, id: string, sinceText: string, principal: Principal): Promise<{ requeued: number; created: number }> {
+export async function replay(d: Deps, config: WebhookConfig, id: string, sinceText: string, principal: Principal): Promise<ReplayJob> {
   const since = parseInstant(sinceText);
   if (since === undefined) throw invalidField('since', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z', 'invalid_format');
   const webhook = await readWebhook(d, id, principal);
   if (webhook.disabled) throw new DomainError('conflict', 'the webhook is disabled; enable it first (PATCH {"disabled": false})');
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  const subscription = { ...webhook, disabled: false };
-  const counts = { requeued: 0, created: 0 };
-  const histories = new Map<string, Awaited<ReturnType<typeof d.journal.read>>>();
-  const commits = [];
-  for await (const commit of d.journal.scan()) if (streamKind(commit.streamId) === 'event' && Date.parse(commit.at) >= since) commits.push(commit);
-  commits.sort((a, b) => a.at.localeCompare(b.at) || a.version - b.version);
-  for (const change of commits.flatMap(changesOf)) {
-    if (!histories.has(change.streamId)) histories.set(change.streamId, await d.journal.read(change.streamId));
-    for (const delivery of deliveriesFor(change, histories.get(change.streamId)!, [subscription])) {
-      if (await store.requeue(id, delivery.id, d.now())) counts.requeued++;
-      else if (await store.create(delivery, d.now())) counts.created++;
-    }
-  }
-  return counts;
+  const job = await startReplay(d, config, id, new Date(since));
+  await nudgeDispatcher().catch((error: unknown) => log('warn', 'could not wake the dispatcher', { error: String(error) }));
+  return job;
 }
 
+export async function readReplayJob(d: Deps, id: string, jobId: string, principal: Principal): Promise<ReplayJob> {
+  await readWebhook(d, id, principal);
+  const job = jobId.startsWith('rpl_') ? await readReplay(d, id, jobId) : undefined;
+  if (!job) throw new DomainError('not_found', 'replay job not found');
+  return job;
+}

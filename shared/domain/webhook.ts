@@ -82,9 +82,24 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
   }
 }
 
-/** Does this subscription want this change? */
-export function wants(webhook: Webhook, change: { type: string }, calendar: string | undefined): boolean {
+/**
+ * Private events and participants' e-mail addresses go to subscriptions owned by an admin or editor key; a
+ * partner's subscription hears of public events only, without e-mail addresses.
+ */
+export function seesPrivateDetails(owner: WebhookOwner): boolean {
+  return owner.role === 'admin' || owner.role === 'editor';
+}
+
+/**
+ * Does this subscription want this change? Only changes recorded after the subscription was (journal time, a
+ * recorded fact: the same answer on every redelivery, restart and rebuild), of its types, in its calendars, and
+ * private events only for owners who may see them.
+ */
+export function wants(webhook: Webhook, change: { type: string; at: string }, event: { calendar?: string; visibility?: string } | undefined): boolean {
   if (webhook.disabled || webhook.deleted) return false;
+  if (change.at <= webhook.createdAt) return false;
   if (!webhook.types.includes('*') && !webhook.types.includes(change.type)) return false;
+  if (event?.visibility === 'private' && !seesPrivateDetails(webhook.owner)) return false;
+  const calendar = event?.calendar;
   return !webhook.calendars || webhook.calendars.length === 0 || (calendar !== undefined && webhook.calendars.includes(calendar));
 }

@@ -83,7 +83,9 @@ export const operations = {
   'GET /webhooks/{id}/deliveries': op({ summary: 'Deliveries, newest first, with their attempts', access: 'key', query: deliveriesQuerySchema, success: { 200: '{items, nextCursor}' } }),
   'GET /webhooks/{id}/deliveries/{deliveryId}': op({ summary: 'One delivery: every attempt and the message', access: 'key', query: noQuery, success: { 200: 'the delivery' } }),
   'POST /webhooks/{id}/deliveries/{deliveryId}/retry': op({ summary: 'Queue a delivery again, now', access: 'key', query: noQuery, success: { 202: 'the delivery, queued' } }),
-  'POST /webhooks/{id}/replay': op({ summary: 'Re-send every matching change since an instant', access: 'key', body: replaySchema, query: noQuery, success: { 202: '{requeued, created}' } }),
+  'POST /webhooks/{id}/replay': op({ summary: 'Start a job re-sending every matching change since an instant', access: 'key', body: replaySchema, query: noQuery, success: { 202: 'the replay job (Location)' } }),
+  // webhooks: replay jobs
+  'GET /webhooks/{id}/replays/{jobId}': op({ summary: 'A replay job: status, progress, counts', access: 'key', query: noQuery, success: { 200: 'the replay job' } }),
   'POST /keys': op({ summary: 'Create an API key (shown once)', access: 'admin', body: createKeySchema, query: noQuery, success: { 201: '{id, name, role, key}' } }),
   'GET /keys': op({ summary: 'List API keys (never their secrets)', access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'DELETE /keys/{id}': op({ summary: 'Revoke an API key at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),

@@ -12,6 +12,11 @@ export interface CommitItem {
   at: string;
   actor: string;
   changes: { id: string; type: string; data: unknown; schemaVersion: number }[];
+  // webhooks: event commits' place in time, the keys of the journal's sparse byTime index (webhook replay jobs).
+  /** UTC day of `at` (YYYY-MM-DD), on event commits only. */
+  changedOn?: string;
+  /** `<at>#<streamId>#<version>`, on event commits only. */
+  changedAt?: string;
 }
 
 export function buildCommit(streamId: string, expectedVersion: number, changes: Change[], meta: { at: string; actor: string; newId: () => string }): CommitItem {
@@ -23,6 +28,8 @@ export function buildCommit(streamId: string, expectedVersion: number, changes: 
     at: meta.at,
     actor: meta.actor,
     changes: changes.map((change) => ({ id: meta.newId(), type: change.type, data: change.data, schemaVersion: CHANGE_SCHEMA_VERSION })),
+    // webhooks: see changedOn / changedAt above.
+    ...(streamId.startsWith('event#') ? { changedOn: meta.at.slice(0, 10), changedAt: `${meta.at}#${streamId}#${expectedVersion + 1}` } : {}),
   };
 }
 

@@ -17,14 +17,24 @@ export interface WebhookConfig {
   disableAfterMs: number;
   /** How long the previous secret stays valid after a rotation. */
   secretOverlapMs: number;
+  /** How long delivery items are kept (DynamoDB TTL on `expiresAt`). */
+  deliveryTtlMs: number;
+  /**
+   * Fan-out ignores changes recorded longer ago than this: their deliveries may have expired, so a late
+   * redelivery (the local runtime's catch-up after a long stop) could not be told from a new one. Replay sends them.
+   */
+  fanoutHorizonMs: number;
 }
 
 export function webhookConfig(env: Record<string, string | undefined> = process.env): WebhookConfig {
+  const deliveryTtlMs = parseDuration(env.WEBHOOK_DELIVERY_TTL ?? '30d');
   return {
     retrySchedule: (env.WEBHOOK_RETRY_SCHEDULE ?? '5s,5m,30m,2h,5h,10h,10h').split(',').map(parseDuration),
     attemptTimeoutMs: parseDuration(env.WEBHOOK_ATTEMPT_TIMEOUT ?? '10s'),
     disableAfterMs: parseDuration(env.WEBHOOK_DISABLE_AFTER ?? '5d'),
     secretOverlapMs: parseDuration(env.WEBHOOK_SECRET_OVERLAP ?? '24h'),
+    deliveryTtlMs,
+    fanoutHorizonMs: Math.max(deliveryTtlMs - 86_400_000, deliveryTtlMs / 2),
   };
 }
 

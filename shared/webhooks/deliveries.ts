@@ -1,11 +1,18 @@
 /**
  * Deliveries: every change a subscription wants becomes one of these before the first attempt. They are work
- * items, not facts, so they are updated in place: attempts appended, status and next attempt moved on.
+ * items, not facts, so they are updated in place: attempts appended, status and next attempt moved on, and
+ * they expire (DynamoDB TTL on `expiresAt`) after WEBHOOK_DELIVERY_TTL.
+ *
+ * Work is found per endpoint, never as one global oldest-first page: each subscription has a lane item
+ * (`#lane`) that sits in the sparse `byLaneDue` index only while the lane has work due, once per lane however
+ * long its backlog; a lane's own due deliveries are read from `byLane` (webhookId, dueAt). See
+ * docs/decisions/0014-webhook-lanes.md.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
-import type { AttemptOutcome } from './send.ts';
 import { isConditionFailure } from '#journal/conditions';
+import { webhookConfig } from './config.ts';
+import type { AttemptOutcome } from './send.ts';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -23,23 +30,65 @@ export interface Delivery {
   /** Attempts since the delivery was last (re)queued: which step of the retry schedule comes next. */
   retryStep: number;
   nextAttemptAt?: string;
-  due?: 'pending';
+  /** Only while pending: the key of the `byLane` index. */
   dueAt?: string;
-  leaseUntil?: string;
+  /** Bumped by every manual retry or replay, so an attempt in flight cannot overwrite the new request. */
+  requeues: number;
+  /** DynamoDB TTL (epoch seconds). */
+  expiresAt: number;
 }
 
-const dueKey = (at: string, webhookId: string, id: string) => `${at}#${webhookId}#${id}`;
+export type NewDelivery = Pick<Delivery, 'webhookId' | 'id' | 'type' | 'eventId' | 'changeVersion' | 'payload'>;
+
+/** One endpoint's lane: its lease, its health and when it next has work. */
+export interface Lane {
+  webhookId: string;
+  leaseUntil?: string;
+  holder?: string;
+  /** Set when the subscription is disabled or deleted: the lane takes no more work and its lease cannot be renewed. */
+  stopped?: string;
+  /** When the endpoint started failing without a success since. */
+  failingSince?: string;
+  /** Consecutive failed attempts: the lane is backing off while this is above zero. */
+  failures?: number;
+  /** While backing off, the next probe (one attempt) is not before this. */
+  probeAfter?: string;
+  /** Counts enqueues, so a dispatcher settling the lane notices work that arrived meanwhile. */
+  enqueued?: number;
+  laneDueAt?: string;
+  idle?: boolean;
+}
+
+export const LANE = '#lane';
+const DUE = 'due';
+const laneKey = (at: string, webhookId: string) => `${at}#${webhookId}`;
+/** The time part of a lane key (an ISO instant has no '#'). */
+export const laneTime = (key: string) => key.slice(0, key.indexOf('#'));
+/** An emptied lane is looked at once more after this, in case the per-lane index had not yet caught up (GSIs are eventually consistent). */
+const IDLE_RECHECK_MS = 60_000;
 
 export class DeliveryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly ttlMs = webhookConfig().deliveryTtlMs,
   ) {}
 
-  /** Persists a new pending delivery; false when it already exists (a redelivered stream record). */
-  async create(delivery: Pick<Delivery, 'webhookId' | 'id' | 'type' | 'eventId' | 'changeVersion' | 'payload'>, now: Date): Promise<boolean> {
+  private expiry(now: Date): number {
+    return Math.floor((now.getTime() + this.ttlMs) / 1000);
+  }
+
+  /** Persists new pending deliveries and marks their lanes due; returns how many were new (a redelivered stream record makes none). */
+  async enqueue(deliveries: NewDelivery[], now: Date): Promise<number> {
+    const created = await Promise.all(deliveries.map((delivery) => this.create(delivery, now)));
+    const lanes = new Set(deliveries.filter((_, i) => created[i]).map((delivery) => delivery.webhookId));
+    await Promise.all([...lanes].map((webhookId) => this.markLaneDue(webhookId, now)));
+    return created.filter(Boolean).length;
+  }
+
+  private async create(delivery: NewDelivery, now: Date): Promise<boolean> {
     const at = now.toISOString();
-    const item: Delivery = { ...delivery, status: 'pending', createdAt: at, attempts: [], retryStep: 0, nextAttemptAt: at, due: 'pending', dueAt: dueKey(at, delivery.webhookId, delivery.id) };
+    const item: Delivery = { ...delivery, status: 'pending', createdAt: at, attempts: [], retryStep: 0, nextAttemptAt: at, dueAt: at, requeues: 0, expiresAt: this.expiry(now) };
     try {
       await this.client.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
       return true;
@@ -49,35 +98,105 @@ export class DeliveryStore {
     }
   }
 
+  /** The lane has work due at `at`: moves its due time earlier (never into a back-off) and counts the enqueue. */
+  async markLaneDue(webhookId: string, at: Date): Promise<void> {
+    const iso = at.toISOString();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhookId, id: LANE },
+          UpdateExpression: 'SET laneDue = :due, laneDueAt = :key REMOVE idle ADD enqueued :one',
+          ConditionExpression: '(attribute_not_exists(laneDueAt) OR laneDueAt > :key) AND (attribute_not_exists(probeAfter) OR probeAfter <= :at) AND attribute_not_exists(stopped)',
+          ExpressionAttributeValues: { ':due': DUE, ':key': laneKey(iso, webhookId), ':at': iso, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Already due earlier, backing off or stopped: only count the enqueue.
+      await this.client.send(new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 } }));
+    }
+  }
+
   async get(webhookId: string, id: string): Promise<Delivery | undefined> {
     return (await this.client.send(new GetCommand({ TableName: this.table, Key: { webhookId, id }, ConsistentRead: true }))).Item as Delivery | undefined;
   }
 
-  /** Pending deliveries due by `now`, oldest first. */
-  async due(now: Date, limit: number): Promise<Delivery[]> {
+  /** Lanes with work due by `now`, one entry per endpoint however long its backlog, earliest first. */
+  async *dueLanes(now: Date): AsyncIterable<string> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byLaneDue',
+          KeyConditionExpression: 'laneDue = :due AND laneDueAt <= :now',
+          ExpressionAttributeValues: { ':due': DUE, ':now': `${now.toISOString()}#\uffff` },
+          ProjectionExpression: 'webhookId',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield item.webhookId as string;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** One lane's pending deliveries due by `now`, oldest first. */
+  async dueIn(webhookId: string, now: Date, limit: number): Promise<Delivery[]> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'byDue',
-        KeyConditionExpression: 'due = :pending AND dueAt <= :now',
-        ExpressionAttributeValues: { ':pending': 'pending', ':now': `${now.toISOString()}#\uffff` },
+        IndexName: 'byLane',
+        KeyConditionExpression: 'webhookId = :w AND dueAt <= :now',
+        ExpressionAttributeValues: { ':w': webhookId, ':now': now.toISOString() },
         Limit: limit,
       }),
     );
     return (page.Items ?? []) as Delivery[];
   }
 
-  /** Takes a due delivery for one attempt; false when another dispatcher holds it or it moved on. */
-  async claim(delivery: Delivery, now: Date, leaseMs: number): Promise<boolean> {
+  /** When the lane's earliest pending delivery is due; undefined when it has none. */
+  private async earliestDue(webhookId: string): Promise<string | undefined> {
+    const page = await this.client.send(
+      new QueryCommand({ TableName: this.table, IndexName: 'byLane', KeyConditionExpression: 'webhookId = :w', ExpressionAttributeValues: { ':w': webhookId }, Limit: 1, ProjectionExpression: 'dueAt' }),
+    );
+    return page.Items?.[0]?.dueAt as string | undefined;
+  }
+
+  /**
+   * Takes a lane for one dispatcher: the lease keeps others off it (one dispatcher per endpoint at a time, so
+   * a hanging endpoint ties up one at most) and runs out soon if that dispatcher dies. Undefined when another
+   * holds it or the lane is stopped.
+   */
+  async claimLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<Lane | undefined> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhookId, id: LANE },
+          UpdateExpression: 'SET leaseUntil = :lease, holder = :holder',
+          ConditionExpression: '(attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND attribute_not_exists(stopped)',
+          ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':holder': holder },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes as Lane;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Renews the lease right before attempts; false when the lane was stopped (revoked, disabled, deleted) or taken over. */
+  async renewLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { webhookId: delivery.webhookId, id: delivery.id },
+          Key: { webhookId, id: LANE },
           UpdateExpression: 'SET leaseUntil = :lease',
-          ConditionExpression: '#status = :pending AND dueAt = :dueAt AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':pending': 'pending', ':dueAt': delivery.dueAt, ':now': now.toISOString() },
+          ConditionExpression: 'holder = :holder AND attribute_not_exists(stopped)',
+          ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':holder': holder },
         }),
       );
       return true;
@@ -87,42 +206,131 @@ export class DeliveryStore {
     }
   }
 
-  /** Records an attempt, and either the next one (a time) or the end (succeeded or failed). */
-  async recordAttempt(delivery: Delivery, outcome: AttemptOutcome, next: { status: DeliveryStatus; at?: Date }): Promise<void> {
-    const pending = next.status === 'pending' && next.at;
-    const at = pending ? next.at!.toISOString() : undefined;
+  /**
+   * Releases a lane and files it under its next due time: the earliest pending delivery, not before the
+   * back-off's next probe. An emptied lane leaves the index after one late recheck, unless work arrived
+   * meanwhile: then it is due now, and the answer is true.
+   */
+  async settleLane(lane: Lane, holder: string, now: Date): Promise<boolean> {
+    const { webhookId } = lane;
+    const earliest = await this.earliestDue(webhookId);
+    const release = { ':holder': holder };
+    const settle = async (update: string, values: Record<string, unknown>, condition = 'holder = :holder') => {
+      try {
+        await this.client.send(new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: { ...release, ...values } }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    };
+    if (earliest) {
+      const at = lane.probeAfter && lane.probeAfter > earliest ? lane.probeAfter : earliest;
+      await settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ':due': DUE, ':key': laneKey(at, webhookId) });
+      return false;
+    }
+    const seen = { ':seen': lane.enqueued ?? 0 };
+    const unchanged = 'holder = :holder AND (enqueued = :seen OR (attribute_not_exists(enqueued) AND :seen = :zero))';
+    const settled = lane.idle
+      ? await settle('REMOVE laneDue, laneDueAt, leaseUntil, holder, idle', { ...seen, ':zero': 0 }, unchanged)
+      : await settle('SET laneDue = :due, laneDueAt = :key, idle = :true REMOVE leaseUntil, holder', { ...seen, ':zero': 0, ':due': DUE, ':key': laneKey(new Date(now.getTime() + IDLE_RECHECK_MS).toISOString(), webhookId), ':true': true }, unchanged);
+    if (settled) return false;
+    // Work arrived while the lane was settling: it is due now.
+    await settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ':due': DUE, ':key': laneKey(now.toISOString(), webhookId) });
+    return true;
+  }
+
+  /** Stops a lane: no lease can be taken or renewed, so nothing more is sent (revocation, disabling, deletion). */
+  async stopLane(webhookId: string, reason: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'SET stopped = :reason REMOVE laneDue, laneDueAt', ExpressionAttributeValues: { ':reason': reason } }),
+    );
+  }
+
+  /** Starts a stopped lane again with a clean health record (its failure streak starts over); pending work is due now. */
+  async resumeLane(webhookId: string, now: Date): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { webhookId: delivery.webhookId, id: delivery.id },
-        UpdateExpression: pending
-          ? 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one, nextAttemptAt = :at, dueAt = :dueAt REMOVE leaseUntil'
-          : 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one REMOVE leaseUntil, due, dueAt, nextAttemptAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':attempt': [outcome], ':status': next.status, ':one': 1, ...(pending ? { ':at': at, ':dueAt': dueKey(at!, delivery.webhookId, delivery.id) } : {}) },
+        Key: { webhookId, id: LANE },
+        UpdateExpression: 'SET laneDue = :due, laneDueAt = :key REMOVE stopped, failingSince, failures, probeAfter, idle',
+        ExpressionAttributeValues: { ':due': DUE, ':key': laneKey(now.toISOString(), webhookId) },
       }),
     );
   }
 
-  /** Queues a delivery again, now, from the start of the retry schedule (manual retry, replay). */
-  async requeue(webhookId: string, id: string, now: Date): Promise<boolean> {
-    const at = now.toISOString();
+  async lane(webhookId: string): Promise<Lane | undefined> {
+    return (await this.client.send(new GetCommand({ TableName: this.table, Key: { webhookId, id: LANE }, ConsistentRead: true }))).Item as Lane | undefined;
+  }
+
+  /** A failed attempt: the lane backs off (one probe at a time, not before `probeAfter`); returns when it started failing. */
+  async noteFailure(webhookId: string, now: Date, probeAfter: Date): Promise<string> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { webhookId, id: LANE },
+        UpdateExpression: 'SET failingSince = if_not_exists(failingSince, :now), probeAfter = :probe ADD failures :one',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':probe': probeAfter.toISOString(), ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes!.failingSince as string;
+  }
+
+  /** A success after failures: the lane is healthy again. */
+  async noteRecovery(webhookId: string): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE failingSince, failures, probeAfter' }));
+  }
+
+  /**
+   * Records an attempt, and either the next one (a time) or the end (succeeded or failed). If the delivery was
+   * requeued while the attempt was in flight, only the attempt is recorded: the requeue stands and it goes again.
+   */
+  async recordAttempt(delivery: Delivery, outcome: AttemptOutcome, next: { status: DeliveryStatus; at?: Date }): Promise<void> {
+    const key = { webhookId: delivery.webhookId, id: delivery.id };
+    const pending = next.status === 'pending' && next.at ? next.at.toISOString() : undefined;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { webhookId, id },
-          UpdateExpression: 'SET #status = :pending, due = :pending, dueAt = :dueAt, nextAttemptAt = :at, retryStep = :zero REMOVE leaseUntil',
-          ConditionExpression: 'attribute_exists(id)',
+          Key: key,
+          UpdateExpression: pending
+            ? 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one, nextAttemptAt = :at, dueAt = :at'
+            : 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one REMOVE dueAt, nextAttemptAt',
+          ConditionExpression: 'requeues = :requeues',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':dueAt': dueKey(at, webhookId, id), ':at': at, ':zero': 0 },
+          ExpressionAttributeValues: { ':attempt': [outcome], ':status': next.status, ':one': 1, ':requeues': delivery.requeues ?? 0, ...(pending ? { ':at': pending } : {}) },
         }),
       );
-      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (!isConditionFailure(error)) throw error;
+      await this.client.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET attempts = list_append(attempts, :attempt)', ExpressionAttributeValues: { ':attempt': [outcome] } }));
+    }
+  }
+
+  /** Queues a delivery again, now, from the start of the retry schedule (manual retry, replay): the delivery as queued, or undefined when it does not exist. */
+  async requeue(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {
+    const at = now.toISOString();
+    let queued: Delivery;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { webhookId, id },
+          UpdateExpression: 'SET #status = :pending, dueAt = :at, nextAttemptAt = :at, retryStep = :zero, expiresAt = :expires ADD requeues :one',
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':zero': 0, ':one': 1, ':expires': this.expiry(now) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      queued = result.Attributes as Delivery;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
+    await this.markLaneDue(webhookId, now);
+    return queued;
   }
 
   async list(webhookId: string, query: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {
@@ -148,65 +356,9 @@ export class DeliveryStore {
     return { items, nextCursor: Buffer.from(items.at(-1)!.id).toString('base64url') };
   }
 
-  /**
-   * One attempt at a time per endpoint: a lane is leased (and the lease renewed before each attempt), so a
-   * dead endpoint ties up one dispatcher at most, and a crashed dispatcher's lease soon runs out.
-   */
-  async claimLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { webhookId, id: '#lane' },
-          UpdateExpression: 'SET leaseUntil = :lease, holder = :holder',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR holder = :holder',
-          ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':holder': holder },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  async releaseLane(webhookId: string, holder: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { webhookId, id: '#lane' },
-          UpdateExpression: 'REMOVE leaseUntil, holder',
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-
-  /** When the subscription's endpoint started failing without a success since; undefined when healthy. */
-  async failingSince(webhookId: string): Promise<string | undefined> {
-    return ((await this.client.send(new GetCommand({ TableName: this.table, Key: { webhookId, id: '#health' }, ConsistentRead: true }))).Item as { failingSince?: string } | undefined)?.failingSince;
-  }
-
-  /** Notes a success (healthy again) or a failure (failing since the first failure); returns failingSince. */
-  async noteHealth(webhookId: string, succeeded: boolean, now: Date): Promise<string | undefined> {
-    if (succeeded) {
-      await this.client.send(new UpdateCommand({ TableName: this.table, Key: { webhookId, id: '#health' }, UpdateExpression: 'REMOVE failingSince' }));
-      return undefined;
-    }
-    const result = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { webhookId, id: '#health' },
-        UpdateExpression: 'SET failingSince = if_not_exists(failingSince, :now)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return result.Attributes?.failingSince as string | undefined;
+  /** Removes an item by key (parked records once re-driven). */
+  async remove(webhookId: string, id: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { webhookId, id } }));
   }
 }
 

@@ -1,109 +1,157 @@
 /**
- * The dispatcher: attempts every due delivery, each on its own lease and its own timeout, so one slow or dead
- * endpoint holds up only its own deliveries. Outcomes decide what comes next: success, a retry on schedule,
- * or failure; 410 Gone and endpoints failing for days disable their subscription, recorded in the journal.
+ * The dispatcher: works every lane (one endpoint's deliveries) that has something due, each on its own lease
+ * and each attempt on its own timeout. A healthy lane sends its due deliveries a batch at a time; a lane whose
+ * last attempt failed is backing off: one probe at a time, not before its probe time, so a failing or hanging
+ * endpoint costs one attempt per probe, whatever its backlog. Outcomes decide what comes next: success, a retry
+ * on schedule, or failure; 410 Gone and endpoints failing for days disable their subscription.
  */
-import { recordedBy, type Deps } from '#config/deps';
-import { fold, webhookAggregate } from '#domain/aggregates';
-import { streams } from '#domain/changes';
-import { decideWebhook, type Webhook } from '#domain/webhook';
-import { handle } from '#journal/handle';
+import type { Deps } from '#config/deps';
+import { log } from '#config/log';
+import type { Webhook } from '#domain/webhook';
 import { parseRetryAfter, retryDelay, type WebhookConfig } from './config.ts';
-import { DeliveryStore, type Delivery } from './deliveries.ts';
-import { activeSecrets, signedHeaders } from './secrets.ts';
+import { DeliveryStore, type Delivery, type Lane } from './deliveries.ts';
+import { activeSecrets, signerFor } from './secrets.ts';
 import { postWebhook, type AttemptOutcome } from './send.ts';
+import { advanceReplays } from './replay.ts';
+import { disableSubscription, liveSubscription } from './subscriptions.ts';
 
 export interface SweepSummary {
+  lanes: number;
   attempted: number;
   succeeded: number;
   retrying: number;
   failed: number;
 }
 
-/** A lane (one endpoint's deliveries, one at a time) gives the rest to the next sweep after this long. */
+/** A lane gives the rest of its work to the next run after this long, so every run ends in bounded time. */
 const LANE_BUDGET_MS = 30_000;
-
-export async function disableWebhook(d: Deps, webhookId: string, reason: string): Promise<void> {
-  await handle(d.journal, streams.webhook(webhookId), webhookAggregate, (s) => decideWebhook({ type: 'disable', reason }, s), recordedBy(d, 'system:webhooks'));
-}
+/** Attempts in flight at once on a healthy lane. */
+const LANE_BATCH = 16;
+/** Lanes worked at once by one run. */
+const LANES_AT_ONCE = 64;
 
 /** Sends a message to a subscription's endpoint, signed with its active secrets. */
 export async function sendMessage(d: Deps, config: WebhookConfig, webhook: Webhook, messageId: string, payload: string): Promise<AttemptOutcome> {
   const at = d.now();
   const secrets = await activeSecrets(d.client, d.tables.secrets, webhook.id, at);
   if (secrets.length === 0) return { at: at.toISOString(), durationMs: 0, error: 'the subscription has no signing secret' };
-  return postWebhook(webhook.url, payload, signedHeaders(secrets, messageId, at, payload), config.attemptTimeoutMs, d.now);
+  return postWebhook(webhook.url, payload, signerFor(secrets)(messageId, at, payload), config.attemptTimeoutMs, d.now);
 }
 
 type Verdict = 'succeeded' | 'retrying' | 'failed';
+interface Attempted {
+  verdict: Verdict;
+  ok: boolean;
+  gone: boolean;
+  retryAfterMs?: number;
+}
 
-/** One attempt at one delivery, for a subscription read once per lane (and marked disabled here if this disables it). */
-async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, delivery: Delivery, webhook: Webhook | undefined): Promise<Verdict | undefined> {
-  if (!(await store.claim(delivery, d.now(), config.attemptTimeoutMs + 5_000))) return undefined;
-  if (!webhook || webhook.disabled) {
-    const outcome = { at: d.now().toISOString(), durationMs: 0, error: 'not sent: the subscription is disabled or deleted' };
-    await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    return 'failed';
-  }
-  const outcome = await sendMessage(d, config, webhook, delivery.id, delivery.payload);
-  const ok = outcome.statusCode !== undefined && outcome.statusCode >= 200 && outcome.statusCode < 300;
-  const failingSince = await store.noteHealth(webhook.id, ok, d.now());
-  if (ok) {
+const isSuccess = (outcome: AttemptOutcome) => outcome.statusCode !== undefined && outcome.statusCode >= 200 && outcome.statusCode < 300;
+
+async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, webhook: Webhook, sign: ReturnType<typeof signerFor>, delivery: Delivery): Promise<Attempted> {
+  const at = d.now();
+  const outcome = await postWebhook(webhook.url, delivery.payload, sign(delivery.id, at, delivery.payload), config.attemptTimeoutMs, d.now);
+  if (isSuccess(outcome)) {
     await store.recordAttempt(delivery, outcome, { status: 'succeeded' });
-    return 'succeeded';
+    return { verdict: 'succeeded', ok: true, gone: false };
   }
-  const disableFor =
-    outcome.statusCode === 410
-      ? 'the endpoint answered 410 Gone'
-      : failingSince && d.now().getTime() - Date.parse(failingSince) >= config.disableAfterMs
-        ? `the endpoint has failed without a success since ${failingSince}`
-        : undefined;
-  if (disableFor) {
-    await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    await disableWebhook(d, webhook.id, disableFor);
-    webhook.disabled = true;
-    return 'failed';
-  }
-  const retryAfter = outcome.statusCode === 429 || outcome.statusCode === 503 ? parseRetryAfter(outcome.retryAfter, d.now()) : undefined;
-  const delay = retryDelay(config, delivery.retryStep, retryAfter);
+  const gone = outcome.statusCode === 410;
+  const retryAfterMs = outcome.statusCode === 429 || outcome.statusCode === 503 ? parseRetryAfter(outcome.retryAfter, d.now()) : undefined;
+  const delay = gone ? undefined : retryDelay(config, delivery.retryStep, retryAfterMs);
   if (delay === undefined) {
     await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    return 'failed';
+    return { verdict: 'failed', ok: false, gone, retryAfterMs };
   }
   await store.recordAttempt(delivery, outcome, { status: 'pending', at: new Date(d.now().getTime() + delay) });
-  return 'retrying';
+  return { verdict: 'retrying', ok: false, gone, retryAfterMs };
+}
+
+/** After a failed attempt: back off, or disable the subscription (410 Gone, or failing for too long). True when it goes on. */
+async function backOff(d: Deps, config: WebhookConfig, store: DeliveryStore, lane: Lane, failure: Attempted): Promise<boolean> {
+  const now = d.now();
+  const probeAfter = new Date(now.getTime() + (retryDelay(config, Math.min(lane.failures ?? 0, config.retrySchedule.length - 1), failure.retryAfterMs) ?? 0));
+  const failingSince = await store.noteFailure(lane.webhookId, now, probeAfter);
+  lane.failures = (lane.failures ?? 0) + 1;
+  lane.probeAfter = probeAfter.toISOString();
+  const reason = failure.gone
+    ? 'the endpoint answered 410 Gone'
+    : now.getTime() - Date.parse(failingSince) >= config.disableAfterMs
+      ? `the endpoint has failed without a success since ${failingSince}`
+      : undefined;
+  if (!reason) return true;
+  await disableSubscription(d, store, lane.webhookId, reason);
+  return false;
+}
+
+/** Works one lane for up to LANE_BUDGET_MS; returns false when it stopped the lane. */
+async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, lane: Lane, holder: string, summary: SweepSummary): Promise<boolean> {
+  const now = d.now();
+  const leaseMs = config.attemptTimeoutMs + 5_000;
+  const backingOff = () => (lane.failures ?? 0) > 0;
+  if (backingOff() && lane.probeAfter && Date.parse(lane.probeAfter) > now.getTime()) return true;
+  // Read together: the subscription (and its owner's key), its secrets, and the first batch.
+  const [webhook, secrets, first] = await Promise.all([
+    liveSubscription(d, store, lane.webhookId),
+    activeSecrets(d.client, d.tables.secrets, lane.webhookId, now),
+    store.dueIn(lane.webhookId, now, backingOff() ? 1 : LANE_BATCH),
+  ]);
+  if (!webhook) return false;
+  if (secrets.length === 0) return true;
+  const sign = signerFor(secrets);
+  const started = performance.now();
+  let batch = first;
+  // The claim just checked that the lane is not stopped; later batches renew (and re-check) first.
+  for (let renew = false; batch.length > 0 && performance.now() - started < LANE_BUDGET_MS; renew = true) {
+    if (renew && !(await store.renewLane(lane.webhookId, holder, d.now(), leaseMs))) return false;
+    const results = await Promise.all(batch.map((delivery) => attempt(d, config, store, webhook, sign, delivery)));
+    for (const result of results) summary[result.verdict]++;
+    summary.attempted += results.length;
+    const failure = results.find((result) => !result.ok);
+    if (failure) return backOff(d, config, store, lane, failure);
+    if (backingOff()) {
+      await store.noteRecovery(lane.webhookId);
+      lane.failures = 0;
+      delete lane.probeAfter;
+    }
+    batch = await store.dueIn(lane.webhookId, d.now(), LANE_BATCH);
+  }
+  return true;
 }
 
 /**
- * One pass over the due deliveries. Each endpoint gets its own lane, worked one delivery at a time and all
- * lanes at once, so a dead endpoint costs only its own lane. Safe to run several passes at once: every
- * delivery is leased before its attempt.
+ * One pass over the lanes with work due. Lanes are found in the `byLaneDue` index (one entry per endpoint),
+ * so a backlog of any size on one endpoint costs the pass one lane, never the others' turn. Safe to run
+ * several passes at once, on one machine or many: a lane is leased before it is worked.
  */
-export async function sweep(d: Deps, config: WebhookConfig, limit = 500): Promise<SweepSummary> {
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  const lanes = new Map<string, Delivery[]>();
-  for (const delivery of await store.due(d.now(), limit)) lanes.set(delivery.webhookId, [...(lanes.get(delivery.webhookId) ?? []), delivery]);
-  const summary: SweepSummary = { attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
+export async function sweep(d: Deps, config: WebhookConfig): Promise<SweepSummary> {
+  const store = new DeliveryStore(d.client, d.tables.deliveries, config.deliveryTtlMs);
   const holder = d.newId();
   const leaseMs = config.attemptTimeoutMs + 5_000;
-  await Promise.all(
-    [...lanes].map(async ([webhookId, deliveries]) => {
-      const started = performance.now();
-      let webhook: Webhook | undefined;
+  const summary: SweepSummary = { lanes: 0, attempted: 0, succeeded: 0, retrying: 0, failed: 0 };
+  const running = new Set<Promise<void>>();
+  // Replay jobs advance beside the lanes, each on its own lease.
+  const replays = advanceReplays(d, config).catch((error: unknown) => log('error', 'webhook replays failed', { error: String(error) }));
+  const work = async (webhookId: string) => {
+    // Again while work arrives as the lane settles (the wake that came with it found the lane leased).
+    for (let again = true; again; ) {
+      const lane = await store.claimLane(webhookId, holder, d.now(), leaseMs);
+      if (!lane) return;
+      summary.lanes++;
+      let live = false;
       try {
-        for (const delivery of deliveries) {
-          // Another dispatcher is working this endpoint (perhaps waiting on it): leave it the lane.
-          if (performance.now() - started > LANE_BUDGET_MS || !(await store.claimLane(webhookId, holder, d.now(), leaseMs))) return;
-          webhook ??= fold(webhookAggregate, await d.journal.read(streams.webhook(webhookId)));
-          const verdict = await attempt(d, config, store, delivery, webhook);
-          if (!verdict) continue;
-          summary.attempted++;
-          summary[verdict]++;
-        }
+        live = await workLane(d, config, store, lane, holder, summary);
       } finally {
-        await store.releaseLane(webhookId, holder);
+        again = live && (await store.settleLane(lane, holder, d.now()));
       }
-    }),
-  );
+    }
+  };
+  for await (const webhookId of store.dueLanes(d.now())) {
+    const run: Promise<void> = work(webhookId)
+      .catch((error: unknown) => log('error', 'webhook lane failed', { webhookId, error: String(error) }))
+      .finally(() => running.delete(run));
+    running.add(run);
+    if (running.size >= LANES_AT_ONCE) await Promise.race(running);
+  }
+  await Promise.all([...running, replays]);
   return summary;
 }

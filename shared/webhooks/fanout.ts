@@ -3,15 +3,23 @@
  * pending delivery, keyed by subscription and change, so a redelivered stream record creates nothing twice.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Principal } from '#auth/keys';
-import { presentEvent } from '#commands/events';
+import { presentEventWith } from '#auth/present';
 import type { Deps } from '#config/deps';
-import { eventAggregate, fold } from '#domain/aggregates';
-import { streamKind, type Recorded } from '#domain/changes';
-import { wants, type Webhook } from '#domain/webhook';
-import { DeliveryStore } from './deliveries.ts';
+import { eventAggregate, fold, webhookAggregate } from '#domain/aggregates';
+import { CHANGE_SCHEMA_VERSION, streamKind, type Recorded } from '#domain/changes';
+import { eventChangeTypes } from '#domain/schemas';
+import { seesPrivateDetails, wants, type Webhook } from '#domain/webhook';
+import { changesOf, type CommitItem } from '#journal/commit';
+import type { DeliveryStore, NewDelivery } from './deliveries.ts';
 import { changeMessage, messageId } from './messages.ts';
+import { ownerRevoked } from './subscriptions.ts';
 
+/** A change this code cannot fan out (a type or schema version it does not know, e.g. during a deploy or rollback). */
+export class UnknownChange extends Error {
+  override name = 'UnknownChange';
+}
+
+/** The live subscriptions: enabled, not deleted, and their owner's key not revoked (each owner's key read once). */
 export async function liveWebhooks(d: Deps): Promise<Webhook[]> {
   const webhooks: Webhook[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -31,38 +39,71 @@ export async function liveWebhooks(d: Deps): Promise<Webhook[]> {
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return webhooks;
+  return withLiveOwners(d, webhooks);
 }
 
-const ownerOf = (webhook: Webhook): Principal => ({ kind: 'key', id: webhook.owner.keyId, role: webhook.owner.role });
+async function withLiveOwners(d: Deps, webhooks: Webhook[]): Promise<Webhook[]> {
+  const owners = [...new Set(webhooks.map((webhook) => webhook.owner.keyId))];
+  const revoked = new Set<string>();
+  await Promise.all(owners.map(async (keyId) => (await ownerRevoked(d, webhooks.find((w) => w.owner.keyId === keyId)!.owner)) && revoked.add(keyId)));
+  return webhooks.filter((webhook) => !revoked.has(webhook.owner.keyId));
+}
+
+/**
+ * Keeps a batch's subscriptions in journal order: a subscription created, changed or disabled earlier in the
+ * same batch (perhaps not yet in the views), or a key revoked, counts for the records after it.
+ */
+export async function followSubscriptions(d: Deps, webhooks: Webhook[], commit: CommitItem): Promise<Webhook[]> {
+  const kind = streamKind(commit.streamId);
+  if (kind === 'key') return withLiveOwners(d, webhooks);
+  if (kind !== 'webhook') return webhooks;
+  const webhook = fold(webhookAggregate, await d.journal.read(commit.streamId));
+  const others = webhooks.filter((w) => `webhook#${w.id}` !== commit.streamId);
+  return webhook && !webhook.disabled && !webhook.deleted ? withLiveOwners(d, [...others, webhook]) : others;
+}
 
 /** The deliveries one event change makes, for the given subscriptions. */
-export function deliveriesFor(change: Recorded, history: Recorded[], webhooks: Webhook[]) {
+export function deliveriesFor(change: Recorded, history: Recorded[], webhooks: Webhook[]): NewDelivery[] {
   const event = fold(eventAggregate, history.filter((c) => c.version <= change.version));
   if (!event) return [];
   return webhooks
-    .filter((webhook) => wants(webhook, change, event.calendar))
+    .filter((webhook) => wants(webhook, change, event))
     .map((webhook) => ({
       webhookId: webhook.id,
       id: messageId(change.id),
       type: change.type,
       eventId: event.id,
       changeVersion: change.version,
-      payload: JSON.stringify(changeMessage(change, presentEvent(event, ownerOf(webhook)))),
+      payload: JSON.stringify(changeMessage(change, presentEventWith(event, seesPrivateDetails(webhook.owner)))),
     }));
 }
 
-/** Creates the deliveries for committed changes, given the live subscriptions; returns how many were new. */
-export async function fanOut(d: Deps, changes: Recorded[], webhooks: Webhook[]): Promise<number> {
-  const eventChanges = changes.filter((change) => streamKind(change.streamId) === 'event');
-  if (eventChanges.length === 0 || webhooks.length === 0) return 0;
-  const store = new DeliveryStore(d.client, d.tables.deliveries);
-  const histories = new Map<string, Recorded[]>();
-  let created = 0;
-  for (const change of eventChanges) {
-    if (!histories.has(change.streamId)) histories.set(change.streamId, await d.journal.read(change.streamId));
-    const results = await Promise.all(deliveriesFor(change, histories.get(change.streamId)!, webhooks).map((delivery) => store.create(delivery, d.now())));
-    created += results.filter(Boolean).length;
+const knownTypes = new Set<string>(eventChangeTypes);
+
+/** Refuses a change this code does not know, so that it is parked rather than misread. */
+export function checkKnown(change: { type: string; schemaVersion: number; streamId: string }): void {
+  if (!knownTypes.has(change.type)) throw new UnknownChange(`unknown change type ${change.type} in ${change.streamId}`);
+  if (change.schemaVersion > CHANGE_SCHEMA_VERSION) throw new UnknownChange(`${change.type} has schema version ${change.schemaVersion}; this code knows up to ${CHANGE_SCHEMA_VERSION}`);
+}
+
+/**
+ * Creates the deliveries for one committed item, given the live subscriptions; returns how many were new.
+ * `histories` caches event streams across a batch; changes older than `horizonMs` are left to replay.
+ */
+export async function fanOutCommit(d: Deps, store: DeliveryStore, commit: CommitItem, webhooks: Webhook[], options: { horizonMs: number; histories?: Map<string, Recorded[]> }): Promise<number> {
+  if (streamKind(commit.streamId) !== 'event') return 0;
+  const changes = changesOf(commit);
+  changes.forEach(checkKnown);
+  if (webhooks.length === 0 || d.now().getTime() - Date.parse(commit.at) > options.horizonMs) return 0;
+  const histories = options.histories ?? new Map<string, Recorded[]>();
+  let history = histories.get(commit.streamId);
+  if (!history || (history.at(-1)?.version ?? 0) < commit.lastVersion) {
+    history = await d.journal.read(commit.streamId);
+    histories.set(commit.streamId, history);
   }
-  return created;
+  const known = history;
+  return store.enqueue(
+    changes.flatMap((change) => deliveriesFor(change, known, webhooks)),
+    d.now(),
+  );
 }

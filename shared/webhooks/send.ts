@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { TargetRefused, vetTarget } from './targets.ts';
 
 export interface AttemptOutcome {
@@ -16,6 +17,12 @@ export interface AttemptOutcome {
 
 const RESPONSE_BYTES = 1024;
 
+/** At most `bytes` bytes of UTF-8 text, never ending in part of a character. */
+export function utf8Prefix(buffer: Buffer, bytes: number): string {
+  // StringDecoder holds back an incomplete trailing sequence instead of turning it into U+FFFD.
+  return new StringDecoder('utf8').write(buffer.subarray(0, bytes));
+}
+
 function readStart(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -25,7 +32,7 @@ function readStart(response: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size >= RESPONSE_BYTES) response.destroy();
     });
-    const done = () => resolve(Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8'));
+    const done = () => resolve(utf8Prefix(Buffer.concat(chunks), RESPONSE_BYTES));
     response.on('end', done);
     response.on('close', done);
     response.on('error', done);

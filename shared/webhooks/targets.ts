@@ -1,29 +1,26 @@
 /**
- * Where a webhook may point. Only https, and never at loopback, private, link-local, shared or cloud-metadata
- * addresses: checked when subscribing and again at every attempt, on the very address then connected to, so a
+ * Where a webhook may point. Only https, and only at public unicast addresses (never loopback, private, link-local,
+ * shared, cloud-metadata or an IPv6 form that embeds one of those):
+ * checked when subscribing and again at every attempt, on the very address then connected to, so a
  * DNS answer that changes in between (rebinding) gains nothing. ALLOW_PRIVATE_WEBHOOK_TARGETS=1 lifts this
  * (and allows http) for local development and tests.
  */
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { DomainError } from '#domain/errors';
-
-const forbidden = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) forbidden.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) forbidden.addSubnet(network, prefix, 'ipv6');
 
 export const privateTargetsAllowed = (): boolean => process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS === '1';
 
-/** True for an address no webhook may reach (IPv4-mapped IPv6 is judged as the IPv4 address it maps). */
+/**
+ * True for an address no webhook may reach. ipaddr.js classifies it (an allow-list: only its `unicast` range
+ * passes); IPv4-mapped and IPv4-compatible IPv6 are judged as the IPv4 address they carry, and every other
+ * form that embeds or translates an IPv4 address (6to4, Teredo, NAT64 64:ff9b::/96 and 64:ff9b:1::/48,
+ * SIIT) is refused outright, as are site-local fec0::/10 and documentation ranges.
+ */
 export function isForbiddenAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return forbidden.check(mapped, 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return true;
-  return forbidden.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (!ipaddr.isValid(address) || isIP(address) === 0) return true;
+  return ipaddr.process(address).range() !== 'unicast';
 }
 
 export class TargetRefused extends Error {}

@@ -14,7 +14,11 @@ export type Answer = { status: number; headers?: Record<string, string>; body?: 
 export async function startReceiver(answer: (request: Received, count: number) => Answer = () => ({ status: 200 })) {
   const received: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
+  // Requests open at once (a hanging answer stays open until the sender gives up), and the most ever.
+  const concurrency = { open: 0, max: 0 };
   const server = createServer((req, res) => {
+    concurrency.max = Math.max(concurrency.max, ++concurrency.open);
+    res.on('close', () => concurrency.open--);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -32,8 +36,9 @@ export async function startReceiver(answer: (request: Received, count: number) =
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
+    concurrency,
     /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
-    waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+    waitFor(count: number, timeoutMs = 30_000): Promise<void> {
       if (received.length >= count) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} requests arrived`)), timeoutMs);
@@ -44,8 +49,8 @@ export async function startReceiver(answer: (request: Received, count: number) =
   };
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` (generous: CI machines are shared). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -70,7 +70,7 @@ describe('tables', () => {
         { IndexName: 'byFeed', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] } },
       ],
     });
-    expect(indexNames('deliveries')).toEqual(['byDue']);
+    expect(indexNames('deliveries')).toEqual(['byLane', 'byLaneDue']); // webhooks: per-lane due indexes
     prod.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'taqweem-prod-idempotency', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 });

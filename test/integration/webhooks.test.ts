@@ -9,6 +9,7 @@ import { startTestRuntime } from '../helpers/runtime.ts';
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 let partnerKey: string;
 let otherPartnerKey: string;
+let editorKey: string;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
 
 const settings = {
@@ -49,6 +50,7 @@ beforeAll(async () => {
   await t.call('PUT', '/calendars/other', { body: { name: { en: 'Other' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' } });
   partnerKey = (await t.call('POST', '/keys', { body: { name: 'CPAFFC', role: 'partner' } })).body.key;
   otherPartnerKey = (await t.call('POST', '/keys', { body: { name: 'Dhofar', role: 'partner' } })).body.key;
+  editorKey = (await t.call('POST', '/keys', { body: { name: 'ATO desk', role: 'editor' } })).body.key;
 });
 afterEach(() => {
   delete process.env.WEBHOOK_DISABLE_AFTER;
@@ -61,18 +63,26 @@ afterAll(async () => {
 });
 
 describe('delivery', () => {
-  it('sends every matching change, signed so that the official library verifies it', async () => {
+  it('sends every matching change, signed so that the official library verifies it; private details follow the owner\'s role', async () => {
     const hook = await receiver();
+    const editorHook = await receiver();
     const { id, secret } = await subscribe(hook.url);
-    expect(secret).toMatch(/^whsec_/);
+    const editor = await subscribe(editorHook.url, {}, editorKey);
     const event = await createEvent('Signed', { participants: [{ name: 'Lin', email: 'lin@cpaffc.example' }] });
     await createEvent('Elsewhere', { calendar: 'other' });
+    await createEvent('Private', { visibility: 'private' });
     await hook.waitFor(2);
-    const messages = hook.received.map((r) => new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>);
+    await editorHook.waitFor(3);
+    // Messages of one commit go out together, in any order; `version` orders them.
+    const byVersion = (a: Record<string, any>, b: Record<string, any>) => a.data.change.at.localeCompare(b.data.change.at) || a.data.change.version - b.data.change.version;
+    const messages = hook.received.map((r) => new Verifier(secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>).sort(byVersion);
     expect(messages.map((m) => m.type)).toEqual(['event.created', 'participant.invited']);
-    expect(messages[1]).toMatchObject({
-      data: { event: { id: event.id, version: 2, participants: [{ email: 'lin@cpaffc.example' }] }, change: { type: 'participant.invited', version: 2, actor: expect.stringMatching(/^key:/) } },
-    });
+    expect(messages[1]).toMatchObject({ data: { event: { id: event.id, version: 2 }, change: { type: 'participant.invited', version: 2, actor: expect.stringMatching(/^key:/) } } });
+    // A partner's subscription: public events only, no e-mail addresses; an editor's: both.
+    expect(hook.received.map((r) => r.body).join()).not.toContain('lin@cpaffc.example');
+    const editorMessages = editorHook.received.map((r) => new Verifier(editor.secret).verify(r.body, r.headers as Record<string, string>) as Record<string, any>).sort(byVersion);
+    expect(editorMessages[1]).toMatchObject({ data: { event: { participants: [{ email: 'lin@cpaffc.example' }] } } });
+    expect(editorMessages[2]).toMatchObject({ data: { event: { visibility: 'private' } } });
     expect(messages[1]!.timestamp).toBe(messages[1]!.data.change.at);
     expect(hook.received[0]!.headers['webhook-id']).toMatch(/^msg_/);
     await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 2 ? true : undefined));
@@ -88,10 +98,10 @@ describe('delivery', () => {
     const [delivery] = await eventually(async () => {
       const items = await deliveries(id, '?status=succeeded');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(delivery!.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 204]);
     expect(delivery!.attempts[0]).toMatchObject({ at: expect.any(String), durationMs: expect.any(Number) });
-  });
+  }, 90_000);
 
   it('marks a delivery failed after the schedule, then replays it with its original webhook-id', async () => {
     let healthy = false;
@@ -102,18 +112,25 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts).toHaveLength(4);
     const detail = (await t.call('GET', `/webhooks/${id}/deliveries/${failed!.id}`, { key: partnerKey })).body;
     expect(detail.attempts[0].response).toHaveLength(1024);
     expect(detail.payload).toMatchObject({ type: 'event.created' });
     healthy = true;
     const replayed = await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: before } });
-    expect(replayed).toMatchObject({ status: 202, body: { requeued: 1, created: 0 } });
-    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined));
+    expect(replayed).toMatchObject({ status: 202, body: { id: expect.stringMatching(/^rpl_/), status: 'queued', since: before } });
+    const job = await eventually(async () => {
+      const found = await t.call('GET', replayed.headers.get('location')!, { key: partnerKey });
+      return found.body.status === 'succeeded' ? found.body : undefined;
+    });
+    // One change since `before` (on the time index, not a journal scan), queued again under its message id.
+    expect(job.counts).toEqual({ changes: 1, requeued: 1, created: 0, skipped: 0 });
+    expect((await t.call('GET', replayed.headers.get('location')!, { key: otherPartnerKey })).status).toBe(404);
+    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined), 45_000);
     expect(hook.received.at(-1)!.headers['webhook-id']).toBe(failed!.id);
     expect((await t.call('POST', `/webhooks/${id}/replay`, { key: partnerKey, body: { since: 'last week' } })).body.errors[0].field).toBe('since');
-  });
+  }, 90_000);
 
   it('does not follow redirects', async () => {
     const elsewhere = await receiver();
@@ -123,10 +140,10 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([307, 307, 307, 307]);
     expect(elsewhere.received).toHaveLength(0);
-  });
+  }, 90_000);
 
   it('retries one delivery on request', async () => {
     let healthy = false;
@@ -136,13 +153,13 @@ describe('delivery', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     healthy = true;
     const retried = await t.call('POST', `/webhooks/${id}/deliveries/${failed!.id}/retry`, { key: partnerKey });
     expect(retried).toMatchObject({ status: 202, body: { status: 'pending' } });
-    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined));
+    await eventually(async () => ((await deliveries(id, '?status=succeeded')).length === 1 ? true : undefined), 45_000);
     expect((await t.call('POST', `/webhooks/${id}/deliveries/msg_nothing/retry`, { key: partnerKey })).status).toBe(404);
-  });
+  }, 90_000);
 
   it('keeps one dead endpoint from delaying the others', async () => {
     const dead = await receiver(() => 'hang');
@@ -161,6 +178,8 @@ describe('waking the dispatcher', () => {
   it('invokes it asynchronously on AWS as soon as fan-out has stored deliveries', async () => {
     const lambdaApi = await receiver(() => ({ status: 202 }));
     const aws = { DISPATCH_FUNCTION_NAME: 'taqweem-test-dispatch', AWS_ENDPOINT_URL_LAMBDA: new URL(lambdaApi.url).origin, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    // The local runtime sets these to itself (it answers the Invoke API); they are put back afterwards.
+    const before = Object.fromEntries(Object.keys(aws).map((name) => [name, process.env[name]]));
     Object.assign(process.env, aws);
     try {
       const hook = await receiver();
@@ -168,9 +187,13 @@ describe('waking the dispatcher', () => {
       await createEvent('Wake the dispatcher');
       await lambdaApi.waitFor(1);
       expect(lambdaApi.received[0]).toMatchObject({ url: '/2015-03-31/functions/taqweem-test-dispatch/invocations', headers: { 'x-amz-invocation-type': 'Event' } });
+      // Only the schedule delivers here (the wake went to the stand-in), so this also proves the timer fallback.
       await hook.waitFor(1);
     } finally {
-      for (const name of Object.keys(aws)) delete process.env[name];
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 });
@@ -235,7 +258,7 @@ describe('subscriptions', () => {
     const webhook = await eventually(async () => {
       const body = (await t.call('GET', `/webhooks/${id}`, { key: partnerKey })).body;
       return body.disabled ? body : undefined;
-    });
+    }, 45_000);
     expect(webhook.disabledReason).toMatch(/failed without a success since/);
     delete process.env.WEBHOOK_DISABLE_AFTER;
     const enabled = await t.call('PATCH', `/webhooks/${id}`, { key: partnerKey, body: { disabled: false } });
@@ -246,7 +269,7 @@ describe('subscriptions', () => {
     await createEvent('Failing again, but a fresh streak');
     // A retry comes only if the first failure did not disable the subscription again.
     await hook.waitFor(seen + 2);
-  });
+  }, 90_000);
 });
 
 describe('targets', () => {
@@ -271,8 +294,8 @@ describe('targets', () => {
     const [failed] = await eventually(async () => {
       const items = await deliveries(id, '?status=failed');
       return items.length === 1 ? items : undefined;
-    });
+    }, 45_000);
     expect(failed!.attempts[0].error).toMatch(/^refused: /);
     expect(hook.received).toHaveLength(0);
-  });
+  }, 90_000);
 });

@@ -23,6 +23,11 @@ export interface FunctionSpec {
   schedule?: string;
   /** On AWS, may invoke this function asynchronously (its name arrives in DISPATCH_FUNCTION_NAME). */
   wakes?: string;
+  /**
+   * Streams its response (Lambda response streaming, up to 200 MB instead of 6 MB): on AWS it is served by a
+   * function URL behind CloudFront, not by the HTTP API; locally the runtime streams it (docs/decisions/0010).
+   */
+  streaming?: boolean;
   tables: TableAccess;
   memoryMb: number;
   timeoutSeconds: number;
@@ -70,6 +75,7 @@ export const functions: FunctionSpec[] = [
     name: 'feeds-get',
     entry: 'functions/feeds/get.ts',
     routes: ['GET /feeds/{file}', 'HEAD /feeds/{file}'],
+    streaming: true,
     tables: { journal: 'read', views: 'read' },
     memoryMb: 1024,
     timeoutSeconds: 20,

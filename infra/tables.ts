@@ -27,6 +27,10 @@ export const tableLayouts = {
       { name: INDEX.byEntity, partitionKey: 'entity', sortKey: 'sortKey', projection: ENTITY_ATTRIBUTES },
       { name: INDEX.byCalendarMonth, partitionKey: 'calendarMonth', sortKey: 'sortKey', projection: LISTED_ATTRIBUTES },
       { name: INDEX.byMonth, partitionKey: 'month', sortKey: 'sortKey', projection: LISTED_ATTRIBUTES },
+      // --- feeds (shared/feeds/fragments.ts): one partition per calendar and visibility, sorted by end, so a
+      // feed's window is a key condition; only the pre-rendered parts are copied, never the event's document.
+      { name: 'byFeed', partitionKey: 'feedPartition', sortKey: 'feedEnd', projection: ['feed', 'feedZ'] },
+      // --- end feeds
     ],
     stream: false,
   },

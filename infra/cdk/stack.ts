@@ -3,13 +3,13 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnResourc
 import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, InvokeMode, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -107,7 +107,13 @@ export class TaqweemStack extends Stack {
       Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${targetId}.Arn>:*]`, reason: `The grant covers ${spec.wakes}'s own versions and aliases, nothing else.` });
     }
 
-    const cdn = this.distribution(api, prefix);
+    // --- feeds: streamed through a function URL (RESPONSE_STREAM) that only this stack's CloudFront may call
+    // (origin access control); FEED_INDEX_SETTLE_MS covers the lag of DynamoDB's byFeed index (docs/decisions/0010).
+    const feeds = this.functions.get('feeds-get')!;
+    feeds.addEnvironment('FEED_INDEX_SETTLE_MS', '2000');
+    const feedsUrl = feeds.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
+    // --- end feeds
+    const cdn = this.distribution(api, prefix, feedsUrl);
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'The HTTP API' });
     new CfnOutput(this, 'FeedBaseUrl', { value: `https://${cdn.distributionDomainName}/feeds/`, description: 'Calendar feeds, through CloudFront: <FeedBaseUrl><calendar>.ics' });
     new CfnOutput(this, 'WebUrl', { value: `https://${cdn.distributionDomainName}/`, description: 'The service through CloudFront' });
@@ -173,7 +179,8 @@ export class TaqweemStack extends Stack {
         maxAge: Duration.hours(1),
       },
     });
-    for (const spec of functions.filter((f) => f.routes)) {
+    // Streaming functions (feeds) are served by their function URL, behind CloudFront.
+    for (const spec of functions.filter((f) => f.routes && !f.streaming)) {
       const integration = new HttpLambdaIntegration(`Integration-${spec.name}`, this.functions.get(spec.name)!);
       for (const route of spec.routes!) {
         const [method, path] = route.split(' ') as [string, string];
@@ -193,7 +200,7 @@ export class TaqweemStack extends Stack {
     return api;
   }
 
-  private distribution(api: HttpApi, prefix: string): cloudfront.Distribution {
+  private distribution(api: HttpApi, prefix: string, feedsUrl: FunctionUrl): cloudfront.Distribution {
     const origin = new HttpOrigin(`${api.apiId}.execute-api.${this.region}.${this.urlSuffix}`, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
     const feedCache = new cloudfront.CachePolicy(this, 'FeedCache', {
       cachePolicyName: `${prefix}-feeds`,
@@ -216,7 +223,14 @@ export class TaqweemStack extends Stack {
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       },
       additionalBehaviors: {
-        '/feeds/*': { origin, viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD, cachePolicy: feedCache, compress: true },
+        // feeds: the function URL, signed by CloudFront (OAC), which grants it lambda:InvokeFunctionUrl and lambda:InvokeFunction
+        '/feeds/*': {
+          origin: FunctionUrlOrigin.withOriginAccessControl(feedsUrl, { readTimeout: Duration.seconds(30) }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: feedCache,
+          compress: true,
+        },
       },
     });
     for (const [id, reason] of [

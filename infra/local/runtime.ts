@@ -19,8 +19,10 @@ import { toApiGatewayEvent, writeResult } from './apigw.ts';
 import { StreamPump, type StreamHandler } from './pump.ts';
 import { Router } from './router.ts';
 import { startStore } from './store.ts';
+import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from './streaming.ts';
 
 export { repositoryRoot };
+const STREAMED = Symbol('streamed');
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -129,6 +131,8 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  // Lambda's streaming globals, for functions that stream their response (feeds), before any handler loads.
+  installLambdaStreaming();
   const names = tableNames();
   const consumers = functions.filter((spec) => spec.journalStream);
   const pump = new StreamPump(
@@ -154,11 +158,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const route of spec.routes!) router.add(route, { spec, handler });
   }
 
-  async function dispatch(req: IncomingMessage, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] }> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] } | typeof STREAMED> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const { route, methods } = router.match(req.method ?? 'GET', path);
     if (!route) return { methods };
-    const result = await route.target.handler(toApiGatewayEvent(req, body, route), lambdaContext(route.target.spec));
+    const { handler } = route.target;
+    const event = toApiGatewayEvent(req, body, route);
+    // feeds: a streaming handler answers as behind a function URL (RESPONSE_STREAM), straight into the socket
+    if (isStreamingHandler(handler)) {
+      await invokeStreaming(handler, event, lambdaContext(route.target.spec), res, req.method ?? 'GET');
+      return STREAMED;
+    }
+    const result = await handler(event, lambdaContext(route.target.spec));
     // Locally the stream is delivered before answering, so a list read right after a write sees it.
     await pump.drain();
     scheduler.runNow();
@@ -169,7 +180,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     try {
       const body = await readBody(req);
       if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
-      const result = await dispatch(req, body);
+      const result = await dispatch(req, res, body);
+      if (result === STREAMED) return;
       if (typeof result === 'object' && result !== null && 'methods' in result) {
         return result.methods.length > 0
           ? problem(res, 405, 'Method not allowed', `${req.method} is not allowed here`, { allow: result.methods.join(', ') })

@@ -14,6 +14,8 @@ import type { CalendarEvent } from '#domain/event';
 import type { FeedToken } from '#domain/feed-token';
 import type { Webhook } from '#domain/webhook';
 import { utcRange } from '#domain/schedule';
+import { calendarFeedAttributes } from '#feeds/digest';
+import { feedItemAttributes } from '#feeds/fragments';
 
 export const INDEX = { byEntity: 'byEntity', byCalendarMonth: 'byCalendarMonth', byMonth: 'byMonth' } as const;
 
@@ -56,6 +58,8 @@ export interface ViewItem {
   month?: string;
   /** Every month the event is listed in, first to last (the first is on this item, the rest on span items). */
   months?: string[];
+  /** Feed fragment and revision attributes (shared/feeds): opaque to the views. */
+  [feedAttribute: `feed${string}`]: unknown;
 }
 
 export type ViewState = CalendarEvent | Calendar | ApiKey | FeedToken | Webhook;
@@ -81,6 +85,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       tags: event.tags,
       ...bucketKeys(event.calendar, event.id, months[0]!),
       months,
+      // feeds: the pre-rendered VEVENT parts and the byFeed index keys (shared/feeds/fragments.ts)
+      ...feedItemAttributes(event),
     };
   }
   if (kind === 'webhook') {
@@ -89,7 +95,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
   }
   if (kind === 'calendar') {
     const calendar = state as Calendar;
-    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, shape: VIEW_SHAPE, doc: { ...calendar } };
+    // feeds: a new feed revision with every calendar change (shared/feeds/digest.ts)
+    return { pk: streamId, entity: 'calendar', sortKey: calendar.id, lastAppliedVersion: calendar.version, shape: VIEW_SHAPE, doc: { ...calendar }, ...calendarFeedAttributes() };
   }
   // A secret's hash stays in the journal: views are read widely and never need it.
   const { secretHash: _hash, ...doc } = state as ApiKey | FeedToken;

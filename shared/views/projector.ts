@@ -11,6 +11,8 @@ import { streamKind, type Change, type Recorded, type StreamKind } from '#domain
 import { changesOf, type CommitItem } from '#journal/commit';
 import { isConditionFailure } from '#journal/conditions';
 import type { Journal } from '#journal/journal';
+import type { CalendarEvent } from '#domain/event';
+import { touchFeedRevision } from '#feeds/digest';
 import { ALL_CALENDARS, directoryKey, spanItems, spanKey, toViewItem, type ViewItem, type ViewState } from './items.ts';
 
 const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
@@ -26,9 +28,10 @@ export function foldView(streamId: string, changes: readonly Recorded[], state?:
   return fold(aggregates[streamKind(streamId)], changes, state) as ViewState | undefined;
 }
 
-/** A stream's view item as stored, or undefined. */
+/** What the projector needs of a stream's view item as stored (not the feed fragments), or undefined. */
 export async function readView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, streamId: string): Promise<ViewItem | undefined> {
-  return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true }))).Item as ViewItem | undefined;
+  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months' };
+  return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true, ...projection }))).Item as ViewItem | undefined;
 }
 
 /**
@@ -42,7 +45,10 @@ export async function projectCommits(deps: ProjectorDeps, streamId: string, comm
   const changes = followOn(commits.flatMap(changesOf), applied) ?? (await deps.journal.read(streamId, applied, { afterCommit: true }));
   const state = foldView(streamId, changes, current?.doc as ViewState | undefined);
   if (!state) return false;
-  return writeStreamView(deps, toViewItem(streamId, state), current);
+  const written = await writeStreamView(deps, toViewItem(streamId, state), current);
+  // feeds: the calendar's feed revision follows every event write (shared/feeds/digest.ts)
+  if (streamKind(streamId) === 'event') await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
+  return written;
 }
 
 /** The changes after `applied`, if they follow on from it without a hole; undefined when some are missing. */

@@ -6,7 +6,8 @@ import type { Calendar } from '#domain/calendar';
 import type { Participant } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
-import { addDays, firstDayOfNextMonth } from '#domain/time';
+import type { Schedule } from '#domain/schemas';
+import { addDays, firstDayOfNextMonth, instantsOf, parseLocalDateTime } from '#domain/time';
 import { contentLine, dateStamp, localStamp, raw, text, utcStamp } from './ics.ts';
 import { countryName, pickLanguage, pickText, toBeConfirmed } from './language.ts';
 import { ZoneYears } from './zones.ts';
@@ -49,17 +50,31 @@ export function zoneYearsOf(event: CalendarEvent): { zone: string; from: number;
   return { zone: schedule.timeZone, from: Number(schedule.start.slice(0, 4)), to: Number(schedule.end.slice(0, 4)) };
 }
 
+// edges (#12): the VEVENT's time properties, from here to the end of when().
+/**
+ * A wall time with its TZID, except when it happens twice in its zone: RFC 5545 says a TZID time in the overlap
+ * is the first, but most clients (Thunderbird, libical, node-ical among them) read it as the second at least once,
+ * so such an instant is written in UTC form, which every client reads alike.
+ */
+function timedProperty(name: 'DTSTART' | 'DTEND', wall: string, schedule: Extract<Schedule, { type: 'timed' }>): string {
+  const instants = instantsOf(parseLocalDateTime(wall)!, schedule.timeZone);
+  if (instants.length < 2) return contentLine(name, localStamp(wall), { TZID: schedule.timeZone });
+  const instant = schedule.disambiguation === 'later' ? instants.at(-1)! : instants[0]!;
+  return contentLine(name, utcStamp(new Date(instant).toISOString()));
+}
+
 function when(event: CalendarEvent): string[] {
   const { schedule } = event;
   switch (schedule.type) {
     case 'timed':
-      return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })];
+      return [timedProperty('DTSTART', schedule.start, schedule), timedProperty('DTEND', schedule.end, schedule)];
     case 'allDay':
       return [contentLine('DTSTART', dateStamp(schedule.startDate), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(addDays(schedule.endDate, 1)), { VALUE: 'DATE' })];
     case 'month':
       return [contentLine('DTSTART', dateStamp(`${schedule.month}-01`), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(firstDayOfNextMonth(schedule.month)), { VALUE: 'DATE' })];
   }
 }
+// edges (#12): end of the VEVENT's time properties.
 
 /** LOCATION's text: the name in `nameLanguage`, address, city, and the country named in the feed's language. */
 function locationText(event: CalendarEvent, nameLanguage: string | undefined, countryLanguage: string): { language?: string; text: string } | undefined {

@@ -5,6 +5,7 @@
 import { fold, type Aggregate } from '#domain/aggregates';
 import type { Change, Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
+import { busy, whileAppending } from './deadline.ts';
 import { isConcurrencyError, type Journal } from './journal.ts';
 
 export interface HandleOptions {
@@ -53,12 +54,13 @@ export async function handle<S, C extends Change>(
     const changes = decide(state);
     if (changes.length === 0) return { state, version, recorded: [] };
     try {
-      const recorded = await journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId });
+      // edges (#12): no append starts after the request's deadline, and one under way is waited for.
+      const recorded = await whileAppending(() => journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId }));
       return { state: fold(aggregate, recorded, state), version: version + recorded.length, recorded };
     } catch (error) {
       if (!isConcurrencyError(error)) throw error;
       if (options.expectedVersion !== undefined) throw stale(options.expectedVersion, error.actualVersion);
-      if (attempt >= maxAttempts) throw error;
+      if (attempt >= maxAttempts) throw busy(`stream ${streamId} changed under ${maxAttempts} attempts in a row`); // edges (#12)
       known = { state, version };
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
     }

@@ -32,13 +32,13 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-/**
- * Every view item, without the calendar's feed revision (a random id, a clock time, and the last event change
- * projected, which follows delivery order): a rebuild issues new ones on purpose; feeds tests cover them.
- */
 async function views(): Promise<Record<string, unknown>[]> {
   const page = await store.client.send(new ScanCommand({ TableName: store.tables.views, ConsistentRead: true }));
-  return (page.Items ?? []).map(({ feedRevision: _revision, feedRevisedAt: _at, feedChangedAt: _changed, ...item }) => item).sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+  return (page.Items ?? []).sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+}
+
+function withoutFeedValidators({ feedRevision: _r, feedRevisedAt: _at, feedChangedAt: _changed, ...item }: Record<string, unknown>): Record<string, unknown> {
+  return item;
 }
 
 async function projectAll(): Promise<void> {
@@ -138,7 +138,8 @@ describe('views', () => {
     await store.client.send(new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: store.tables.views, Item: { pk: 'event#ORPHAN', entity: 'event', sortKey: 'x', lastAppliedVersion: 1, doc: {} } }));
     const progress: RebuildProgress[] = [];
     const summary = await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, onProgress: (p) => progress.push(p) });
-    expect(await views()).toEqual(live);
+    // A calendar's feed revision is a random validator (shared/feeds/digest.ts), not derived data: a rebuild issues new ones.
+    expect((await views()).map(withoutFeedValidators)).toEqual(live.map(withoutFeedValidators));
     expect(summary.viewsRemoved).toBe(1);
     expect(progress.at(-1)).toMatchObject({ phase: 'write', done: summary.streams, total: summary.streams, etaSeconds: 0 });
     expect(summary.changes).toBeGreaterThan(summary.streams);

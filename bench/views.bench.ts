@@ -4,9 +4,8 @@
  * - the latest month's list of a calendar of 50,000 events against the same month of a calendar of 1,000;
  * - a PATCH (command and its projection) on an event at version 500 against one at version 2;
  * - rebuild-views against Castore's replay (@castore/core + its DynamoDB adapter) of the same changes;
- * - the local runtime's RSS after 100,000 mixed requests against after 5,000.
  * Sizes: BENCH_EVENTS (50000), BENCH_SMALL_EVENTS (1000), BENCH_REBUILD_EVENTS (3000: Castore's replay is slow
- * enough that the whole journal would take minutes), BENCH_RSS_REQUESTS (100000).
+ * enough that the whole journal would take minutes). The runtime's memory: bench/rss.bench.ts.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -27,13 +26,11 @@ import { rebuildViews } from '#views/rebuild';
 import { viewSnapshots } from '#views/snapshots';
 import { handler as project } from '../functions/stream/project.ts';
 import { startTestStore } from '../test/helpers/store.ts';
-import { measureRss } from './rss.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const LARGE = Number(process.env.BENCH_EVENTS ?? 50_000);
 const SMALL = Number(process.env.BENCH_SMALL_EVENTS ?? 1_000);
-const RSS_REQUESTS = Number(process.env.BENCH_RSS_REQUESTS ?? 100_000);
 const REBUILD = Number(process.env.BENCH_REBUILD_EVENTS ?? 3_000);
 const LATEST_MONTH_EVENTS = 40;
 const editor: Principal = { kind: 'key', id: 'BENCH', role: 'editor' };
@@ -157,7 +154,7 @@ async function compareRebuilds(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Taqweem views bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, dynalite in memory`);
-  console.log(`Sizes: lists over ${n(LARGE)} and ${n(SMALL)} events (${LATEST_MONTH_EVENTS} in the latest month of each); rebuild vs Castore over ${n(REBUILD)} events; 2 changes each; ${n(RSS_REQUESTS)} requests for RSS`);
+  console.log(`Sizes: lists over ${n(LARGE)} and ${n(SMALL)} events (${LATEST_MONTH_EVENTS} in the latest month of each); rebuild vs Castore over ${n(REBUILD)} events; 2 changes each`);
   await compareRebuilds();
   const store = await startTestStore();
   const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId, adminKeyHash: async () => 'bench', snapshots: viewSnapshots(store.client, store.tables.views) };
@@ -200,8 +197,6 @@ async function main(): Promise<void> {
   console.log(`  baseline: event at version 2     p50 ${ms(median(atTwo))}`);
   console.log(`  event at version 500 (to 700)    p50 ${ms(median(atFiveHundred))}  ${ratio(median(atFiveHundred) / median(atTwo), 1.5)}`);
   await store.close();
-
-  await measureRss(RSS_REQUESTS, (line) => console.log(line));
 }
 
 main().catch((error) => {

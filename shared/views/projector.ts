@@ -28,9 +28,10 @@ export function foldView(streamId: string, changes: readonly Recorded[], state?:
   return fold(aggregates[streamKind(streamId)], changes, state) as ViewState | undefined;
 }
 
-/** A stream's view item as stored, or undefined. */
+/** What the projector needs of a stream's view item as stored (not the feed fragments), or undefined. */
 export async function readView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, streamId: string): Promise<ViewItem | undefined> {
-  return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true }))).Item as ViewItem | undefined;
+  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months' };
+  return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true, ...projection }))).Item as ViewItem | undefined;
 }
 
 /**

@@ -77,6 +77,14 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
       for (const month of item.months ?? []) months.add(month);
     }
   }
+  // --- feeds: a calendar's last event change, which live projection keeps with its feed revision (#feeds/digest)
+  const lastEventChange = new Map<string, string>();
+  for (const item of items) {
+    const changedAt = item.calendar && item.months ? String(item.doc.updatedAt) : undefined;
+    if (changedAt && changedAt > (lastEventChange.get(item.calendar!) ?? '')) lastEventChange.set(item.calendar!, changedAt);
+  }
+  for (const item of items) if (item.entity === 'calendar' && lastEventChange.has(String(item.doc.id))) item.feedChangedAt = lastEventChange.get(String(item.doc.id));
+  // --- end feeds
   const directoryItems = [...directories].map(([scope, months]) => ({ pk: directoryKey(scope), months }) as unknown as ViewItem);
 
   const streams = byStream.size;

@@ -94,7 +94,7 @@ describe('a month list', () => {
     expect({ itemsRead: traffic.itemsRead, requests: traffic.requests.length }).toEqual(small);
     // The directory (one GetItem) and one Query of the month's bucket, which holds exactly March's two events.
     expect(small).toEqual({ itemsRead: 3, requests: 2 });
-  });
+  }, 180_000);
 
   it('lists an event spanning months in each of them, once in a window over all, and follows a reschedule', async () => {
     const long = await create(allDay('spans', '2027-05-20', '2027-07-10'));

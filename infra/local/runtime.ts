@@ -123,6 +123,8 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  // ops (#11): EMF lines are for CloudWatch; locally they would only flood the terminal (POWERTOOLS_METRICS_DISABLED=false shows them).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const names = tableNames();
   const consumers = functions.filter((spec) => spec.journalStream);
   const pump = new StreamPump(

@@ -9,6 +9,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { MetricName } from './metric-names.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'taqweem';
 
@@ -21,27 +22,7 @@ const metricsLog = { debug: logger.debug.bind(logger), info: logger.info.bind(lo
 /** EMF metrics, flushed once per invocation by the logMetrics middleware. */
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'taqweem-local', serviceName, logger: metricsLog });
 
-/**
- * Every metric the code emits: alarms may only watch these (test/infra/alarms.test.ts checks that each
- * one is really emitted by code outside this file).
- */
-export const metricNames = {
-  /** An API request answered 5xx (errors the middleware turned into a problem response, which Lambda never counts). */
-  serverErrors: 'ServerErrors',
-  /** A feed rendered in full (200). */
-  feedRenders: 'FeedRenders',
-  /** A feed answered 304: with feedRenders, the 304 ratio. */
-  feedNotModified: 'FeedNotModified',
-  /** A webhook attempt the endpoint accepted (2xx). */
-  deliveriesSucceeded: 'DeliveriesSucceeded',
-  /** A webhook attempt that failed (to be retried, or given up). */
-  deliveriesFailed: 'DeliveriesFailed',
-  /** How long the oldest due delivery has waited, after a sweep (seconds). */
-  deliveryBacklogAge: 'DeliveryBacklogAgeSeconds',
-  /** Stream records set aside because they could not be fanned out. */
-  recordsParked: 'RecordsParked',
-} as const;
-export type MetricName = (typeof metricNames)[keyof typeof metricNames];
+export { metricNames, type MetricName } from './metric-names.ts';
 
 /** Counts an occurrence (flushed with the invocation's other metrics). */
 export function countMetric(name: MetricName, value = 1): void {

@@ -35,7 +35,18 @@ function apiEvent(routeKey: string, path: string, init: { params?: Record<string
     ...(init.query ? { queryStringParameters: init.query } : {}),
     ...(init.params ? { pathParameters: init.params } : {}),
     ...(init.body ? { body: JSON.stringify(init.body), isBase64Encoded: false } : { isBase64Encoded: false }),
-    requestContext: { domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', http: { method: method!, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' }, requestId: `r-${Math.random()}`, routeKey, stage: '$default', time: '', timeEpoch: 0, accountId: '0', apiId: 'abc123', domainPrefix: 'abc123' },
+    requestContext: {
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      http: { method: method!, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
+      requestId: `r-${Math.random()}`,
+      routeKey,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+      accountId: '0',
+      apiId: 'abc123',
+      domainPrefix: 'abc123',
+    },
   } as APIGatewayProxyEventV2;
 }
 
@@ -51,7 +62,10 @@ async function emfDuring(act: () => Promise<unknown>): Promise<{ names: string[]
   } finally {
     spy.mockRestore();
   }
-  const documents = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const documents = lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const names = documents.flatMap((d) => ((d._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics ?? []).flatMap((m) => m.Metrics.map((x) => x.Name)));
   return { names, documents };
 }
@@ -81,7 +95,10 @@ it('mints feed-token URLs and Location headers on PUBLIC_BASE_URL, whatever Host
   expect(put.statusCode).toBe(201);
   expect(put.headers?.location).toBe('https://calendar.example.org/calendars/obs');
 
-  const created = (await createFeedToken(apiEvent('POST /calendars/{id}/feed-tokens', '/calendars/obs/feed-tokens', { params: { id: 'obs' }, body: { label: 'board' }, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }), context)) as APIGatewayProxyStructuredResultV2;
+  const created = (await createFeedToken(
+    apiEvent('POST /calendars/{id}/feed-tokens', '/calendars/obs/feed-tokens', { params: { id: 'obs' }, body: { label: 'board' }, headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }),
+    context,
+  )) as APIGatewayProxyStructuredResultV2;
   expect(created.statusCode).toBe(201);
   const body = JSON.parse(created.body!) as { url: string; id: string };
   expect(body.url).toMatch(/^https:\/\/calendar\.example\.org\/feeds\/obs\.ics\?token=/);

@@ -4,7 +4,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { actorOf, authorize, resolvePrincipal, type Access, type Principal } from '#auth/keys';
 import { deps, type Deps } from '#config/deps';
 import { DomainError, isDomainError } from '#domain/errors';
@@ -30,8 +31,8 @@ export interface ApiRequest<Body, Query> {
 
 export interface ApiOptions<Body, Query> {
   access: Access;
-  body?: z.ZodType<Body, unknown>;
-  query?: z.ZodType<Query, unknown>;
+  body?: $ZodType<Body, unknown>;
+  query?: $ZodType<Query, unknown>;
 }
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>;
@@ -59,20 +60,20 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGateway
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', message: 'is too large' }]);
+  if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
-    throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', message: 'must be application/json' }]);
+    throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', message: 'is not valid JSON' }]);
+    throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', code: 'invalid_format', message: 'is not valid JSON' }]);
   }
 }
 
-function validate<T>(schema: z.ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
+function validate<T>(schema: $ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
   if (!schema) return input as T;
-  const parsed = schema.safeParse(input);
+  const parsed = safeParse(schema, input);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error, prefix);
     throw new DomainError('invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -14,19 +14,27 @@ import { bundleAll } from '../infra/bundle-all.ts';
 import { bundling } from '../infra/bundling.ts';
 import { repositoryRoot } from '../infra/paths.ts';
 
-const RUNS = 7;
+const RUNS = 5;
 const SIZE_BUDGET = 1.5;
 const COLD_BUDGET = 1.2;
 
-function coldMs(file: string): number {
-  const script = `await import(${JSON.stringify(pathToFileURL(file).href)})`;
-  const samples: number[] = [];
+function importOnce(file: string): number {
+  const started = performance.now();
+  execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  return performance.now() - started;
+}
+
+const median = (samples: number[]) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+
+/** Cold imports of `file` and of the baseline, alternated, so a machine busy with other work slows both alike. */
+function coldMs(file: string, baselineFile = file): { ms: number; baselineMs: number } {
+  const ms: number[] = [];
+  const baselineMs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-    samples.push(performance.now() - started);
+    ms.push(importOnce(file));
+    baselineMs.push(importOnce(baselineFile));
   }
-  return samples.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  return { ms: median(ms), baselineMs: median(baselineMs) };
 }
 
 /** The floor: what any function here needs at least (middy and a DynamoDB document client), nothing of ours. */
@@ -50,19 +58,21 @@ async function baseline(dir: string): Promise<string> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'taqweem-bench-bundles-'));
   try {
-    console.log(`Taqweem bundles bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}; esbuild ESM, minified, AWS SDK bundled; cold import = median of ${RUNS}`);
+    console.log(`Taqweem bundles bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}; esbuild ESM, minified, AWS SDK bundled; cold import = median of ${RUNS}, alternated with the baseline's (ratio against the baseline's median of the same rounds)`);
     const base = await baseline(dir);
     const baseSize = statSync(base).size;
-    const baseMs = coldMs(base);
-    console.log(`  baseline: node -e 0                            ${coldMs(join(dir, 'baseline-entry.mjs')).toFixed(0).padStart(5)} ms (an import of a 5-line file)`);
+    writeFileSync(join(dir, 'empty.mjs'), '');
+    const floor = coldMs(join(dir, 'empty.mjs'), base);
+    const baseMs = floor.baselineMs;
+    console.log(`  node itself (an empty module)                   cold import ${floor.ms.toFixed(0).padStart(5)} ms`);
     console.log(`  baseline: middy + DynamoDB client   ${`${(baseSize / 1024).toFixed(0)} KiB`.padStart(9)}   cold import ${baseMs.toFixed(0).padStart(5)} ms`);
     const bundles = await bundleAll(join(dir, 'out'));
     let over = 0;
     for (const bundle of bundles) {
       const size = statSync(bundle.file).size;
-      const ms = coldMs(bundle.file);
+      const { ms, baselineMs } = coldMs(bundle.file, base);
       const sizeRatio = size / baseSize;
-      const msRatio = ms / baseMs;
+      const msRatio = ms / baselineMs;
       const verdict = sizeRatio <= SIZE_BUDGET && msRatio <= COLD_BUDGET ? 'ok' : 'OVER';
       if (verdict === 'OVER') over++;
       console.log(

@@ -35,6 +35,12 @@ export interface RuntimeOptions {
   /** How often scheduled functions (the webhook dispatcher) run; they also run right after every write. */
   scheduleIntervalMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * ops (#11): run like AWS: stream records reach the consumers this long after a write, and a write is answered
+   * without waiting for them, so a read right after a write may not see it yet. Default: TAQWEEM_STREAM_LAG_MS,
+   * else 0 (records delivered before the write is answered).
+   */
+  streamLagMs?: number;
 }
 
 export interface Runtime {
@@ -127,9 +133,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const names = tableNames();
   const consumers = functions.filter((spec) => spec.journalStream);
+  const streamLag = options.streamLagMs ?? Number(process.env.TAQWEEM_STREAM_LAG_MS ?? 0);
   const pump = new StreamPump(
     await Promise.all(consumers.map(async (spec) => ({ name: spec.name, handler: await loadHandler<StreamHandler>(spec), context: () => lambdaContext(spec) }))),
-    { log },
+    // ops (#11): the lagged, AWS-like mode.
+    { log, lagMs: streamLag },
   );
   if (options.storePath) mkdirSync(options.storePath, { recursive: true });
   const store = await startStore({ path: options.storePath, streamedTables: [names.journal], onRecord: (record) => pump.push(record) });
@@ -155,8 +163,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { route, methods } = router.match(req.method ?? 'GET', path);
     if (!route) return { methods };
     const result = await route.target.handler(toApiGatewayEvent(req, body, route), lambdaContext(route.target.spec));
-    // Locally the stream is delivered before answering, so a list read right after a write sees it.
-    await pump.drain();
+    // Without a lag the stream is delivered before answering, so a list read right after a write sees it;
+    // with one (ops #11), the answer goes out first, as on AWS.
+    if (streamLag === 0) await pump.drain();
     scheduler.runNow();
     return result;
   }

@@ -1,13 +1,26 @@
 /**
- * Feed rendering: time and size for 1,000 and 10,000 events, each beside the same events rendered by bare
- * ical-generator (the floor for that library), and the 304 path through the real handler on dynalite.
+ * Feeds (issue #9), each figure beside its floor measured in the same run, on dynalite in memory:
+ * - full rendering of 1,000 and 10,000 events beside bare ical-generator (what pre-rendering saves);
+ * - a feed 200 at 10,000 events in its window beside a bare Query of the same fragments plus a join (the floor)
+ *   and beside bare ical-generator rendering the same events;
+ * - a 304 at 50,000 events beside a 304 at 10 events;
+ * - feed throughput under load at 10,000 events beside a static server of the same bytes.
+ * View items are written as the projector writes them (toViewItem), in batches, to keep the setup short.
  */
 import ical from 'ical-generator';
 import { cpus } from 'node:os';
 import type { Calendar } from '#domain/calendar';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deps } from '#config/deps';
+import { documentClient, tableNames } from '#config/env';
+import { joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
+import { FEED_INDEX, type FeedFragment } from '#feeds/fragments';
 import { renderCalendar } from '#feeds/render';
+import { toViewItem } from '#views/items';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -74,9 +87,65 @@ function median(work: () => unknown, runs: number): number {
 
 const kb = (text: string) => `${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB`;
 
+async function seed(t: Awaited<ReturnType<typeof startTestRuntime>>, calendarId: string, list: CalendarEvent[]): Promise<void> {
+  await t.call('PUT', `/calendars/${calendarId}`, { body: { name: calendar.name, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' } });
+  const client = documentClient();
+  const items = list.map((event) => toViewItem(`event#${calendarId}${event.id}`, { ...event, id: `${calendarId}${event.id}`, calendar: calendarId }));
+  for (let i = 0; i < items.length; i += 25) {
+    let request: Record<string, unknown> | undefined = { [tableNames().views]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    while (request && Object.keys(request).length > 0) request = (await client.send(new BatchWriteCommand({ RequestItems: request as never }))).UnprocessedItems;
+  }
+  // One projected change, so the calendar's feed revision is set as the projector sets it.
+  await t.call('POST', '/events', { body: { calendar: calendarId, title: { en: 'Revision' }, schedule: list[0]!.schedule } });
+}
+
+async function timed(runs: number, work: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+async function queryFragments(calendarId: string): Promise<FeedFragment[]> {
+  const fragments: FeedFragment[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }));
+    fragments.push(...(page.Items ?? []).map((item) => item.feed as FeedFragment));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return fragments;
+}
+
+/** The floor of a feed 200: Query the same fragments from the same index, join one pre-rendered string each. */
+async function bareQueryAndJoin(calendarId: string): Promise<number> {
+  const chunks = (await queryFragments(calendarId)).map((fragment) => fragment.h + Object.values(fragment.su)[0] + fragment.p);
+  return Buffer.byteLength(chunks.join(''));
+}
+
+/** Requests per second over `seconds`, `concurrency` at a time, each read to its end. */
+async function throughput(url: string, concurrency: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const response = await fetch(url);
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
 async function main(): Promise<void> {
   console.log(`Taqweem feeds bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}`);
-  console.log('\nRendering (median of 5)');
+  console.log('\nFull rendering, no pre-rendered fragments (median of 5)');
   for (const count of [1_000, 10_000]) {
     const list = events(count);
     const ours = renderCalendar(calendar, list, { language: 'en', withPrivateDetails: false });
@@ -86,27 +155,61 @@ async function main(): Promise<void> {
     console.log(`  ${String(count).padStart(6)} events  taqweem ${oursMs.toFixed(1).padStart(7)} ms ${kb(ours).padStart(9)}   bare ical-generator ${theirsMs.toFixed(1).padStart(7)} ms ${kb(theirs).padStart(9)}`);
   }
 
-  const feedEvents = Number(process.env.BENCH_FEED_EVENTS ?? 300);
-  const t = await startTestRuntime();
-  await t.call('PUT', '/calendars/ato', { body: { name: calendar.name, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' } });
-  for (const event of events(feedEvents)) {
-    await t.call('POST', '/events', { body: { calendar: 'ato', title: event.title, schedule: event.schedule, tags: event.tags, kind: 'meeting' } });
-  }
-  const etag = (await t.call('GET', '/feeds/ato.ics', { key: null })).headers.get('etag')!;
-  const timeRequests = async (headers: Record<string, string>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const started = performance.now();
-      await t.call('GET', '/feeds/ato.ics', { key: null, headers });
-      samples.push(performance.now() - started);
-    }
-    return samples.sort((a, b) => a - b)[10]!;
+  const large = Number(process.env.BENCH_FEED_EVENTS ?? 10_000);
+  const huge = Number(process.env.BENCH_304_EVENTS ?? 50_000);
+  const t = await startTestRuntime({ scheduleIntervalMs: 3_600_000 });
+  const seeding = performance.now();
+  await seed(t, 'large', events(large));
+  await seed(t, 'tiny', events(10));
+  await seed(t, 'huge', events(huge).map((event) => ({ ...event, description: undefined })));
+  console.log(`\nSeeded ${large} + 10 + ${huge} events as view items in ${((performance.now() - seeding) / 1000).toFixed(0)} s`);
+
+  const runs = 7;
+  const url = (calendarId: string) => `${t.runtime.url}/feeds/${calendarId}.ics?lang=en`;
+  const body = Buffer.from(await (await fetch(url('large'))).arrayBuffer());
+  const feed200 = await timed(runs, async () => (await fetch(url('large'))).arrayBuffer());
+  const floor = await timed(runs, () => bareQueryAndJoin('large'));
+  const join = await timed(runs, async () => {
+    const head = await loadFeedHead(deps(), { calendar: 'large', language: 'en', tags: [], excludeTentative: false, cancelledRetentionDays: 30 });
+    return (await loadFeedBody(deps(), head)).join('');
+  });
+  const list = events(large);
+  const icalGenerator = median(() => bareIcalGenerator(list), 5);
+  const head = await loadFeedHead(deps(), { calendar: 'large', language: 'en', tags: [], excludeTentative: false, cancelledRetentionDays: 30 });
+  const fragments = await queryFragments('large');
+  const calendarDoc = { ...calendar, id: 'large' };
+  const joinOnly = median(() => Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join('')), 5);
+  console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (median of ${runs})`);
+  console.log(`  GET over HTTP (handler, streamed)            ${feed200.toFixed(1).padStart(8)} ms`);
+  console.log(`  floor: bare Query of the fragments + join    ${floor.toFixed(1).padStart(8)} ms   ratio ${(feed200 / floor).toFixed(2)}× (target ≤ 3×)`);
+  console.log(`  bare ical-generator, same events             ${icalGenerator.toFixed(1).padStart(8)} ms   ratio ${(feed200 / icalGenerator).toFixed(3)}× (target ≤ 0.05×)`);
+  console.log(`  in process: loadFeedHead + loadFeedBody      ${join.toFixed(1).padStart(8)} ms`);
+  console.log(`  join alone (what replaced rendering)         ${joinOnly.toFixed(1).padStart(8)} ms   ratio ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
+
+  const notModified = async (calendarId: string) => {
+    const etag = (await fetch(url(calendarId), { method: 'HEAD' })).headers.get('etag')!;
+    return timed(51, async () => {
+      const response = await fetch(url(calendarId), { headers: { 'if-none-match': etag } });
+      if (response.status !== 304) throw new Error(`expected 304, got ${response.status}`);
+      await response.arrayBuffer();
+    });
   };
-  const full = await timeRequests({});
-  const cached = await timeRequests({ 'if-none-match': etag });
-  console.log(`\nGET /feeds/ato.ics over HTTP on dynalite, ${feedEvents} events (median of 20)`);
-  console.log(`  200 (rendered)         ${full.toFixed(1)} ms`);
-  console.log(`  304 (If-None-Match)    ${cached.toFixed(1)} ms   — no rendering; the views are still read to compute the ETag`);
+  const [tiny304, huge304] = [await notModified('tiny'), await notModified('huge')];
+  console.log(`\n304 (If-None-Match) over HTTP (median of 51)`);
+  console.log(`  10 events        ${tiny304.toFixed(2).padStart(7)} ms`);
+  console.log(`  ${huge} events  ${huge304.toFixed(2).padStart(7)} ms   ratio ${(huge304 / tiny304).toFixed(2)}× (target ≤ 1.5×)`);
+
+  const statics = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-length': body.length }).end(body));
+  await new Promise<void>((resolve) => statics.listen(0, '127.0.0.1', resolve));
+  const staticUrl = `http://127.0.0.1:${(statics.address() as AddressInfo).port}/large.ics`;
+  const concurrency = 8;
+  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+  const ours = await throughput(url('large'), concurrency, seconds);
+  const floorRate = await throughput(staticUrl, concurrency, seconds);
+  console.log(`\nThroughput at ${large} events (${kb(body.toString())}), ${concurrency} concurrent fetches for ${seconds} s`);
+  console.log(`  feed (200s)                  ${ours.toFixed(1).padStart(8)} req/s`);
+  console.log(`  static server, same bytes    ${floorRate.toFixed(1).padStart(8)} req/s   ratio ${(ours / floorRate).toFixed(2)}×`);
+  statics.close();
   await t.close();
 }
 

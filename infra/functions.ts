@@ -23,6 +23,11 @@ export interface FunctionSpec {
   schedule?: string;
   /** On AWS, may invoke this function asynchronously (its name arrives in DISPATCH_FUNCTION_NAME). */
   wakes?: string;
+  /**
+   * Streams its response (Lambda response streaming, up to 200 MB instead of 6 MB): on AWS it is served by a
+   * function URL behind CloudFront, not by the HTTP API; locally the runtime streams it (docs/decisions/0010).
+   */
+  streaming?: boolean;
   tables: TableAccess;
   memoryMb: number;
   timeoutSeconds: number;
@@ -41,7 +46,9 @@ const writeApi = (name: string, routes: Route[], extra: Partial<TableAccess> = {
   name,
   entry: `functions/api/${name}.ts`,
   routes,
-  tables: { journal: 'append', ...extra },
+  // Commands read a stream's view as their snapshot (#views/snapshots); edges (#12): every write honours
+  // Idempotency-Key, so every write function keeps its answers.
+  tables: { journal: 'append', views: 'read', idempotency: 'write', ...extra },
   memoryMb: 512,
   timeoutSeconds: 15,
 });
@@ -53,7 +60,7 @@ export const functions: FunctionSpec[] = [
   writeApi('calendars-put', ['PUT /calendars/{id}']),
   readApi('calendars-list', ['GET /calendars'], true),
   readApi('calendars-get', ['GET /calendars/{id}']),
-  writeApi('events-create', ['POST /events'], { idempotency: 'write' }),
+  writeApi('events-create', ['POST /events']),
   readApi('events-list', ['GET /events'], true),
   readApi('events-get', ['GET /events/{id}']),
   writeApi('events-patch', ['PATCH /events/{id}']),
@@ -69,6 +76,7 @@ export const functions: FunctionSpec[] = [
     name: 'feeds-get',
     entry: 'functions/feeds/get.ts',
     routes: ['GET /feeds/{file}', 'HEAD /feeds/{file}'],
+    streaming: true,
     tables: { journal: 'read', views: 'read' },
     memoryMb: 1024,
     timeoutSeconds: 20,
@@ -79,11 +87,11 @@ export const functions: FunctionSpec[] = [
   writeApi('webhooks-patch', ['PATCH /webhooks/{id}']),
   writeApi('webhooks-delete', ['DELETE /webhooks/{id}']),
   writeApi('webhooks-rotate-secret', ['POST /webhooks/{id}/rotate-secret'], { secrets: 'write' }),
-  { ...writeApi('webhooks-test', ['POST /webhooks/{id}/test'], { secrets: 'read' }), tables: { journal: 'read', secrets: 'read' } },
+  { ...writeApi('webhooks-test', ['POST /webhooks/{id}/test'], { secrets: 'read' }), tables: { journal: 'read', secrets: 'read', idempotency: 'write' } },
   { ...readApi('deliveries-list', ['GET /webhooks/{id}/deliveries']), tables: { journal: 'read', deliveries: 'read' } },
   { ...readApi('deliveries-get', ['GET /webhooks/{id}/deliveries/{deliveryId}']), tables: { journal: 'read', deliveries: 'read' } },
-  { ...writeApi('deliveries-retry', ['POST /webhooks/{id}/deliveries/{deliveryId}/retry']), tables: { journal: 'read', deliveries: 'write' } },
-  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write' }, timeoutSeconds: 300 },
+  { ...writeApi('deliveries-retry', ['POST /webhooks/{id}/deliveries/{deliveryId}/retry']), tables: { journal: 'read', deliveries: 'write', idempotency: 'write' } },
+  { ...writeApi('webhooks-replay', ['POST /webhooks/{id}/replay'], { deliveries: 'write' }), tables: { journal: 'read', deliveries: 'write', idempotency: 'write' }, timeoutSeconds: 300 },
   writeApi('keys-create', ['POST /keys']),
   readApi('keys-list', ['GET /keys'], true),
   writeApi('keys-delete', ['DELETE /keys/{id}']),
@@ -109,7 +117,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/webhooks/dispatch.ts',
     schedule: 'rate(1 minute)',
     // Disabling a failing endpoint is recorded as a change.
-    tables: { journal: 'append', deliveries: 'write', secrets: 'read' },
+    tables: { journal: 'append', views: 'read', deliveries: 'write', secrets: 'read' },
     memoryMb: 1024,
     timeoutSeconds: 120,
   },

@@ -4,5 +4,5 @@ import { json } from '#http/respond';
 import { listEntities } from '#views/queries';
 
 export const handler = api(operations['GET /calendars'], async ({ deps, query }) =>
-  json(200, await listEntities(deps.client, deps.tables.views, { entity: 'calendar', limit: query.limit, cursor: query.cursor })),
+  json(200, await listEntities(deps, { entity: 'calendar', limit: query.limit, cursor: query.cursor })),
 );

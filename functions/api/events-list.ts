@@ -18,6 +18,6 @@ export const handler = api(operations['GET /events'], async ({ deps, query, prin
   const from = instantParam('from', query.from);
   const to = instantParam('to', query.to);
   if (from && to && to <= from) throw invalidField('query.to', 'must be after from', 'end_before_start');
-  const page = await listEvents(deps.client, deps.tables.views, { ...query, from, to, includePrivate: seesPrivate(principal) });
+  const page = await listEvents(deps, { ...query, from, to, includePrivate: seesPrivate(principal) });
   return json(200, { items: page.items.map((event) => presentEvent(event, principal)), nextCursor: page.nextCursor });
 });

@@ -4,5 +4,5 @@ import { json } from '#http/respond';
 import { listEntities } from '#views/queries';
 
 export const handler = api(operations['GET /calendars/{id}/feed-tokens'], async ({ deps, params, query }) =>
-  json(200, await listEntities(deps.client, deps.tables.views, { entity: 'feedToken', prefix: `${params.id}#`, limit: query.limit, cursor: query.cursor })),
+  json(200, await listEntities(deps, { entity: 'feedToken', prefix: `${params.id}#`, limit: query.limit, cursor: query.cursor })),
 );

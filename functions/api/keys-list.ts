@@ -4,5 +4,5 @@ import { json } from '#http/respond';
 import { listEntities } from '#views/queries';
 
 export const handler = api(operations['GET /keys'], async ({ deps, query }) =>
-  json(200, await listEntities(deps.client, deps.tables.views, { entity: 'key', limit: query.limit, cursor: query.cursor })),
+  json(200, await listEntities(deps, { entity: 'key', limit: query.limit, cursor: query.cursor })),
 );

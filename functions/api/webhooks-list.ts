@@ -5,5 +5,5 @@ import { listEntities } from '#views/queries';
 
 export const handler = api(operations['GET /webhooks'], async ({ deps, query, principal }) => {
   const owner = principal.kind === 'key' && principal.role !== 'admin' ? principal.id : undefined;
-  return json(200, await listEntities(deps.client, deps.tables.views, { entity: 'webhook', owner, limit: query.limit, cursor: query.cursor }));
+  return json(200, await listEntities(deps, { entity: 'webhook', owner, limit: query.limit, cursor: query.cursor }));
 });

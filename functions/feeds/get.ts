@@ -1,24 +1,43 @@
-/** GET and HEAD /feeds/{calendar}.ics: a calendar as iCalendar, for subscription. */
+/** GET and HEAD /feeds/{calendar}.ics: a calendar as iCalendar, for subscription; streamed, so no size is too large. */
+import { Readable } from 'node:stream';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DomainError } from '#domain/errors';
-import { loadFeed, renderFeed } from '#feeds/feed';
+import { feedLengths } from '#feeds/lengths';
+import { loadFeedBody, loadFeedHead } from '#feeds/feed';
 import { api } from '#http/api';
 import { operations } from '#http/operations';
 import { calendarResponse, notModified } from '#http/respond';
 
-export const handler = api(operations['GET /feeds/{file}'], async ({ deps, params, query, header, event }) => {
-  const calendar = /^(.+)\.ics$/.exec(params.file ?? '')?.[1];
-  if (!calendar) throw new DomainError('not_found', 'feeds are at /feeds/{calendar}.ics');
-  const tags = query.tag ? query.tag.split(',') : [];
-  const cancelledRetentionDays = Number(process.env.FEED_CANCELLED_RETENTION_DAYS ?? 30);
-  const feed = await loadFeed(deps, { calendar, language: query.lang, tags, excludeTentative: query.tentative === 'exclude', token: query.token, cancelledRetentionDays });
-  const options = {
-    etag: feed.etag,
-    lastModified: feed.lastModified,
-    cacheControl: feed.withPrivateDetails ? 'private, max-age=300' : 'public, max-age=300',
-    filename: `${calendar}.ics`,
-    disposition: 'inline' as const,
-  };
-  if (notModified(header('if-none-match'), feed.etag)) return calendarResponse(304, undefined, options);
-  if (event.requestContext.http.method === 'HEAD') return calendarResponse(200, undefined, options);
-  return calendarResponse(200, renderFeed(feed), options);
-});
+export const handler = api(
+  operations['GET /feeds/{file}'],
+  async ({ deps, params, query, header, event }) => {
+    const calendar = /^(.+)\.ics$/.exec(params.file ?? '')?.[1];
+    if (!calendar) throw new DomainError('not_found', 'feeds are at /feeds/{calendar}.ics');
+    const tags = query.tag ? query.tag.split(',') : [];
+    const cancelledRetentionDays = Number(process.env.FEED_CANCELLED_RETENTION_DAYS ?? 30);
+    const head = await loadFeedHead(deps, { calendar, language: query.lang, tags, excludeTentative: query.tentative === 'exclude', token: query.token, cancelledRetentionDays, pastDays: query.pastDays });
+    const options = {
+      etag: head.etag,
+      lastModified: head.lastModified,
+      cacheControl: head.withPrivateDetails ? 'private, max-age=300' : 'public, max-age=300',
+      filename: `${calendar}.ics`,
+      disposition: 'inline' as const,
+    };
+    if (notModified(header('if-none-match'), head.etag)) return calendarResponse(304, undefined, options);
+    const isHead = event.requestContext.http.method === 'HEAD';
+    // HEAD says how long the GET would be: remembered from a GET with the same ETag, else the feed is assembled.
+    const knownLength = isHead ? feedLengths.get(head.etag) : undefined;
+    if (knownLength !== undefined) return withLength(calendarResponse(200, undefined, options), knownLength);
+    const chunks = await loadFeedBody(deps, head);
+    const length = feedLengths.remember(head.etag, chunks);
+    if (isHead) return withLength(calendarResponse(200, undefined, options), length);
+    // Streamed in chunks: a feed of any size is never one string, nor one 6 MB Lambda payload.
+    return { ...calendarResponse(200, undefined, options), body: Readable.from(chunks) as unknown as string };
+  },
+  { streamifyResponse: true },
+);
+
+function withLength(response: APIGatewayProxyResultV2, length: number): APIGatewayProxyResultV2 {
+  const structured = response as Exclude<APIGatewayProxyResultV2, string>;
+  return { ...structured, headers: { ...structured.headers, 'content-length': String(length) } };
+}

@@ -4,11 +4,11 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
+import { FunctionUrlOrigin, HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FunctionUrlAuthType, InvokeMode, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -142,7 +142,13 @@ export class TaqweemStack extends Stack {
       fn.acknowledge(`AwsSolutions-IAM5[Resource::<${targetId}.Arn>:*]`, `The grant covers ${spec.wakes}'s own versions and aliases, nothing else.`);
     }
 
-    const cdn = this.distribution(api, prefix, props);
+    // --- feeds: streamed through a function URL (RESPONSE_STREAM) that only this stack's CloudFront may call
+    // (origin access control); FEED_INDEX_SETTLE_MS covers the lag of DynamoDB's byFeed index (docs/decisions/0010).
+    const feeds = this.functions.get('feeds-get')!;
+    feeds.addEnvironment('FEED_INDEX_SETTLE_MS', '2000');
+    const feedsUrl = feeds.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
+    // --- end feeds
+    const cdn = this.distribution(api, prefix, props, feedsUrl);
     // Every URL the service mints names this origin (feed-token URLs, Location): the domain, else CloudFront's.
     const publicBaseUrl = `https://${props.domain?.name ?? cdn.distributionDomainName}`;
     for (const fn of this.functions.values()) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
@@ -193,7 +199,13 @@ export class TaqweemStack extends Stack {
       ...extra,
     });
     for (const index of layout.indexes) {
-      table.addGlobalSecondaryIndex({ indexName: index.name, partitionKey: { name: index.partitionKey, type: AttributeType.STRING }, sortKey: { name: index.sortKey, type: AttributeType.STRING } });
+      const projection = index.projection ?? 'ALL';
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(typeof projection === 'string' ? { projectionType: ProjectionType[projection] } : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projection] }),
+      });
     }
     return table;
   }
@@ -230,7 +242,8 @@ export class TaqweemStack extends Stack {
         maxAge: Duration.hours(1),
       },
     });
-    for (const spec of functions.filter((f) => f.routes)) {
+    // Streaming functions (feeds) are served by their function URL, behind CloudFront.
+    for (const spec of functions.filter((f) => f.routes && !f.streaming)) {
       const integration = new HttpLambdaIntegration(`Integration-${spec.name}`, this.functions.get(spec.name)!);
       for (const route of spec.routes!) {
         const [method, path] = route.split(' ') as [string, string];
@@ -257,7 +270,7 @@ export class TaqweemStack extends Stack {
     return api;
   }
 
-  private distribution(api: HttpApi, prefix: string, props: TaqweemStackProps): cloudfront.Distribution {
+  private distribution(api: HttpApi, prefix: string, props: TaqweemStackProps, feedsUrl: FunctionUrl): cloudfront.Distribution {
     // The region is the deploying stack's (a pseudo parameter), never the one the synth machine happened to default to.
     const origin = new HttpOrigin(`${api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
     const feedCache = new cloudfront.CachePolicy(this, 'FeedCache', {
@@ -287,7 +300,14 @@ export class TaqweemStack extends Stack {
         compress: true,
       },
       additionalBehaviors: {
-        '/feeds/*': { origin, viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS, allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD, cachePolicy: feedCache, compress: true },
+        // feeds: the function URL, signed by CloudFront (OAC), which grants it lambda:InvokeFunctionUrl and lambda:InvokeFunction
+        '/feeds/*': {
+          origin: FunctionUrlOrigin.withOriginAccessControl(feedsUrl, { readTimeout: Duration.seconds(30) }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: feedCache,
+          compress: true,
+        },
       },
     });
     const acknowledgements: [string, string][] = [

@@ -2,7 +2,7 @@
  * The local runtime: the Lambda handlers of infra/functions.ts behind one HTTP server, on dynalite, with the
  * journal's stream fed to the stream consumers. Same handlers, same event shapes as on AWS.
  */
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput, type Projection } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,13 +14,15 @@ import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
-import { tableLayouts, type TableLayout } from '../tables.ts';
+import { tableLayouts, type IndexLayout, type TableLayout } from '../tables.ts';
 import { toApiGatewayEvent, writeResult } from './apigw.ts';
 import { StreamPump, type StreamHandler } from './pump.ts';
 import { Router } from './router.ts';
 import { startStore } from './store.ts';
+import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from './streaming.ts';
 
 export { repositoryRoot };
+const STREAMED = Symbol('streamed');
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -88,11 +90,17 @@ function createTableInput(tableName: string, layout: TableLayout): CreateTableCo
               { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
               { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: projectionOf(index),
           })),
         }
       : {}),
   };
+}
+
+/** DynamoDB's Projection for an index layout: an attribute list is INCLUDE, nothing is ALL. */
+export function projectionOf(index: IndexLayout): Projection {
+  const projection = index.projection ?? 'ALL';
+  return typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 }
 
 /** Creates the tables of infra/tables.ts where they are missing. */
@@ -131,6 +139,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   // ops (#11): EMF lines are for CloudWatch; locally they would only flood the terminal (POWERTOOLS_METRICS_DISABLED=false shows them).
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Lambda's streaming globals, for functions that stream their response (feeds), before any handler loads.
+  installLambdaStreaming();
   const names = tableNames();
   const consumers = functions.filter((spec) => spec.journalStream);
   const streamLag = options.streamLagMs ?? Number(process.env.TAQWEEM_STREAM_LAG_MS ?? 0);
@@ -158,11 +168,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const route of spec.routes!) router.add(route, { spec, handler });
   }
 
-  async function dispatch(req: IncomingMessage, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] }> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] } | typeof STREAMED> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const { route, methods } = router.match(req.method ?? 'GET', path);
     if (!route) return { methods };
-    const result = await route.target.handler(toApiGatewayEvent(req, body, route), lambdaContext(route.target.spec));
+    const { handler } = route.target;
+    const event = toApiGatewayEvent(req, body, route);
+    // feeds: a streaming handler answers as behind a function URL (RESPONSE_STREAM), straight into the socket
+    if (isStreamingHandler(handler)) {
+      await invokeStreaming(handler, event, lambdaContext(route.target.spec), res, req.method ?? 'GET');
+      return STREAMED;
+    }
+    const result = await handler(event, lambdaContext(route.target.spec));
     // Without a lag the stream is delivered before answering, so a list read right after a write sees it;
     // with one (ops #11), the answer goes out first, as on AWS.
     if (streamLag === 0) await pump.drain();
@@ -174,7 +191,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     try {
       const body = await readBody(req);
       if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
-      const result = await dispatch(req, body);
+      const result = await dispatch(req, res, body);
+      if (result === STREAMED) return;
       if (typeof result === 'object' && result !== null && 'methods' in result) {
         return result.methods.length > 0
           ? problem(res, 405, 'Method not allowed', `${req.method} is not allowed here`, { allow: result.methods.join(', ') })

@@ -14,6 +14,6 @@ export async function putCalendar(d: Deps, id: string, input: CalendarInput, pri
 
 export async function readCalendar(d: Deps, id: string): Promise<Calendar> {
   const calendar = fold(calendarAggregate, await d.journal.read(streams.calendar(id)));
-  if (!calendar) throw new DomainError('not_found', `calendar ${id} not found`);
+  if (!calendar) throw new DomainError('not_found', `calendar ${id} not found`, [{ field: 'path.id', code: 'not_found', message: 'no such calendar' }]);
   return calendar;
 }

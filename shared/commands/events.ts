@@ -61,7 +61,7 @@ export async function changeEvent(d: Deps, eventId: string, command: EventComman
 export async function visibleHistory(d: Deps, eventId: string, principal: Principal): Promise<Recorded[]> {
   const history = await d.journal.read(streams.event(eventId));
   const event = fold(eventAggregate, history);
-  if (!event || (event.visibility === 'private' && !seesPrivate(principal))) throw new DomainError('not_found', `event ${eventId} not found`);
+  if (!event || (event.visibility === 'private' && !seesPrivate(principal))) throw new DomainError('not_found', `event ${eventId} not found`, [{ field: 'path.id', code: 'not_found', message: 'no such event' }]);
   return history;
 }
 
@@ -69,22 +69,43 @@ export async function visibleHistory(d: Deps, eventId: string, principal: Princi
 export async function readEvent(d: Deps, eventId: string, principal: Principal, asOf?: number): Promise<CalendarEvent> {
   const history = await visibleHistory(d, eventId, principal);
   const event = fold(eventAggregate, asOf === undefined ? history : history.filter((change) => Date.parse(change.at) <= asOf));
-  if (!event) throw new DomainError('not_found', `event ${eventId} did not exist yet at ${new Date(asOf!).toISOString()}`);
+  if (!event) throw new DomainError('not_found', `event ${eventId} did not exist yet at ${new Date(asOf!).toISOString()}`, [{ field: 'query.asOf', code: 'not_found', message: 'is before the event was created' }]);
   return event;
 }
 
-/** What a caller may see of an event: without a key, participants' e-mail addresses are left out. */
+/** An organizer without an e-mail address, for callers without a key. */
+function withoutEmail(organizer: unknown): unknown {
+  if (!organizer || typeof organizer !== 'object') return organizer;
+  const { email: _email, ...rest } = organizer as { email?: string };
+  return rest;
+}
+
+/** What a caller may see of an event: without a key, the organizer's and participants' e-mail addresses are left out. */
 export function presentEvent(event: CalendarEvent | Record<string, unknown>, principal: Principal): Record<string, unknown> {
   if (seesPrivate(principal)) return event as Record<string, unknown>;
   const participants = (event.participants ?? []) as { email?: string }[];
-  return { ...event, participants: participants.map(({ email: _email, ...rest }) => rest) };
+  return {
+    ...event,
+    ...(event.organizer ? { organizer: withoutEmail(event.organizer) } : {}),
+    participants: participants.map(({ email: _email, ...rest }) => rest),
+  };
 }
 
-/** A change as the API shows it: e-mail addresses in invitations follow the same rule as the event. */
+/**
+ * A change as the API shows it. Without a key, e-mail addresses follow the same rule as the event, and the
+ * change does not say which key recorded it.
+ */
 export function presentChange(change: Recorded, principal: Principal): Record<string, unknown> {
   const { streamId, commitId: _commit, ...rest } = change;
   const shown = { eventId: streamId.slice('event#'.length), ...rest } as Record<string, unknown>;
-  if (change.type !== 'participant.invited' || seesPrivate(principal)) return shown;
-  const { email: _email, ...participant } = change.data.participant;
-  return { ...shown, data: { participant } };
+  if (seesPrivate(principal)) return shown;
+  const { actor: _actor, ...anonymous } = shown;
+  if (change.type === 'participant.invited') {
+    const { email: _email, ...participant } = change.data.participant;
+    return { ...anonymous, data: { participant } };
+  }
+  if ((change.type === 'event.created' || change.type === 'event.updated') && change.data.organizer) {
+    return { ...anonymous, data: { ...change.data, organizer: withoutEmail(change.data.organizer) } };
+  }
+  return anonymous;
 }

@@ -2,7 +2,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '#auth/keys';
 import { newId } from '#domain/ids';
-import type { HandleOptions } from '#journal/handle';
+import type { HandleOptions, SnapshotSource } from '#journal/handle';
+import { viewSnapshots } from '#views/snapshots';
 import { DynamoJournal, type Journal } from '#journal/journal';
 import { getSecretString } from './admin-key.ts';
 import { documentClient, tableNames, type TableNames } from './env.ts';
@@ -13,6 +14,8 @@ export interface Deps {
   tables: TableNames;
   now: () => Date;
   newId: () => string;
+  /** Where commands start folding a stream (its view), so a write reads only the changes after it. */
+  snapshots?: SnapshotSource;
   /** SHA-256 of the admin key: ADMIN_KEY_HASH locally; on AWS read from the secret ADMIN_KEY_SECRET_ARN names. */
   adminKeyHash: () => Promise<string | undefined>;
 }
@@ -53,6 +56,7 @@ export function deps(): Deps {
         now: () => new Date(),
         newId: () => newId(),
         adminKeyHash,
+        snapshots: viewSnapshots(client, tables.views),
       },
     };
   }
@@ -60,6 +64,6 @@ export function deps(): Deps {
 }
 
 /** How a command's changes are recorded: by whom, with the injected clock and ids. */
-export function recordedBy(d: Pick<Deps, 'now' | 'newId'>, actor: string, expectedVersion?: number): HandleOptions {
-  return { actor, now: d.now, newId: d.newId, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+export function recordedBy(d: Pick<Deps, 'now' | 'newId' | 'snapshots'>, actor: string, expectedVersion?: number): HandleOptions {
+  return { actor, now: d.now, newId: d.newId, snapshot: d.snapshots, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
 }

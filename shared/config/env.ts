@@ -1,5 +1,5 @@
 /** Configuration read from the environment, the same on Lambda and in the local runtime. */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface TableNames {
@@ -37,9 +37,4 @@ export function documentClient(): DynamoDBDocumentClient {
     clients.set(endpoint, client);
   }
   return client;
-}
-
-/** A conditional write lost: the condition, not the request, failed (by class, or by name across SDK copies). */
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 }

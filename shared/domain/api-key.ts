@@ -30,6 +30,6 @@ export function decideKeyCreate(input: { name: string; role: ApiKeyRole; secretH
 }
 
 export function decideKeyRevoke(state: ApiKeyState): KeyChange[] {
-  if (!state || state.revoked) throw new DomainError('not_found', 'key not found');
+  if (!state || state.revoked) throw new DomainError('not_found', 'key not found', [{ field: 'path.id', code: 'not_found', message: 'no such key' }]);
   return [{ type: 'key.revoked', data: {} }];
 }

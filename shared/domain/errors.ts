@@ -11,6 +11,7 @@ export const statusByCode = {
   unsupported_media_type: 415,
   unprocessable: 422,
   precondition_required: 428,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;

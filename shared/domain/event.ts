@@ -1,4 +1,5 @@
 /** The calendar event aggregate: initial state, evolve (state + change → state) and decide (command + state → changes). */
+import { safeParse } from 'zod/mini';
 import type { EventChange, EventCreatedData, EventUpdatedData, Participant, ParticipantStatus, Recorded } from './changes.ts';
 import { DomainError } from './errors.ts';
 import { isPlainObject, jsonEqual, mergePatch } from './merge-patch.ts';
@@ -74,7 +75,9 @@ function applyChange(state: CalendarEvent, change: Recorded<EventChange>): Calen
 function applyFields(state: CalendarEvent, data: EventUpdatedData): CalendarEvent {
   const next: Record<string, unknown> = { ...state };
   for (const [field, value] of Object.entries(data)) {
-    if (value === null) delete next[field];
+    // Tags are always a list: an old `{"tags": null}` in the journal reads as no tags, never as a missing list.
+    if (value === null && field === 'tags') next.tags = [];
+    else if (value === null) delete next[field];
     else next[field] = value;
   }
   return next as unknown as CalendarEvent;
@@ -96,8 +99,8 @@ type Decision = EventChange[];
 
 export function decideEvent(command: EventCommand, state: EventState): Decision {
   if (command.type === 'create') return decideCreate(command, state);
-  if (!state) throw new DomainError('not_found', 'event not found');
-  if (state.status === 'cancelled') throw new DomainError('conflict', 'the event is cancelled and can no longer be changed');
+  if (!state) throw new DomainError('not_found', 'event not found', [{ field: 'path.id', code: 'not_found', message: 'no such event' }]);
+  if (state.status === 'cancelled') throw new DomainError('conflict', 'the event is cancelled and can no longer be changed', [{ field: 'path.id', code: 'conflict', message: 'is cancelled' }]);
   switch (command.type) {
     case 'patch':
       return decidePatch(command.patch, state);
@@ -152,9 +155,10 @@ function decidePatch(patch: Record<string, unknown>, state: CalendarEvent): Deci
   const replacesSchedule = isPlainObject(schedulePatch) && schedulePatch.type !== undefined && schedulePatch.type !== state.schedule.type;
   const merged = mergePatch(current, replacesSchedule ? { ...patch, schedule: null } : patch) as Record<string, unknown>;
   if (replacesSchedule) merged.schedule = schedulePatch;
-  const parsed = eventFieldsSchema.safeParse(merged);
+  const parsed = safeParse(eventFieldsSchema, merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the patched event is not valid', toFieldErrors(parsed.error));
-  const next: EventFields = { ...parsed.data, ...(parsed.data.tags ? { tags: uniqueTags(parsed.data.tags) } : {}) };
+  // Merge-patch null on a list means its empty value: `{"tags": null}` clears the tags.
+  const next: EventFields = { ...parsed.data, tags: uniqueTags(parsed.data.tags ?? []) };
   return diff(state, next);
 }
 
@@ -185,7 +189,7 @@ function decideInvite(command: Extract<EventCommand, { type: 'invite' }>, state:
 
 function participantOf(state: CalendarEvent, participantId: string): Participant {
   const participant = state.participants.find((p) => p.id === participantId);
-  if (!participant) throw new DomainError('not_found', `participant ${participantId} not found`);
+  if (!participant) throw new DomainError('not_found', `participant ${participantId} not found`, [{ field: 'path.pid', code: 'not_found', message: 'no such participant' }]);
   return participant;
 }
 

@@ -23,12 +23,12 @@ export function evolveFeedToken(state: FeedTokenState, change: Recorded<FeedToke
 }
 
 export function decideFeedTokenCreate(input: { calendar: string; label: string; secretHash: string; calendarExists: boolean }, state: FeedTokenState): FeedTokenChange[] {
-  if (!input.calendarExists) throw new DomainError('not_found', `calendar ${input.calendar} not found`);
+  if (!input.calendarExists) throw new DomainError('not_found', `calendar ${input.calendar} not found`, [{ field: 'path.id', code: 'not_found', message: 'no such calendar' }]);
   if (state) throw new DomainError('conflict', 'a feed token with this id already exists');
   return [{ type: 'feedToken.created', data: { calendar: input.calendar, label: input.label, secretHash: input.secretHash } }];
 }
 
 export function decideFeedTokenRevoke(calendar: string, state: FeedTokenState): FeedTokenChange[] {
-  if (!state || state.revoked || state.calendar !== calendar) throw new DomainError('not_found', 'feed token not found');
+  if (!state || state.revoked || state.calendar !== calendar) throw new DomainError('not_found', 'feed token not found', [{ field: 'path.tokenId', code: 'not_found', message: 'no such feed token' }]);
   return [{ type: 'feedToken.revoked', data: {} }];
 }

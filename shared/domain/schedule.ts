@@ -1,23 +1,33 @@
 import type { Schedule } from './schemas.ts';
-import { addDays, firstDayOfNextMonth, instantOf, parseLocalDate, parseLocalDateTime } from './time.ts';
+import { instantOf, parseLocalDate, parseLocalDateTime, parseMonth, type WallTime } from './time.ts';
+
+const midnight = { hour: 0, minute: 0, second: 0 };
 
 /**
  * The UTC interval [start, end) a schedule covers, for range queries. All-day events have no zone of their own,
- * so their days are taken as UTC days; month-only events span the whole month in their zone.
+ * so their days are taken as UTC days; month-only events span the whole month in their zone. An ambiguous wall
+ * time takes the instant the schedule's `disambiguation` names (the earlier one when it names none).
+ * Computed on numbers, not re-parsed strings, so that even a stored far year (9999-12-31) has an end.
  */
 export function utcRange(schedule: Schedule): { start: string; end: string } {
-  const at = (wallText: string, timeZone: string, dateOnly: boolean) => {
-    const wall = dateOnly ? parseLocalDate(wallText) : parseLocalDateTime(wallText);
-    const instant = wall && instantOf(wall, timeZone);
-    if (instant === undefined) throw new RangeError(`${wallText} does not exist in ${timeZone}`);
+  const at = (wall: WallTime | undefined, timeZone: string, label: string) => {
+    const instant = wall && instantOf(wall, timeZone, schedule.type === 'timed' ? schedule.disambiguation : undefined);
+    if (instant === undefined) throw new RangeError(`${label} does not exist in ${timeZone}`);
     return new Date(instant).toISOString();
   };
   switch (schedule.type) {
     case 'timed':
-      return { start: at(schedule.start, schedule.timeZone, false), end: at(schedule.end, schedule.timeZone, false) };
-    case 'allDay':
-      return { start: at(schedule.startDate, 'UTC', true), end: at(addDays(schedule.endDate, 1), 'UTC', true) };
-    case 'month':
-      return { start: at(`${schedule.month}-01`, schedule.timeZone, true), end: at(firstDayOfNextMonth(schedule.month), schedule.timeZone, true) };
+      return { start: at(parseLocalDateTime(schedule.start), schedule.timeZone, schedule.start), end: at(parseLocalDateTime(schedule.end), schedule.timeZone, schedule.end) };
+    case 'allDay': {
+      const first = parseLocalDate(schedule.startDate);
+      const last = parseLocalDate(schedule.endDate);
+      return { start: at(first, 'UTC', schedule.startDate), end: at(last && { ...last, day: last.day + 1 }, 'UTC', schedule.endDate) };
+    }
+    case 'month': {
+      const month = parseMonth(schedule.month);
+      const first = month && { ...month, day: 1, ...midnight };
+      return { start: at(first, schedule.timeZone, schedule.month), end: at(first && { ...first, month: first.month + 1 }, schedule.timeZone, schedule.month) };
+    }
   }
 }
+

@@ -4,12 +4,12 @@
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
-import { instantOf, isIanaTimeZone, parseLocalDate, parseLocalDateTime, parseMonth } from './time.ts';
+import { instantsOf, isIanaTimeZone, isSupportedYear, offsetAt, parseLocalDate, parseLocalDateTime, parseMonth, SUPPORTED_YEARS, type WallTime } from './time.ts';
 
 // zod/mini ships no messages of its own: English, as the classic API set it, for the fields we leave to zod.
 z.config(en());
 
-export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64 } as const;
+export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64, feedPastDays: 36_500 } as const;
 
 function isLanguageTag(tag: string): boolean {
   try {
@@ -34,34 +34,83 @@ export const timeZoneSchema = z
   .string()
   .check(z.refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } }), z.meta({ example: 'Asia/Muscat' }));
 
+const inSupportedYears = z.refine<string>((value) => !/^\d{4}/.test(value) || isSupportedYear(Number(value.slice(0, 4))), {
+  message: `must be in the years ${SUPPORTED_YEARS.from} to ${SUPPORTED_YEARS.to}`,
+  params: { code: 'out_of_range' },
+});
+
 const localDateTime = z
   .string()
-  .check(z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }));
-const localDate = z.string().check(z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }));
-const month = z.string().check(z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }));
+  .check(z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }), inSupportedYears);
+const localDate = z.string().check(z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }), inSupportedYears);
+const month = z.string().check(z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }), inSupportedYears);
 
-const timedSchedule = z.strictObject({ type: z.literal('timed'), start: localDateTime, end: localDateTime, timeZone: timeZoneSchema }).check(
-  z.superRefine((schedule, ctx) => {
-    const start = parseLocalDateTime(schedule.start);
-    const end = parseLocalDateTime(schedule.end);
-    if (!start || !end || !isIanaTimeZone(schedule.timeZone)) return;
-    const startAt = instantOf(start, schedule.timeZone);
-    const endAt = instantOf(end, schedule.timeZone);
-    if (startAt === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
-    if (endAt === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
-    if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { code: 'end_before_start' } });
-  }),
-);
+const disambiguations = ['earlier', 'later'] as const;
+
+function formatOffset(offsetMs: number): string {
+  const abs = Math.abs(offsetMs) / 1000;
+  const parts = [Math.floor(abs / 3600), Math.floor((abs % 3600) / 60), abs % 60];
+  const text = parts.slice(0, parts[2] ? 3 : 2).map((n) => String(n).padStart(2, '0')).join(':');
+  return `${offsetMs < 0 ? '-' : '+'}${text}`;
+}
+
+type Ctx = Parameters<Parameters<typeof z.superRefine>[0]>[1];
+
+/**
+ * The instant a wall time of a schedule denotes, or an issue saying why there is none: skipped by a clock change,
+ * set back over (twice, and the request did not say which), or in local mean time (an offset no calendar app
+ * writes: whole minutes only).
+ */
+function instantOfField(ctx: Ctx, field: string, wall: WallTime, timeZone: string, disambiguation: (typeof disambiguations)[number] | undefined): number | undefined {
+  const instants = instantsOf(wall, timeZone);
+  const issue = (message: string, code: string) => ctx.addIssue({ code: 'custom', path: [field], message, params: { code }, input: wall });
+  if (instants.length === 0) return void issue(`does not exist in ${timeZone} (skipped by a clock change)`, 'nonexistent_time');
+  if (instants.length > 1 && !disambiguation) {
+    const [earlier, later] = instants.map((t) => formatOffset(offsetAt(t, timeZone)));
+    return void issue(`happens twice in ${timeZone} (clocks are set back): say which with "disambiguation": "earlier" (${earlier}) or "later" (${later})`, 'ambiguous_time');
+  }
+  const instant = disambiguation === 'later' ? instants.at(-1)! : instants[0]!;
+  const offset = offsetAt(instant, timeZone);
+  if (offset % 60_000 !== 0) return void issue(`was in local mean time in ${timeZone} then (UTC${formatOffset(offset)}, not a whole minute), which calendar apps read differently: choose a later date`, 'out_of_range');
+  return instant;
+}
+
+const timedSchedule = z
+  .strictObject({
+    type: z.literal('timed'),
+    start: localDateTime,
+    end: localDateTime,
+    timeZone: timeZoneSchema,
+    disambiguation: z.optional(z.enum(disambiguations)).check(
+      z.describe('which of the two instants an ambiguous start or end means (clocks set back repeat an hour): "earlier" (the first, daylight time) or "later"; required only for such times'),
+    ),
+  })
+  .check(
+    z.superRefine((schedule, ctx) => {
+      const start = parseLocalDateTime(schedule.start);
+      const end = parseLocalDateTime(schedule.end);
+      if (!start || !end || !isIanaTimeZone(schedule.timeZone) || !isSupportedYear(start.year) || !isSupportedYear(end.year)) return;
+      const startAt = instantOfField(ctx, 'start', start, schedule.timeZone, schedule.disambiguation);
+      const endAt = instantOfField(ctx, 'end', end, schedule.timeZone, schedule.disambiguation);
+      if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { code: 'end_before_start' }, input: schedule.end });
+    }),
+  );
 
 const allDaySchedule = z.strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.check(z.describe('inclusive')) }).check(
   z.superRefine((schedule, ctx) => {
     if (parseLocalDate(schedule.startDate) && parseLocalDate(schedule.endDate) && schedule.endDate < schedule.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)', params: { code: 'end_before_start' } });
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)', params: { code: 'end_before_start' }, input: schedule.endDate });
     }
   }),
 );
 
-const monthSchedule = z.strictObject({ type: z.literal('month'), month, timeZone: timeZoneSchema });
+const monthSchedule = z.strictObject({ type: z.literal('month'), month, timeZone: timeZoneSchema }).check(
+  z.superRefine((schedule, ctx) => {
+    const first = parseMonth(schedule.month);
+    if (!first || !isIanaTimeZone(schedule.timeZone) || !isSupportedYear(first.year)) return;
+    instantOfField(ctx, 'month', { ...first, day: 1, hour: 0, minute: 0, second: 0 }, schedule.timeZone, 'earlier');
+  }),
+);
 
 export const scheduleSchema = z.discriminatedUnion('type', [timedSchedule, allDaySchedule, monthSchedule]);
 export type Schedule = z.infer<typeof scheduleSchema>;
@@ -150,6 +199,11 @@ export const calendarInputSchema = z.strictObject({
   description: z.optional(localized(LIMITS.descriptionChars)),
   defaultLanguage: languageTag,
   timeZone: timeZoneSchema,
+  // --- feeds (the feed window, shared/feeds/window.ts)
+  feedPastDays: z
+    .optional(z.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays)))
+    .check(z.describe('feeds show events that ended within this many days, and everything ahead; 0: all; default 365')),
+  // --- end feeds
 });
 export type CalendarInput = z.infer<typeof calendarInputSchema>;
 
@@ -172,11 +226,15 @@ export const listEventsQuerySchema = z.strictObject({
 
 export const createFeedTokenSchema = z.strictObject({ label: text(200) });
 
-export const feedQuerySchema = z.strictObject({
+// Not strict: calendar apps and link shorteners add parameters of their own to feed URLs; unknown ones are ignored.
+export const feedQuerySchema = z.object({
   lang: z.optional(languageTag).check(z.describe("the feed's language; default: the calendar's defaultLanguage")),
   tag: z.optional(z.string()).check(z.describe('only events with one of these tags (repeat the parameter for several)')),
   tentative: z.optional(z.enum(['include', 'exclude'])),
   token: z.optional(z.string()).check(z.describe('a feed token: private events and participants too')),
+  pastDays: z
+    .optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays)))
+    .check(z.describe("narrows the calendar's window: only events that ended within this many days (0: none that ended), and everything ahead")),
 });
 
 export const eventChangeTypes = [

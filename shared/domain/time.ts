@@ -34,18 +34,43 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True for an exact IANA zone name that this runtime's ICU knows ("Asia/Muscat", "UTC"); offsets and mis-cased names are not. */
+/**
+ * True for an IANA zone name or alias this runtime's ICU knows, spelled as IANA spells it: "Asia/Muscat",
+ * "Asia/Kolkata" and "Asia/Calcutta", "Europe/Kyiv", "Etc/UTC", "GMT". ICU resolves current names to its legacy
+ * ids (Asia/Kolkata → Asia/Calcutta) and accepts any case, so an alias passes when Intl accepts it and each part
+ * is capitalized as IANA writes them; a mis-cased canonical name ("asia/muscat") and offsets ("+04:00") do not.
+ */
 export function isIanaTimeZone(name: string): boolean {
   if (!IANA_NAME.test(name)) return false;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone === name;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return false;
   }
+  if (resolved === name) return true;
+  if (canonicalZones().has(name.toLowerCase())) return false;
+  return name.split('/').every((part) => /^[A-Z]/.test(part) && (part.length <= 4 || /[a-z0-9-]/.test(part)));
 }
 
+let canonical: Set<string> | undefined;
+function canonicalZones(): Set<string> {
+  canonical ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'].map((zone) => zone.toLowerCase()));
+  return canonical;
+}
+
+/**
+ * The years the API accepts (documented in the OpenAPI and README): wide enough for history and planning, narrow
+ * enough that every instant is a four-digit year in every zone, JavaScript's Date reads it as written, and a
+ * VTIMEZONE spans a bounded number of observances.
+ */
+export const SUPPORTED_YEARS = { from: 1900, to: 2199 } as const;
+
+export const isSupportedYear = (year: number): boolean => year >= SUPPORTED_YEARS.from && year <= SUPPORTED_YEARS.to;
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 function validDate(year: number, month: number, day: number): boolean {
@@ -75,8 +100,12 @@ export function parseMonth(text: string): { year: number; month: number } | unde
   return month >= 1 && month <= 12 ? { year, month } : undefined;
 }
 
-function wallAsUtcMillis(wall: WallTime): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+/** Date.UTC without its quirk: years 0–99 stay themselves instead of becoming 1900–1999. */
+export function wallAsUtcMillis(wall: WallTime): number {
+  const date = new Date(0);
+  date.setUTCFullYear(wall.year, wall.month - 1, wall.day);
+  date.setUTCHours(wall.hour, wall.minute, wall.second, 0);
+  return date.getTime();
 }
 
 /** The wall time an instant shows in a zone. */
@@ -99,29 +128,51 @@ function offsetMs(instantMs: number, timeZone: string): number {
   return wallAsUtcMillis(wallTimeAt(instantMs, timeZone)) - Math.floor(instantMs / 1000) * 1000;
 }
 
+export type Disambiguation = 'earlier' | 'later';
+
 /**
- * The instant a wall time denotes in a zone, or undefined when that wall time does not exist there
- * (skipped by a daylight-saving jump). An ambiguous wall time (clocks set back) takes the earlier instant.
+ * Every instant a wall time denotes in a zone, earliest first: none when the wall time was skipped by a clock
+ * change (a gap), two when clocks were set back over it (an overlap), else one.
  */
-export function instantOf(wall: WallTime, timeZone: string): number | undefined {
+export function instantsOf(wall: WallTime, timeZone: string): number[] {
   const asUtc = wallAsUtcMillis(wall);
   const candidates = new Set([asUtc - offsetMs(asUtc, timeZone)]);
   for (const probe of [asUtc - 86_400_000, asUtc + 86_400_000]) candidates.add(asUtc - offsetMs(probe, timeZone));
-  const matches = [...candidates].filter((t) => wallAsUtcMillis(wallTimeAt(t, timeZone)) === asUtc).sort((a, b) => a - b);
-  return matches[0];
+  return [...candidates].filter((t) => wallAsUtcMillis(wallTimeAt(t, timeZone)) === asUtc).sort((a, b) => a - b);
+}
+
+/**
+ * The instant a wall time denotes in a zone, or undefined when that wall time does not exist there
+ * (skipped by a daylight-saving jump). An ambiguous wall time (clocks set back) takes the earlier instant
+ * unless told otherwise.
+ */
+export function instantOf(wall: WallTime, timeZone: string, disambiguation: Disambiguation = 'earlier'): number | undefined {
+  const matches = instantsOf(wall, timeZone);
+  return disambiguation === 'later' ? matches.at(-1) : matches[0];
+}
+
+/** The zone's UTC offset at an instant, in milliseconds (whole seconds: local mean times were not whole minutes). */
+export function offsetAt(instantMs: number, timeZone: string): number {
+  return offsetMs(instantMs, timeZone);
 }
 
 export function addDays(date: string, days: number): string {
   const wall = parseLocalDate(date);
   if (!wall) throw new RangeError(`not a date: ${date}`);
-  return new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days)).toISOString().slice(0, 10);
+  return isoDate(wallAsUtcMillis({ ...wall, day: wall.day + days }));
+}
+
+/** "YYYY-MM-DD" of a UTC instant; years beyond 9999 keep growing digits rather than turning into "+010000". */
+function isoDate(instantMs: number): string {
+  const d = new Date(instantMs);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 
 export function firstDayOfNextMonth(month: string): string {
   const parsed = parseMonth(month);
   if (!parsed) throw new RangeError(`not a month: ${month}`);
-  return new Date(Date.UTC(parsed.year, parsed.month, 1)).toISOString().slice(0, 10);
+  return isoDate(wallAsUtcMillis({ year: parsed.year, month: parsed.month + 1, day: 1, hour: 0, minute: 0, second: 0 }));
 }
 
 /** RFC 3339 instant with an explicit offset ("2026-07-01T00:00:00Z", "…+04:00"), or a bare date taken as UTC midnight. */

@@ -1,20 +1,37 @@
 import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import type { FieldError, FieldErrorCode } from './errors.ts';
 
+/** A dotted path; an empty member name shows as "" so that every error names a field. */
+const dotted = (segments: string[]): string => segments.map((segment) => (segment === '' ? '""' : segment)).join('.');
+
 /** zod issues as field errors; unknown keys are named one by one so a typo is pointed at. */
 export function toFieldErrors(error: $ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [path, key].filter(Boolean).join('.'), code: 'unknown_field' as const, message: 'is not a known field' }));
+      return issue.keys.map((key) => ({ field: dotted([...path, key]), code: 'unknown_field' as const, message: 'is not a known field' }));
     }
-    return [{ field: path || prefix || 'body', code: codeOf(issue), message: messageOf(issue) }];
+    return [{ field: path.length > 0 ? dotted(path) : 'body', code: codeOf(issue), message: messageOf(issue) }];
   });
 }
 
+const typeNames: Record<string, string> = { object: 'an object', record: 'an object', array: 'an array', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+
+/** What JSON value the input was, for "must be a string, not null". */
+function jsonTypeOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'an array';
+  return typeNames[typeof input] ?? typeof input;
+}
+
+/** Messages say what the field must be; parse with `reportInput: true` so that a wrong type is told from a missing field. */
 function messageOf(issue: $ZodIssue): string {
   if (issue.code === 'invalid_key' && issue.issues[0]) return messageOf(issue.issues[0]);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    return `must be ${typeNames[issue.expected] ?? issue.expected}, not ${jsonTypeOf(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value' && issue.values.length > 0) return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message;
 }
 

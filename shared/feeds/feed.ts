@@ -1,16 +1,23 @@
-/** Everything a feed request needs before rendering: the calendar, the events it shows, and its validators. */
-import { createHash } from 'node:crypto';
-import { readCalendar } from '#commands/calendars';
+/**
+ * A feed request. Its validators (ETag, Last-Modified) come from one small read of the calendar's view item,
+ * which carries the feed revision the projector moves with every change; a 304 and a HEAD need nothing else.
+ * The body reads the pre-rendered fragments in the feed's window from the byFeed index and joins them.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { feedTokenOpens } from '#commands/feed-tokens';
 import type { Deps } from '#config/deps';
 import type { Calendar } from '#domain/calendar';
+import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
 import type { CalendarEvent } from '#domain/event';
-import { allCalendarEvents } from '#views/queries';
-import { renderCalendar } from './render.ts';
+import type { FeedRevision } from './digest.ts';
+import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment } from './fragments.ts';
+import { calendarHeader } from './render.ts';
+import { cancellationShows, utcDay, windowStart } from './window.ts';
+import { ZoneYears } from './zones.ts';
 
-/** Bumped whenever rendering changes, so caches and ETags do not outlive the bytes they stand for. */
-export const RENDERING_VERSION = 1;
+export { RENDERING_VERSION };
 
 export interface FeedQuery {
   calendar: string;
@@ -18,46 +25,136 @@ export interface FeedQuery {
   tags: string[];
   excludeTentative: boolean;
   token?: string;
-  /** How long a cancelled event stays in the feed (with STATUS:CANCELLED) before it leaves. */
+  /** How many UTC days a cancelled event stays in the feed (with STATUS:CANCELLED) before it leaves; 0: none. */
   cancelledRetentionDays: number;
+  /** Narrows the calendar's window (see window.ts). */
+  pastDays?: number;
 }
 
-export interface Feed {
-  calendar: Calendar;
-  events: CalendarEvent[];
+/** What a feed's headers need: known after one read of the calendar's view item (and the token's, if any). */
+export interface FeedHead {
+  query: FeedQuery;
   language: string;
   withPrivateDetails: boolean;
   etag: string;
   lastModified: Date;
+  /** Earliest end shown; undefined: all. */
+  windowStart: string | undefined;
+  now: Date;
 }
 
-function shown(event: CalendarEvent, query: FeedQuery, now: Date): boolean {
-  if (query.tags.length > 0 && !query.tags.some((tag) => event.tags.includes(tag))) return false;
-  if (query.excludeTentative && (event.status === 'tentative' || event.schedule.type === 'month')) return false;
-  if (event.status !== 'cancelled') return true;
-  const cancelledAt = Date.parse(event.cancelledAt ?? event.updatedAt);
-  return now.getTime() - cancelledAt <= query.cancelledRetentionDays * 86_400_000;
-}
+type CalendarSummary = Pick<Calendar, 'version' | 'updatedAt' | 'defaultLanguage' | 'feedPastDays'>;
 
-/** Strong validator of what the feed will render: same inputs, same bytes, same ETag; computed without rendering. */
-function feedEtag(calendar: Calendar, events: CalendarEvent[], language: string, withPrivateDetails: boolean): string {
-  const inputs = [RENDERING_VERSION, calendar.id, calendar.version, language, withPrivateDetails, events.map((e) => [e.id, e.version]).sort()];
-  return `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
-}
+/** After a change, the index may lag the table (DynamoDB's GSIs are eventually consistent; dynalite's are not). */
+const settleMillis = () => Number(process.env.FEED_INDEX_SETTLE_MS ?? 0);
 
-export async function loadFeed(d: Deps, query: FeedQuery): Promise<Feed> {
-  const calendar = await readCalendar(d, query.calendar);
+export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead> {
+  const { Item: item } = await d.client.send(
+    new GetCommand({
+      TableName: d.tables.views,
+      Key: { pk: streams.calendar(query.calendar) },
+      ProjectionExpression: '#doc.#version, #doc.updatedAt, #doc.defaultLanguage, #doc.feedPastDays, feedRevision, feedChangedAt, feedRevisedAt',
+      ExpressionAttributeNames: { '#doc': 'doc', '#version': 'version' },
+    }),
+  );
+  if (!item) throw new DomainError('not_found', `calendar ${query.calendar} not found`);
+  const calendar = item.doc as CalendarSummary;
+  const { feedRevision, feedChangedAt, feedRevisedAt } = item as FeedRevision;
   const withPrivateDetails = query.token !== undefined;
   // A feed URL with a wrong or revoked token is simply not there, as a calendar app should be told.
-  if (query.token !== undefined && !(await feedTokenOpens(d, calendar.id, query.token))) throw new DomainError('not_found', 'no such feed');
+  if (query.token !== undefined && !(await feedTokenOpens(d, query.calendar, query.token))) throw new DomainError('not_found', 'no such feed');
   const now = d.now();
-  const all = (await allCalendarEvents(d.client, d.tables.views, calendar.id, withPrivateDetails)) as unknown as CalendarEvent[];
-  const events = all.filter((event) => shown(event, query, now));
   const language = query.language ?? calendar.defaultLanguage;
-  const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), ...events.map((e) => Date.parse(e.updatedAt))));
-  return { calendar, events, language, withPrivateDetails, etag: feedEtag(calendar, events, language, withPrivateDetails), lastModified };
+  const start = windowStart(now, calendar.feedPastDays, query.pastDays);
+  // A revision set moments ago may not be in the index yet: its ETag is provisional and will not match later.
+  const settling = feedRevision === undefined || now.getTime() - (feedRevisedAt ?? 0) < settleMillis();
+  const inputs = [
+    RENDERING_VERSION,
+    process.versions.tz ?? '',
+    query.calendar,
+    calendar.version,
+    feedRevision ?? randomUUID(),
+    settling,
+    language,
+    withPrivateDetails,
+    [...query.tags].sort(),
+    query.excludeTentative,
+    query.cancelledRetentionDays,
+    start ?? 'all',
+    utcDay(now),
+  ];
+  const etag = `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
+  const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), feedChangedAt ? Date.parse(feedChangedAt) : 0));
+  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now };
 }
 
-export function renderFeed(feed: Feed): string {
-  return renderCalendar(feed.calendar, feed.events, { language: feed.language, withPrivateDetails: feed.withPrivateDetails });
+/** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
+export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
+  const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
+  if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
+  const calendar = calendarItem.doc as Calendar;
+  const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
+  const fragments = (await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart)))).flat();
+  return joinFeed(calendar, fragments, head);
+}
+
+/** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
+export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
+  const shown = fragments.filter((fragment) => shows(fragment, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
+  const zones = new ZoneYears();
+  for (const { z } of shown) if (z) zones.add(z[0], z[1], z[2]);
+  const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
+  const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
+  return [preamble, ...shown.map((fragment) => assembleFragment(fragment, head.language, calendar.defaultLanguage, head.withPrivateDetails)), 'END:VCALENDAR\r\n'];
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function shows(fragment: FeedFragment, head: FeedHead): boolean {
+  const { tags, excludeTentative, cancelledRetentionDays } = head.query;
+  if (tags.length > 0 && !tags.some((tag) => fragment.g.includes(tag))) return false;
+  if (excludeTentative && fragment.t) return false;
+  return fragment.c === undefined || cancellationShows(fragment.c, head.now, cancelledRetentionDays);
+}
+
+type FeedIndexItem = { pk: string; feed?: FeedFragment; feedZ?: Uint8Array };
+
+/** Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from their event. */
+async function readFragments(d: Deps, partition: string, start: string | undefined): Promise<FeedFragment[]> {
+  const fragments: FeedFragment[] = [];
+  const outdated: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await d.client.send(
+      new QueryCommand({
+        TableName: d.tables.views,
+        IndexName: FEED_INDEX,
+        KeyConditionExpression: start === undefined ? 'feedPartition = :partition' : 'feedPartition = :partition AND feedEnd >= :start',
+        ExpressionAttributeValues: { ':partition': partition, ...(start === undefined ? {} : { ':start': start }) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of (page.Items ?? []) as FeedIndexItem[]) {
+      const fragment = fragmentOf(item);
+      if (fragment?.r === RENDERING_VERSION) fragments.push(fragment);
+      else outdated.push(item.pk);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return outdated.length === 0 ? fragments : [...fragments, ...(await renderAgain(d, outdated))];
+}
+
+async function renderAgain(d: Deps, keys: string[]): Promise<FeedFragment[]> {
+  const events: CalendarEvent[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }> | undefined = {
+      [d.tables.views]: { Keys: keys.slice(i, i + 100).map((pk) => ({ pk })), ProjectionExpression: '#doc', ExpressionAttributeNames: { '#doc': 'doc' } } as never,
+    };
+    while (request && Object.keys(request).length > 0) {
+      const reply = await d.client.send(new BatchGetCommand({ RequestItems: request as never }));
+      events.push(...((reply.Responses?.[d.tables.views] ?? []).map((item) => item.doc) as CalendarEvent[]));
+      request = reply.UnprocessedKeys as typeof request;
+    }
+  }
+  return events.map(renderFragment);
 }

@@ -25,9 +25,17 @@ export function text(value: string): string {
     .replace(/[\\;,\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
-/** A parameter value (§3.2): quoted when it holds : ; or ,; a double quote cannot be escaped, so it is dropped. */
+const RFC6868: Record<string, string> = { '^': '^^', '\n': '^n', '"': "^'" };
+
+/**
+ * A parameter value (§3.2): quoted when it holds : ; or ,. RFC 6868 caret-encodes what a parameter value cannot
+ * hold: a double quote as ^', a line break as ^n, and ^ itself as ^^ (so "Dr. "Sam" Saleh" keeps its quotes).
+ */
 export function paramValue(value: string): string {
-  const clean = value.replace(ANY_CONTROL, ' ').replace(/"/g, '');
+  const clean = value
+    .replace(LINE_BREAK, '\n')
+    .replace(CONTROL, ' ')
+    .replace(/[\^\n"]/g, (c) => RFC6868[c]!);
   return /[:;,]/.test(clean) ? `"${clean}"` : clean;
 }
 

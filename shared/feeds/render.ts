@@ -6,10 +6,11 @@ import type { Calendar } from '#domain/calendar';
 import type { Participant } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
-import { addDays, firstDayOfNextMonth } from '#domain/time';
+import type { Schedule } from '#domain/schemas';
+import { addDays, firstDayOfNextMonth, instantsOf, parseLocalDateTime } from '#domain/time';
 import { contentLine, dateStamp, localStamp, raw, text, utcStamp } from './ics.ts';
-import { countryName, pickText, toBeConfirmed } from './language.ts';
-import { vtimezone } from './vtimezone.ts';
+import { countryName, pickLanguage, pickText, toBeConfirmed } from './language.ts';
+import { ZoneYears } from './zones.ts';
 
 export interface RenderOptions {
   /** The feed's language; titles missing in it fall back to the calendar's default language, then English, then any. */
@@ -24,7 +25,8 @@ const REFRESH = 'PT1H';
 const roles: Record<Participant['role'], string> = { chair: 'CHAIR', required: 'REQ-PARTICIPANT', optional: 'OPT-PARTICIPANT' };
 const partstats: Record<Participant['status'], string> = { invited: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE' };
 
-function calendarHeader(calendar: Calendar, options: RenderOptions): string {
+/** VERSION … X-PUBLISHED-TTL: the calendar's own properties, in the feed's language. */
+export function calendarHeader(calendar: Calendar, options: RenderOptions): string {
   const preferred = [options.language, calendar.defaultLanguage, 'en'];
   const name = pickText(calendar.name, preferred)!;
   const description = pickText(calendar.description, preferred);
@@ -41,47 +43,56 @@ function calendarHeader(calendar: Calendar, options: RenderOptions): string {
   ].join('');
 }
 
-/** The zones that timed events use, each with the span of years it must cover. */
-function zonesUsed(events: CalendarEvent[]): Map<string, { from: number; to: number }> {
-  const zones = new Map<string, { from: number; to: number }>();
-  for (const { schedule } of events) {
-    if (schedule.type !== 'timed') continue;
-    const from = Number(schedule.start.slice(0, 4));
-    const to = Number(schedule.end.slice(0, 4));
-    const span = zones.get(schedule.timeZone);
-    zones.set(schedule.timeZone, span ? { from: Math.min(span.from, from), to: Math.max(span.to, to) } : { from, to });
-  }
-  return zones;
+/** The years a timed event's wall times fall in, in its zone (undefined for dates, which have no zone). */
+export function zoneYearsOf(event: CalendarEvent): { zone: string; from: number; to: number } | undefined {
+  const { schedule } = event;
+  if (schedule.type !== 'timed') return undefined;
+  return { zone: schedule.timeZone, from: Number(schedule.start.slice(0, 4)), to: Number(schedule.end.slice(0, 4)) };
+}
+
+// edges (#12): the VEVENT's time properties, from here to the end of when().
+/**
+ * A wall time with its TZID, except when it happens twice in its zone: RFC 5545 says a TZID time in the overlap
+ * is the first, but most clients (Thunderbird, libical, node-ical among them) read it as the second at least once,
+ * so such an instant is written in UTC form, which every client reads alike.
+ */
+function timedProperty(name: 'DTSTART' | 'DTEND', wall: string, schedule: Extract<Schedule, { type: 'timed' }>): string {
+  const instants = instantsOf(parseLocalDateTime(wall)!, schedule.timeZone);
+  if (instants.length < 2) return contentLine(name, localStamp(wall), { TZID: schedule.timeZone });
+  const instant = schedule.disambiguation === 'later' ? instants.at(-1)! : instants[0]!;
+  return contentLine(name, utcStamp(new Date(instant).toISOString()));
 }
 
 function when(event: CalendarEvent): string[] {
   const { schedule } = event;
   switch (schedule.type) {
     case 'timed':
-      return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })];
+      return [timedProperty('DTSTART', schedule.start, schedule), timedProperty('DTEND', schedule.end, schedule)];
     case 'allDay':
       return [contentLine('DTSTART', dateStamp(schedule.startDate), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(addDays(schedule.endDate, 1)), { VALUE: 'DATE' })];
     case 'month':
       return [contentLine('DTSTART', dateStamp(`${schedule.month}-01`), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(firstDayOfNextMonth(schedule.month)), { VALUE: 'DATE' })];
   }
 }
+// edges (#12): end of the VEVENT's time properties.
 
-function locationText(event: CalendarEvent, preferred: string[]): { language?: string; text: string } | undefined {
+/** LOCATION's text: the name in `nameLanguage`, address, city, and the country named in the feed's language. */
+function locationText(event: CalendarEvent, nameLanguage: string | undefined, countryLanguage: string): { language?: string; text: string } | undefined {
   const { location } = event;
   if (!location) return undefined;
-  const name = pickText(location.name, preferred);
-  const parts = [name?.text, location.address, location.city, location.country && countryName(location.country, preferred[0]!)].filter(Boolean);
-  return parts.length > 0 ? { language: name?.language, text: parts.join(', ') } : undefined;
+  const name = nameLanguage === undefined ? undefined : location.name?.[nameLanguage];
+  const parts = [name, location.address, location.city, location.country && countryName(location.country, countryLanguage)].filter(Boolean);
+  return parts.length > 0 ? { language: name === undefined ? undefined : nameLanguage, text: parts.join(', ') } : undefined;
 }
 
-function people(event: CalendarEvent, options: RenderOptions): string[] {
+function people(event: CalendarEvent, withPrivateDetails: boolean): string[] {
   const lines: string[] = [];
   if (event.organizer) {
     // ORGANIZER needs an address; "invalid:nomail" is the convention for none (public feeds never show one).
-    const address = options.withPrivateDetails && event.organizer.email ? `mailto:${raw(event.organizer.email)}` : 'invalid:nomail';
+    const address = withPrivateDetails && event.organizer.email ? `mailto:${raw(event.organizer.email)}` : 'invalid:nomail';
     lines.push(contentLine('ORGANIZER', address, { CN: event.organizer.name }));
   }
-  if (!options.withPrivateDetails) return lines;
+  if (!withPrivateDetails) return lines;
   for (const participant of event.participants) {
     const address = participant.email ? `mailto:${raw(participant.email)}` : 'invalid:nomail';
     lines.push(contentLine('ATTENDEE', address, { CN: participant.name, ROLE: roles[participant.role], PARTSTAT: partstats[participant.status] }));
@@ -89,34 +100,66 @@ function people(event: CalendarEvent, options: RenderOptions): string[] {
   return lines;
 }
 
+/**
+ * A VEVENT in parts, so that the language-dependent lines can be rendered once per language and chosen at
+ * request time: head (BEGIN…DTEND) + SUMMARY + DESCRIPTION + LOCATION + tail (STATUS…END). Joined, the parts
+ * are exactly `vevent`'s output.
+ */
+export const veventParts = {
+  head(event: CalendarEvent): string {
+    return [
+      'BEGIN:VEVENT\r\n',
+      contentLine('UID', `${raw(event.id)}@taqweem`),
+      contentLine('DTSTAMP', utcStamp(event.updatedAt)),
+      contentLine('CREATED', utcStamp(event.createdAt)),
+      contentLine('LAST-MODIFIED', utcStamp(event.updatedAt)),
+      contentLine('SEQUENCE', String(event.sequence)),
+      ...when(event),
+    ].join('');
+  },
+  summary(event: CalendarEvent, language: string): string {
+    const title = event.title[language]!;
+    const summary = event.schedule.type === 'month' ? `${title} ${toBeConfirmed(language)}` : title;
+    return contentLine('SUMMARY', text(summary), { LANGUAGE: language });
+  },
+  description(event: CalendarEvent, language: string | undefined): string {
+    const description = language === undefined ? undefined : event.description?.[language];
+    return description === undefined ? '' : contentLine('DESCRIPTION', text(description), { LANGUAGE: language });
+  },
+  location(event: CalendarEvent, nameLanguage: string | undefined, countryLanguage: string): string {
+    const location = locationText(event, nameLanguage, countryLanguage);
+    return location ? contentLine('LOCATION', text(location.text), { LANGUAGE: location.language }) : '';
+  },
+  tail(event: CalendarEvent, withPrivateDetails: boolean): string {
+    const monthOnly = event.schedule.type === 'month';
+    const status = event.status === 'cancelled' ? 'CANCELLED' : monthOnly ? 'TENTATIVE' : event.status.toUpperCase();
+    return [
+      contentLine('STATUS', status),
+      contentLine('TRANSP', monthOnly || event.status === 'cancelled' ? 'TRANSPARENT' : 'OPAQUE'),
+      contentLine('CLASS', event.visibility === 'private' ? 'PRIVATE' : 'PUBLIC'),
+      contentLine('CATEGORIES', [event.kind, ...event.tags].map(text).join(',')),
+      ...(event.url ? [contentLine('URL', raw(event.url), { VALUE: 'URI' })] : []),
+      ...people(event, withPrivateDetails),
+      'END:VEVENT\r\n',
+    ].join('');
+  },
+};
+
+/** The languages a VEVENT's localized fields use, each sorted (pickLanguage's input). */
+export function eventLanguages(event: CalendarEvent): { title: string[]; description: string[]; locationName: string[] } {
+  return { title: Object.keys(event.title).sort(), description: Object.keys(event.description ?? {}).sort(), locationName: Object.keys(event.location?.name ?? {}).sort() };
+}
+
 function vevent(event: CalendarEvent, calendar: Calendar, options: RenderOptions): string {
   const preferred = [options.language, calendar.defaultLanguage, 'en'];
-  const title = pickText(event.title, preferred)!;
-  const monthOnly = event.schedule.type === 'month';
-  const summary = monthOnly ? `${title.text} ${toBeConfirmed(title.language)}` : title.text;
-  const description = pickText(event.description, preferred);
-  const location = locationText(event, preferred);
-  const status = event.status === 'cancelled' ? 'CANCELLED' : monthOnly ? 'TENTATIVE' : event.status.toUpperCase();
-  const lines = [
-    'BEGIN:VEVENT\r\n',
-    contentLine('UID', `${raw(event.id)}@taqweem`),
-    contentLine('DTSTAMP', utcStamp(event.updatedAt)),
-    contentLine('CREATED', utcStamp(event.createdAt)),
-    contentLine('LAST-MODIFIED', utcStamp(event.updatedAt)),
-    contentLine('SEQUENCE', String(event.sequence)),
-    ...when(event),
-    contentLine('SUMMARY', text(summary), { LANGUAGE: title.language }),
-    ...(description ? [contentLine('DESCRIPTION', text(description.text), { LANGUAGE: description.language })] : []),
-    ...(location ? [contentLine('LOCATION', text(location.text), { LANGUAGE: location.language })] : []),
-    contentLine('STATUS', status),
-    contentLine('TRANSP', monthOnly || event.status === 'cancelled' ? 'TRANSPARENT' : 'OPAQUE'),
-    contentLine('CLASS', event.visibility === 'private' ? 'PRIVATE' : 'PUBLIC'),
-    contentLine('CATEGORIES', [event.kind, ...event.tags].map(text).join(',')),
-    ...(event.url ? [contentLine('URL', raw(event.url), { VALUE: 'URI' })] : []),
-    ...people(event, options),
-    'END:VEVENT\r\n',
-  ];
-  return lines.join('');
+  const languages = eventLanguages(event);
+  return (
+    veventParts.head(event) +
+    veventParts.summary(event, pickLanguage(languages.title, preferred)!) +
+    veventParts.description(event, pickLanguage(languages.description, preferred)) +
+    veventParts.location(event, pickLanguage(languages.locationName, preferred), options.language) +
+    veventParts.tail(event, options.withPrivateDetails)
+  );
 }
 
 /** Events in a stable order: by start, then by id. */
@@ -127,8 +170,13 @@ function ordered(events: CalendarEvent[]): CalendarEvent[] {
     .map(({ event }) => event);
 }
 
+/** A whole iCalendar object for these events (the single-event .ics; feeds assemble pre-rendered parts instead). */
 export function renderCalendar(calendar: Calendar, events: CalendarEvent[], options: RenderOptions): string {
   const sorted = ordered(events);
-  const timezones = [...zonesUsed(sorted)].sort(([a], [b]) => a.localeCompare(b)).map(([zone, span]) => vtimezone(zone, span.from - 1, span.to + 1));
-  return `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${timezones.join('')}${sorted.map((event) => vevent(event, calendar, options)).join('')}END:VCALENDAR\r\n`;
+  const zones = new ZoneYears();
+  for (const event of sorted) {
+    const used = zoneYearsOf(event);
+    if (used) zones.add(used.zone, used.from, used.to);
+  }
+  return `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(undefined, 0).join('')}${sorted.map((event) => vevent(event, calendar, options)).join('')}END:VCALENDAR\r\n`;
 }

@@ -3,14 +3,16 @@
  * bodies and queries. A handler receives a parsed request and returns a result; it never sees raw input.
  */
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse } from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
 import { actorOf, authorize, resolvePrincipal, type Access, type Principal } from '#auth/keys';
 import { deps, type Deps } from '#config/deps';
-import { DomainError, isDomainError } from '#domain/errors';
+import { DomainError, isDomainError, type FieldErrorCode } from '#domain/errors';
 import { LIMITS } from '#domain/schemas';
 import { toFieldErrors } from '#domain/validation';
+import { withDeadline } from '#journal/deadline';
+import { checkIdempotencyKey, claimRequest, releaseRequest, requestFingerprint, settleRequest, type StoredResponse } from '#journal/idempotency';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
@@ -32,11 +34,16 @@ export interface ApiRequest<Body, Query> {
 export interface ApiOptions<Body, Query> {
   access: Access;
   body?: $ZodType<Body, unknown>;
+  /** An absent body means `{}` (POST /events/{id}/cancel); otherwise a body operation needs one. */
+  bodyOptional?: boolean;
   query?: $ZodType<Query, unknown>;
+  /** The command handles Idempotency-Key itself (POST /events fixes the id it creates). */
+  ownIdempotency?: boolean;
 }
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>;
-type Internal = { principal: Principal; body: unknown; query: unknown };
+/** `idempotencyPk`: the claim a first write request holds, to keep its answer under. */
+type Internal = { principal: Principal; body: unknown; query: unknown; idempotencyPk?: string };
 
 /** What the prepare step parsed, handed to the handler without widening the Lambda event's type. */
 const parsedRequests = new WeakMap<APIGatewayProxyEventV2, Internal>();
@@ -48,32 +55,109 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGateway
   onError: async (request: Request) => {
     const error = request.error;
     if (isDomainError(error)) {
-      request.response = problemResponse(fromDomainError(error), error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {});
+      const headers: Record<string, string> = error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : error.code === 'unavailable' ? { 'retry-after': '1' } : {};
+      request.response = problemResponse(fromDomainError(error), headers);
+      // Refused as busy, nothing recorded: the key is free again. Any other answer is the request's answer.
+      await (error.code === 'unavailable' ? release(request) : settle(request));
       return;
     }
     const requestId = request.event.requestContext?.requestId;
     log('error', 'unhandled error', { requestId, route: request.event.routeKey, error: String(error), stack: (error as Error)?.stack });
+    // The outcome is unknown, so the claim stays unanswered: a retry with the key gets a 409, never a second run.
     request.response = problemResponse(internalProblem(requestId));
   },
 });
 
-function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
-  if (event.body === undefined || event.body === '') return undefined;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Claims the request's Idempotency-Key, or answers with the response its first run kept. */
+async function claimIdempotency(event: APIGatewayProxyEventV2, principal: Principal, body: unknown): Promise<{ pk?: string; replay?: StoredResponse }> {
+  const key = checkIdempotencyKey(event.headers?.['idempotency-key']);
+  if (!key) return {};
+  const pk = `${actorOf(principal)}#${key}`;
+  const fingerprint = requestFingerprint([event.routeKey, event.pathParameters ?? {}, body, event.headers?.['if-match'] ?? null]);
+  const claim = await claimRequest(deps().client, deps().tables.idempotency, { pk, fingerprint, now: deps().now() });
+  return claim.kind === 'replay' ? { replay: claim.response } : { pk };
+}
+
+/** A response with a secret (shown once, `no-store`) is not kept: its retry learns it was done, and where. */
+function storable(response: APIGatewayProxyStructuredResultV2): StoredResponse {
+  const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  if (!/no-store/.test(headers['cache-control'] ?? '')) return { statusCode: response.statusCode ?? 200, headers, ...(response.body === undefined ? {} : { body: response.body }) };
+  const problem = fromDomainError(new DomainError('conflict', `this request was already done${headers.location ? ` (${headers.location})` : ''}; its response held a secret, which is shown only once`));
+  return { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...(headers.location ? { location: headers.location } : {}) }, body: JSON.stringify(problem) };
+}
+
+async function settle(request: Request): Promise<void> {
+  const pk = parsedRequests.get(request.event)?.idempotencyPk;
+  if (pk && request.response && typeof request.response === 'object') await settleRequest(deps().client, deps().tables.idempotency, pk, storable(request.response));
+}
+
+async function release(request: Request): Promise<void> {
+  const pk = parsedRequests.get(request.event)?.idempotencyPk;
+  if (pk) await releaseRequest(deps().client, deps().tables.idempotency, pk);
+}
+
+/** How deep a JSON body may nest: ours need 4; a crafted one thousands deep must not reach the parser's recursion. */
+const MAX_DEPTH = 16;
+
+/** The deepest nesting of arrays and objects in JSON text, counted without parsing it. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** The path of a `__proto__` member anywhere in a parsed body: one rule for every body, refused by name. */
+function prototypeKeyPath(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, member] of Object.entries(value)) {
+    if (key === '__proto__') return [...path, key].join('.');
+    const found = prototypeKeyPath(member, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const invalidBody = (message: string, code: FieldErrorCode, field = 'body') => new DomainError('invalid', `${field}: ${message}`, [{ field, code, message }]);
+
+function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknown {
+  if (event.body === undefined || event.body === '') {
+    if (optional) return {};
+    throw invalidBody('is required: send a JSON object', 'required');
+  }
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
     throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
+  const text = raw.toString('utf8');
+  if (nestingDepth(text) > MAX_DEPTH) throw invalidBody(`nests deeper than ${MAX_DEPTH} levels`, 'too_deep');
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', code: 'invalid_format', message: 'is not valid JSON' }]);
   }
+  const prototypeKey = prototypeKeyPath(parsed);
+  if (prototypeKey) throw invalidBody('is not a known field', 'unknown_field', prototypeKey);
+  return parsed;
 }
 
 function validate<T>(schema: $ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
   if (!schema) return input as T;
-  const parsed = safeParse(schema, input);
+  // reportInput: a wrong-typed field is told from a missing one (its input never reaches the response).
+  const parsed = safeParse(schema, input, { reportInput: true });
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error, prefix);
     throw new DomainError('invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
@@ -87,15 +171,20 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
     // The admin key's hash is fetched only when a request presents a key.
     const principal = await resolvePrincipal(event.headers?.authorization, deps().journal, deps().adminKeyHash);
     authorize(principal, options.access);
-    const body = options.body ? parseJsonBody(event) : undefined;
-    if (!options.body && event.body) throw new DomainError('invalid', 'this request takes no body', [{ field: 'body', message: 'must be empty' }]);
+    if (!options.body && event.body) throw new DomainError('invalid', 'this request takes no body', [{ field: 'body', code: 'invalid_value', message: 'must be empty' }]);
+    const body = options.body ? parseJsonBody(event, options.bodyOptional ?? false) : undefined;
     const internal: Internal = {
       principal,
-      body: validate(options.body, body ?? {}, ''),
+      body: validate(options.body, body, ''),
       query: validate(options.query, { ...(event.queryStringParameters ?? {}) }, 'query'),
     };
     parsedRequests.set(event, internal);
+    if (!WRITE_METHODS.has(event.requestContext?.http?.method ?? '') || options.ownIdempotency) return;
+    const { pk, replay } = await claimIdempotency(event, principal, internal.body);
+    internal.idempotencyPk = pk;
+    if (replay) return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
   },
+  after: settle,
 });
 
 // ops (#11) begin: what every response tells operators (EMF), and absolute Location headers.
@@ -133,17 +222,28 @@ const observe = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyR
 export function api<Body = undefined, Query = Record<string, string>>(
   options: ApiOptions<Body, Query>,
   handler: (request: ApiRequest<Body, Query>) => Promise<APIGatewayProxyResultV2>,
+  // --- feeds: a response streamed through Lambda's response streaming (a function URL), past the 6 MB limit
+  plugin: { streamifyResponse?: boolean } = {},
 ) {
+  if (plugin.streamifyResponse && typeof (globalThis as { awslambda?: { streamifyResponse?: unknown } }).awslambda?.streamifyResponse !== 'function') {
+    // Lambda's Node.js runtime (or the local runtime's stand-in, infra/local/streaming.ts) provides it; plain Node does not.
+    return async () => {
+      throw new Error('this function streams its response: run it on Lambda or in the local runtime');
+    };
+  }
   // ops (#11): context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(observe())
     .use(problemErrors())
     .use(prepare(options));
-  return stack.handler(async (event) => {
+  // --- end feeds
+  return stack.handler(async (event, context) => {
     const parsed = parsedRequests.get(event)!;
-    return handler({
+    // Writes stop trying a margin before the function's timeout, so a timed-out request has recorded nothing.
+    const remaining = context?.getRemainingTimeInMillis?.() ?? 30_000;
+    return withDeadline(Date.now() + Math.max(remaining - 2_000, remaining / 2), () => handler({
       event,
       body: parsed.body as Body,
       query: parsed.query as Query,
@@ -152,6 +252,6 @@ export function api<Body = undefined, Query = Record<string, string>>(
       principal: parsed.principal,
       actor: actorOf(parsed.principal),
       deps: deps(),
-    });
+    }));
   });
 }

@@ -27,7 +27,11 @@ export interface Operation<Body = unknown, Query = unknown> {
   summary: string;
   access: Access;
   body?: $ZodType<Body, unknown>;
+  /** An absent body means `{}`. */
+  bodyOptional?: boolean;
   query?: $ZodType<Query, unknown>;
+  /** The command handles Idempotency-Key itself. */
+  ownIdempotency?: boolean;
   /** Status codes of success, with what they carry. */
   success: Record<number, string>;
   headers?: string[];
@@ -48,16 +52,16 @@ export const operations = {
   'GET /': op({ summary: 'The web page (also /app.js and /app.css)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
   'GET /app.js': op({ summary: "The web page's script", access: 'public', query: anyQuery, success: { 200: 'text/javascript', 304: 'not modified' } }),
   'GET /app.css': op({ summary: "The web page's styles", access: 'public', query: anyQuery, success: { 200: 'text/css', 304: 'not modified' } }),
-  'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy' } }),
+  'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy', 503: 'the store cannot be reached' } }),
   'GET /openapi.json': op({ summary: 'This document', access: 'public', query: noQuery, success: { 200: 'OpenAPI 3.1' } }),
   'PUT /calendars/{id}': op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema, query: noQuery, success: { 200: 'replaced or unchanged', 201: 'created' } }),
   'GET /calendars': op({ summary: 'List calendars', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'GET /calendars/{id}': op({ summary: 'One calendar', access: 'public', query: noQuery, success: { 200: 'the calendar' } }),
-  'POST /events': op({ summary: 'Record a new event', access: 'write', body: createEventSchema, query: noQuery, success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'] }),
+  'POST /events': op({ summary: 'Record a new event', access: 'write', body: createEventSchema, query: noQuery, success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'], ownIdempotency: true }),
   'GET /events': op({ summary: 'Events overlapping [from, to), by start', access: 'public', query: listEventsQuerySchema, success: { 200: '{items, nextCursor}' } }),
   'GET /events/{id}': op({ summary: 'One event, now or as it stood at asOf; /events/{id}.ics renders it as iCalendar', access: 'public', query: eventQuery, success: { 200: 'the event (ETag)' } }),
   'PATCH /events/{id}': op({ summary: 'Merge-patch an event (RFC 7396)', access: 'write', body: eventPatchSchema, query: noQuery, success: { 200: 'the event (ETag)' }, headers: ['If-Match'] }),
-  'POST /events/{id}/cancel': op({ summary: 'Cancel an event', access: 'write', body: cancelSchema, query: noQuery, success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
+  'POST /events/{id}/cancel': op({ summary: 'Cancel an event', access: 'write', body: cancelSchema, bodyOptional: true, query: noQuery, success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
   'GET /events/{id}/history': op({ summary: 'The changes of an event, in order', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'POST /events/{id}/participants': op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema, query: noQuery, success: { 201: 'the event' }, headers: ['If-Match'] }),
   'PATCH /events/{id}/participants/{pid}': op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema, query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),

@@ -46,7 +46,16 @@ export function fromDomainError(error: DomainError): Problem {
   };
 }
 
-/** Anything that is not a known 4xx: the client learns nothing of the internals. */
+/**
+ * Anything that is not a known 4xx: the client learns nothing of the internals. Nor do we know whether a write got
+ * recorded before the failure, so we never call a blind retry safe: a retry with the same Idempotency-Key is.
+ */
 export function internalProblem(requestId: string | undefined): Problem {
-  return { type: 'about:blank', title: titles[500]!, status: 500, detail: 'The request could not be completed; it is safe to retry.', requestId };
+  return {
+    type: 'about:blank',
+    title: titles[500]!,
+    status: 500,
+    detail: 'The request could not be completed, and it may or may not have taken effect. Retry with the same Idempotency-Key (a change is applied at most once per key), or read the resource before retrying.',
+    requestId,
+  };
 }

@@ -12,9 +12,17 @@ export function noContent(headers: Record<string, string> = {}): APIGatewayProxy
 
 export const etag = (version: number): string => `"${version}"`;
 
-/** The version an If-Match header names; undefined when absent or `*`. */
+/**
+ * The version an If-Match header names; undefined when absent or `*`. If-Match compares strongly (RFC 9110
+ * §13.1.1): a weak ETag never matches, so it is a failed precondition (412), not a malformed header.
+ */
 export function expectedVersion(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  if (/^\s*W\/"[^"]*"\s*(,\s*W\/"[^"]*"\s*)*$/.test(ifMatch)) {
+    throw new DomainError('precondition_failed', 'If-Match uses strong comparison, which a weak ETag never satisfies (RFC 9110 §13.1.1)', [
+      { field: 'header.if-match', code: 'stale', message: 'is a weak ETag, which never matches: send the ETag this API returned, e.g. "3"' },
+    ]);
+  }
   const match = /^\s*"(\d+)"\s*$/.exec(ifMatch);
   if (!match) throw new DomainError('invalid', 'If-Match must be an ETag this API returned, e.g. "3"', [{ field: 'header.if-match', code: 'invalid_format', message: 'must look like "3"' }]);
   return Number(match[1]);

@@ -1,7 +1,11 @@
-/** Runs a command against a stream: read, fold, decide, append; on a lost race, decide again on the new state. */
+/**
+ * Runs a command against a stream: read, fold, decide, append; on a lost race, decide again on the new state.
+ * With a snapshot source it reads the stream's snapshot and only the journal's changes after it.
+ */
 import { fold, type Aggregate } from '#domain/aggregates';
 import type { Change, Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
+import { busy, whileAppending } from './deadline.ts';
 import { isConcurrencyError, type Journal } from './journal.ts';
 
 export interface HandleOptions {
@@ -11,7 +15,17 @@ export interface HandleOptions {
   /** From If-Match: the command applies only to this version; a mismatch is a 412, never a retry. */
   expectedVersion?: number;
   maxAttempts?: number;
+  /** Where to start from instead of the stream's first change (the views: #views/snapshots). */
+  snapshot?: SnapshotSource;
 }
+
+/** A stream's state as of `version`, which ends a commit. */
+export interface Snapshot<S = unknown> {
+  state: S;
+  version: number;
+}
+
+export type SnapshotSource = (streamId: string) => Promise<Snapshot | undefined>;
 
 export interface HandleResult<S> {
   state: S;
@@ -31,20 +45,23 @@ export async function handle<S, C extends Change>(
   options: HandleOptions,
 ): Promise<HandleResult<S>> {
   const maxAttempts = options.maxAttempts ?? 50;
+  let known = (await options.snapshot?.(streamId)) as Snapshot<S> | undefined;
   for (let attempt = 1; ; attempt++) {
-    const history = await journal.read(streamId);
-    const version = history.at(-1)?.version ?? 0;
-    const state = fold(aggregate, history);
+    const newer = await journal.read(streamId, known?.version ?? 0, { afterCommit: true });
+    const version = newer.at(-1)?.version ?? known?.version ?? 0;
+    const state = fold(aggregate, newer, known?.state);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) throw stale(options.expectedVersion, version);
     const changes = decide(state);
     if (changes.length === 0) return { state, version, recorded: [] };
     try {
-      const recorded = await journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId });
+      // edges (#12): no append starts after the request's deadline, and one under way is waited for.
+      const recorded = await whileAppending(() => journal.append(streamId, version, changes, { at: options.now().toISOString(), actor: options.actor, newId: options.newId }));
       return { state: fold(aggregate, recorded, state), version: version + recorded.length, recorded };
     } catch (error) {
       if (!isConcurrencyError(error)) throw error;
       if (options.expectedVersion !== undefined) throw stale(options.expectedVersion, error.actualVersion);
-      if (attempt >= maxAttempts) throw error;
+      if (attempt >= maxAttempts) throw busy(`stream ${streamId} changed under ${maxAttempts} attempts in a row`); // edges (#12)
+      known = { state, version };
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * attempt)));
     }
   }

@@ -2,7 +2,7 @@
 import { PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Change, Recorded } from '#domain/changes';
 import { buildCommit, changesOf, type CommitItem } from './commit.ts';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from './conditions.ts';
 
 export class ConcurrencyError extends Error {
   constructor(
@@ -23,13 +23,27 @@ export interface AppendMeta {
   newId: () => string;
 }
 
+export interface ReadOptions {
+  afterCommit?: boolean;
+}
+
+/** One of `total` disjoint parts of a parallel scan (DynamoDB's Segment / TotalSegments). */
+export interface ScanSegment {
+  segment: number;
+  total: number;
+}
+
 export interface Journal {
-  /** Every change of a stream after `afterVersion`, in order; strongly consistent. */
-  read(streamId: string, afterVersion?: number): Promise<Recorded[]>;
+  /**
+   * Every change of a stream after `afterVersion`, in order; strongly consistent. Reads only the commits after
+   * it; `afterCommit` says `afterVersion` ends a commit (a view's version does), which spares a look back for a
+   * commit that straddles it.
+   */
+  read(streamId: string, afterVersion?: number, options?: ReadOptions): Promise<Recorded[]>;
   /** Appends a commit at `expectedVersion + 1`, or throws ConcurrencyError when the stream has moved on. */
   append(streamId: string, expectedVersion: number, changes: Change[], meta: AppendMeta): Promise<Recorded[]>;
-  /** Every commit in the journal, in no particular order (for rebuilds). */
-  scan(): AsyncIterable<CommitItem>;
+  /** Every commit in the journal, in no particular order (for rebuilds); one segment of a parallel scan when given. */
+  scan(segment?: ScanSegment): AsyncIterable<CommitItem>;
 }
 
 export class DynamoJournal implements Journal {
@@ -38,25 +52,28 @@ export class DynamoJournal implements Journal {
     private readonly tableName: string,
   ) {}
 
-  async read(streamId: string, afterVersion = 0): Promise<Recorded[]> {
-    const changes: Recorded[] = [];
+  async read(streamId: string, afterVersion = 0, options: ReadOptions = {}): Promise<Recorded[]> {
+    const commits: CommitItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'streamId = :s',
-          ExpressionAttributeValues: { ':s': streamId },
+          KeyConditionExpression: 'streamId = :s AND version > :after',
+          ExpressionAttributeValues: { ':s': streamId, ':after': afterVersion },
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
       );
-      for (const item of (page.Items ?? []) as CommitItem[]) {
-        if (item.lastVersion > afterVersion) changes.push(...changesOf(item).filter((c) => c.version > afterVersion));
-      }
+      commits.push(...((page.Items ?? []) as CommitItem[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return changes;
+    // A commit that starts at or before `afterVersion` may still hold changes after it.
+    if (afterVersion > 0 && !options.afterCommit && commits[0]?.version !== afterVersion + 1) {
+      const straddling = await this.lastCommitAtOrBefore(streamId, afterVersion);
+      if (straddling && straddling.lastVersion > afterVersion) commits.unshift(straddling);
+    }
+    return commits.flatMap(changesOf).filter((change) => change.version > afterVersion);
   }
 
   async append(streamId: string, expectedVersion: number, changes: Change[], meta: AppendMeta): Promise<Recorded[]> {
@@ -78,26 +95,32 @@ export class DynamoJournal implements Journal {
     return changesOf(item);
   }
 
-  async *scan(): AsyncIterable<CommitItem> {
+  async *scan(segment?: ScanSegment): AsyncIterable<CommitItem> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, ConsistentRead: true, ...(segment ? { Segment: segment.segment, TotalSegments: segment.total } : {}) }),
+      );
       yield* (page.Items ?? []) as CommitItem[];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }
 
   private async lastVersion(streamId: string): Promise<number> {
+    return (await this.lastCommitAtOrBefore(streamId))?.lastVersion ?? 0;
+  }
+
+  private async lastCommitAtOrBefore(streamId: string, version?: number): Promise<CommitItem | undefined> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'streamId = :s',
-        ExpressionAttributeValues: { ':s': streamId },
+        KeyConditionExpression: `streamId = :s${version === undefined ? '' : ' AND version <= :v'}`,
+        ExpressionAttributeValues: { ':s': streamId, ...(version === undefined ? {} : { ':v': version }) },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     );
-    return (page.Items?.[0] as CommitItem | undefined)?.lastVersion ?? 0;
+    return page.Items?.[0] as CommitItem | undefined;
   }
 }

@@ -1,16 +1,28 @@
-/** Reads from the views: lists of events, calendars and keys, paged with opaque cursors. */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { invalidField } from '#domain/errors';
-import { INDEX, type ViewItem } from './items.ts';
+/**
+ * Reads from the views: lists of events, calendars and keys, paged with signed cursors. An event list reads
+ * the month buckets its window overlaps and nothing else (docs/decisions/0012-month-buckets.md).
+ */
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cursorKey, readCursor, writeCursor } from './cursor.ts';
+import { ALL_CALENDARS, directoryKey, INDEX, MONTH_SHARDS, monthOf, monthStart, type Entity, type ViewItem } from './items.ts';
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
+/** What a list needs: the store, and the admin key's hash that cursors are signed with (see cursor.ts). */
+export interface ViewReader {
+  client: DynamoDBDocumentClient;
+  tables: { views: string };
+  adminKeyHash: () => Promise<string | undefined>;
+}
+
 export interface EventFilter {
   calendar?: string;
+  /** Events ending after this instant (ISO, as toISOString writes it). */
   from?: string;
+  /** Events starting before this instant. */
   to?: string;
   status?: string;
   tag?: string;
@@ -19,98 +31,207 @@ export interface EventFilter {
   cursor?: string;
 }
 
-interface QueryPlan {
-  index: string;
-  keyCondition: string;
-  filters: string[];
-  values: Record<string, unknown>;
-  names: Record<string, string>;
+/** Where a list stopped: the month bucket and the sort key of the last event returned. */
+interface Position {
+  m: string;
+  k: string;
 }
 
-function eventQueryPlan(filter: EventFilter): QueryPlan {
-  const plan: QueryPlan = filter.calendar
-    ? { index: INDEX.byCalendar, keyCondition: 'calendar = :partition', filters: [], values: { ':partition': filter.calendar }, names: {} }
-    : { index: INDEX.byEntity, keyCondition: 'entity = :partition', filters: [], values: { ':partition': 'event' }, names: {} };
-  // Overlap with [from, to): the event starts before `to` and ends after `from`.
-  if (filter.to) {
-    plan.keyCondition += ' AND sortKey < :to';
-    plan.values[':to'] = filter.to;
-  }
-  if (filter.from) {
-    plan.filters.push('endUtc > :from');
-    plan.values[':from'] = filter.from;
-  }
-  if (filter.status) {
-    plan.filters.push('#status = :status');
-    plan.names['#status'] = 'status';
-    plan.values[':status'] = filter.status;
-  }
-  if (filter.tag) {
-    plan.filters.push('contains(tags, :tag)');
-    plan.values[':tag'] = filter.tag;
-  }
-  if (!filter.includePrivate) {
-    plan.filters.push('visibility = :public');
-    plan.values[':public'] = 'public';
-  }
-  return plan;
-}
-
-export async function listEvents(client: DynamoDBDocumentClient, table: string, filter: EventFilter): Promise<Page<Record<string, unknown>>> {
-  return queryPage(client, table, eventQueryPlan(filter), filter.limit, filter.cursor);
-}
-
-/** Calendars, keys or feed tokens, by id; `prefix` narrows to sort keys that start with it (a calendar's tokens). */
-export async function listEntities(
-  client: DynamoDBDocumentClient,
-  table: string,
-  query: { entity: 'calendar' | 'key' | 'feedToken' | 'webhook'; prefix?: string; owner?: string; limit: number; cursor?: string },
-): Promise<Page<Record<string, unknown>>> {
-  const plan: QueryPlan = { index: INDEX.byEntity, keyCondition: 'entity = :partition', filters: [], values: { ':partition': query.entity }, names: {} };
-  if (query.prefix) {
-    plan.keyCondition += ' AND begins_with(sortKey, :prefix)';
-    plan.values[':prefix'] = query.prefix;
-  }
-  if (query.owner) {
-    plan.filters.push('#owner = :owner');
-    plan.names['#owner'] = 'owner';
-    plan.values[':owner'] = query.owner;
-  }
-  if (query.entity === 'webhook') {
-    plan.filters.push('#doc.deleted = :false');
-    plan.names['#doc'] = 'doc';
-    plan.values[':false'] = false;
-  }
-  return queryPage(client, table, plan, query.limit, query.cursor);
+export async function listEvents(reader: ViewReader, filter: EventFilter): Promise<Page<Record<string, unknown>>> {
+  const key = cursorKey(reader.adminKeyHash);
+  const position = filter.cursor ? await readCursor(key, 'events', filter.cursor, ['m', 'k']) : undefined;
+  const { items, next } = await readWindow(reader.client, reader.tables.views, filter, position);
+  return { items: items.map((item) => item.doc), nextCursor: next ? await writeCursor(key, 'events', { ...next }) : null };
 }
 
 /** Every event of a calendar (for feeds), public ones only unless told otherwise. */
 export async function allCalendarEvents(client: DynamoDBDocumentClient, table: string, calendar: string, includePrivate: boolean): Promise<Record<string, unknown>[]> {
   const events: Record<string, unknown>[] = [];
-  let cursor: string | undefined;
+  let position: Position | undefined;
   do {
-    const page = await listEvents(client, table, { calendar, includePrivate, limit: 1000, cursor });
-    events.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+    const page = await readWindow(client, table, { calendar, includePrivate, limit: 1000 }, position);
+    events.push(...page.items.map((item) => item.doc));
+    position = page.next;
+  } while (position);
   return events;
 }
 
-async function queryPage(client: DynamoDBDocumentClient, table: string, plan: QueryPlan, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+/**
+ * The events overlapping [from, to), by start. Each month bucket lists the events that overlap it; an event is
+ * returned from the first bucket of the window it is in: from month(from) all overlapping items, from later
+ * months only those starting there (a key condition), so an event spanning months comes once, in start order.
+ */
+async function readWindow(client: DynamoDBDocumentClient, table: string, filter: Omit<EventFilter, 'cursor'>, position?: Position): Promise<{ items: ViewItem[]; next?: Position }> {
+  const firstMonth = filter.from ? monthOf(filter.from) : undefined;
+  const lastMonth = filter.to ? monthOf(new Date(Date.parse(filter.to) - 1).toISOString()) : undefined;
+  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter(
+    (month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m),
+  );
   const items: ViewItem[] = [];
-  let startKey = cursor ? decodeCursor(cursor) : undefined;
+  for (const [i, month] of months.entries()) {
+    const after = position?.m === month ? position.k : undefined;
+    const lower = [month === firstMonth ? undefined : monthStart(month), after].filter((bound) => bound !== undefined).sort().at(-1);
+    const merged = new MergedPartitions(partitions(filter.calendar, month).map((partition) => new PartitionReader(client, table, partition, bucketQuery(filter, lower), filter.limit + 1)));
+    for (let item = await merged.next(); item; item = await merged.next()) {
+      if (item.sortKey === after) continue;
+      items.push(item);
+      if (items.length < filter.limit) continue;
+      const more = (await merged.peek()) !== undefined || i < months.length - 1;
+      return { items, next: more ? { m: month, k: item.sortKey } : undefined };
+    }
+  }
+  return { items };
+}
+
+/** The months that hold a scope's events, ascending (one small read; a month left empty costs one empty Query). */
+async function listedMonths(client: DynamoDBDocumentClient, table: string, scope: string): Promise<string[]> {
+  const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: directoryKey(scope) } }))).Item;
+  return [...((item?.months as Set<string> | undefined) ?? [])].sort();
+}
+
+interface Partition {
+  index: string;
+  attribute: string;
+  value: string;
+}
+
+function partitions(calendar: string | undefined, month: string): Partition[] {
+  if (calendar) return [{ index: INDEX.byCalendarMonth, attribute: 'calendarMonth', value: `${calendar}#${month}` }];
+  return Array.from({ length: MONTH_SHARDS }, (_, shard) => ({ index: INDEX.byMonth, attribute: 'month', value: `${month}#${shard}` }));
+}
+
+interface BucketQuery {
+  sortKeyCondition?: string;
+  filters: string[];
+  values: Record<string, unknown>;
+  names: Record<string, string>;
+}
+
+function bucketQuery(filter: Omit<EventFilter, 'cursor'>, lower: string | undefined): BucketQuery {
+  const query: BucketQuery = { filters: [], values: {}, names: {} };
+  // Sort keys are `<start>#<id>`, so none equals `to`: BETWEEN's inclusive end is `start < to`.
+  if (lower !== undefined) query.values[':lower'] = lower;
+  if (filter.to !== undefined) query.values[':to'] = filter.to;
+  if (lower !== undefined && filter.to !== undefined) query.sortKeyCondition = 'sortKey BETWEEN :lower AND :to';
+  else if (lower !== undefined) query.sortKeyCondition = 'sortKey >= :lower';
+  else if (filter.to !== undefined) query.sortKeyCondition = 'sortKey < :to';
+  if (filter.from) {
+    query.filters.push('endUtc > :from');
+    query.values[':from'] = filter.from;
+  }
+  if (filter.status) {
+    query.filters.push('#status = :status');
+    query.names['#status'] = 'status';
+    query.values[':status'] = filter.status;
+  }
+  if (filter.tag) {
+    query.filters.push('contains(tags, :tag)');
+    query.values[':tag'] = filter.tag;
+  }
+  if (!filter.includePrivate) {
+    query.filters.push('visibility = :public');
+    query.values[':public'] = 'public';
+  }
+  return query;
+}
+
+/** One index partition read in sort-key order, a page at a time, as its items are asked for. */
+class PartitionReader {
+  private buffer: ViewItem[] = [];
+  private startKey: Record<string, unknown> | undefined;
+  private done = false;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly partition: Partition,
+    private readonly query: BucketQuery,
+    private readonly pageSize: number,
+  ) {}
+
+  async head(): Promise<ViewItem | undefined> {
+    while (this.buffer.length === 0 && !this.done) {
+      const names = { '#partition': this.partition.attribute, ...this.query.names };
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: this.partition.index,
+          KeyConditionExpression: ['#partition = :partition', this.query.sortKeyCondition].filter(Boolean).join(' AND '),
+          FilterExpression: this.query.filters.length > 0 ? this.query.filters.join(' AND ') : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':partition': this.partition.value, ...this.query.values },
+          ExclusiveStartKey: this.startKey,
+          Limit: this.pageSize,
+        }),
+      );
+      this.buffer = (page.Items ?? []) as ViewItem[];
+      this.startKey = page.LastEvaluatedKey;
+      this.done = !this.startKey;
+    }
+    return this.buffer[0];
+  }
+
+  shift(): void {
+    this.buffer.shift();
+  }
+}
+
+/** Several partitions of one month merged by sort key (the shards of an all-calendars list). */
+class MergedPartitions {
+  constructor(private readonly readers: PartitionReader[]) {}
+
+  async peek(): Promise<ViewItem | undefined> {
+    return (await this.smallest())?.item;
+  }
+
+  async next(): Promise<ViewItem | undefined> {
+    const smallest = await this.smallest();
+    smallest?.reader.shift();
+    return smallest?.item;
+  }
+
+  private async smallest(): Promise<{ reader: PartitionReader; item: ViewItem } | undefined> {
+    const heads = await Promise.all(this.readers.map(async (reader) => ({ reader, item: await reader.head() })));
+    return heads.filter((head): head is { reader: PartitionReader; item: ViewItem } => head.item !== undefined).sort((a, b) => (a.item.sortKey < b.item.sortKey ? -1 : 1))[0];
+  }
+}
+
+/** Calendars, keys or feed tokens, by id; `prefix` narrows to sort keys that start with it (a calendar's tokens). */
+export async function listEntities(
+  reader: ViewReader,
+  query: { entity: Entity; prefix?: string; owner?: string; limit: number; cursor?: string },
+): Promise<Page<Record<string, unknown>>> {
+  const key = cursorKey(reader.adminKeyHash);
+  const list = `${query.entity}:${query.prefix ?? ''}:${query.owner ?? ''}`;
+  const position = query.cursor ? await readCursor(key, list, query.cursor, ['p', 's']) : undefined;
+  const values: Record<string, unknown> = { ':entity': query.entity };
+  const names: Record<string, string> = {};
+  const filters: string[] = [];
+  if (query.prefix) values[':prefix'] = query.prefix;
+  if (query.owner) {
+    filters.push('#owner = :owner');
+    names['#owner'] = 'owner';
+    values[':owner'] = query.owner;
+  }
+  if (query.entity === 'webhook') {
+    filters.push('#doc.deleted = :false');
+    names['#doc'] = 'doc';
+    values[':false'] = false;
+  }
+  const items: ViewItem[] = [];
+  let startKey: Record<string, unknown> | undefined = position && { pk: position.p, sortKey: position.s, entity: query.entity };
   // A filter applies after DynamoDB's Limit, so keep reading until the page is full or the index ends.
-  while (items.length < limit) {
-    const page = await client.send(
+  while (items.length < query.limit) {
+    const page = await reader.client.send(
       new QueryCommand({
-        TableName: table,
-        IndexName: plan.index,
-        KeyConditionExpression: plan.keyCondition,
-        FilterExpression: plan.filters.length > 0 ? plan.filters.join(' AND ') : undefined,
-        ExpressionAttributeValues: plan.values,
-        ExpressionAttributeNames: Object.keys(plan.names).length > 0 ? plan.names : undefined,
+        TableName: reader.tables.views,
+        IndexName: INDEX.byEntity,
+        KeyConditionExpression: `entity = :entity${query.prefix ? ' AND begins_with(sortKey, :prefix)' : ''}`,
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeValues: values,
+        ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
         ExclusiveStartKey: startKey,
-        Limit: limit - items.length,
+        Limit: query.limit - items.length,
       }),
     );
     items.push(...((page.Items ?? []) as ViewItem[]));
@@ -118,22 +239,5 @@ async function queryPage(client: DynamoDBDocumentClient, table: string, plan: Qu
     if (!startKey) return { items: items.map((item) => item.doc), nextCursor: null };
   }
   const last = items.at(-1)!;
-  const lastKey = { pk: last.pk, sortKey: last.sortKey, ...(plan.index === INDEX.byCalendar ? { calendar: last.calendar } : { entity: last.entity }) };
-  return { items: items.map((item) => item.doc), nextCursor: encodeCursor(lastKey) };
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof key === 'object' && key !== null && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) {
-      return key as Record<string, unknown>;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw invalidField('query.cursor', 'is not a cursor this API returned', 'invalid_cursor');
+  return { items: items.map((item) => item.doc), nextCursor: await writeCursor(key, list, { p: last.pk, s: last.sortKey }) };
 }

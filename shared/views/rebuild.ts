@@ -1,10 +1,17 @@
-/** Rebuilds every view from the journal alone. */
-import { DeleteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Journal } from '#journal/journal';
+/**
+ * Rebuilds every view from the journal alone: a parallel Scan of the journal (segments), a fold per stream,
+ * writes in batches, then the views the journal does not support are removed.
+ *
+ * 'offline' (nothing else writes views: the local store is locked by the rebuild) writes with BatchWriteItem,
+ * 25 items a request. 'live' (a deployed service keeps projecting meanwhile) writes each item conditionally on
+ * its version, so a rebuild never puts a view back behind what the projector already wrote.
+ */
+import { BatchWriteCommand, DeleteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CommitItem } from '#journal/commit';
 import { changesOf } from '#journal/commit';
-import { toViewItem } from './items.ts';
-import { foldView, writeView } from './projector.ts';
+import type { Journal } from '#journal/journal';
+import { ALL_CALENDARS, directoryKey, spanItems, toViewItem, type ViewItem } from './items.ts';
+import { addMonths, foldView, writeView } from './projector.ts';
 
 export interface RebuildSummary {
   streams: number;
@@ -14,51 +21,134 @@ export interface RebuildSummary {
   millis: number;
 }
 
+export interface RebuildProgress {
+  phase: 'scan' | 'write';
+  /** Commits scanned, or streams written. */
+  done: number;
+  /** Streams to write (known once the scan is over). */
+  total?: number;
+  /** Changes per second so far. */
+  rate: number;
+  /** Seconds left, when it can be told. */
+  etaSeconds?: number;
+}
+
 export interface RebuildDeps {
   client: DynamoDBDocumentClient;
   journal: Journal;
   viewsTable: string;
-  onProgress?: (done: number, total: number) => void;
+  mode?: 'offline' | 'live';
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Parallel Scan segments of the journal and of the views. */
+  segments?: number;
+  /** Write requests in flight. */
   concurrency?: number;
 }
 
+const BATCH = 25;
+
 export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
   const started = performance.now();
+  const segments = deps.segments ?? 8;
+  const rate = (changes: number) => changes / Math.max((performance.now() - started) / 1000, 0.001);
   const byStream = new Map<string, CommitItem[]>();
-  for await (const commit of deps.journal.scan()) {
-    const commits = byStream.get(commit.streamId) ?? [];
-    commits.push(commit);
-    byStream.set(commit.streamId, commits);
-  }
-  const streamIds = [...byStream.keys()];
+  let scanned = 0;
   let changes = 0;
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      for await (const commit of deps.journal.scan({ segment, total: segments })) {
+        const commits = byStream.get(commit.streamId) ?? byStream.set(commit.streamId, []).get(commit.streamId)!;
+        commits.push(commit);
+        changes += commit.changes.length;
+        if (++scanned % 1000 === 0) deps.onProgress?.({ phase: 'scan', done: scanned, rate: rate(changes) });
+      }
+    }),
+  );
+
+  const items: ViewItem[] = [];
+  const directories = new Map<string, Set<string>>();
+  for (const [streamId, commits] of byStream) {
+    const state = foldView(streamId, commits.sort((a, b) => a.version - b.version).flatMap(changesOf));
+    if (!state) continue;
+    const item = toViewItem(streamId, state);
+    items.push(item, ...spanItems(item));
+    for (const scope of item.calendar ? [item.calendar, ALL_CALENDARS] : []) {
+      const months = directories.get(scope) ?? directories.set(scope, new Set()).get(scope)!;
+      for (const month of item.months ?? []) months.add(month);
+    }
+  }
+  const directoryItems = [...directories].map(([scope, months]) => ({ pk: directoryKey(scope), months }) as unknown as ViewItem);
+
+  const streams = byStream.size;
+  let written = 0;
+  const streamsWritten = () => Math.min(streams, Math.round((written / Math.max(items.length, 1)) * streams));
+  const writeProgress = () => {
+    const done = streamsWritten();
+    const perSecond = rate(changes) * (done / Math.max(streams, 1));
+    deps.onProgress?.({ phase: 'write', done, total: streams, rate: rate(changes), etaSeconds: perSecond > 0 ? (streams - done) / perSecond : undefined });
+  };
   let viewsWritten = 0;
-  let done = 0;
-  await inParallel(streamIds, deps.concurrency ?? 16, async (streamId) => {
-    const recorded = byStream.get(streamId)!.sort((a, b) => a.version - b.version).flatMap(changesOf);
-    changes += recorded.length;
-    const state = foldView(streamId, recorded);
-    if (state && (await writeView(deps, toViewItem(streamId, state), 'same-or-newer'))) viewsWritten++;
-    deps.onProgress?.(++done, streamIds.length);
-  });
-  const viewsRemoved = await removeOrphans(deps, new Set(streamIds));
-  return { streams: streamIds.length, changes, viewsWritten, viewsRemoved, millis: performance.now() - started };
+  const all = [...items, ...directoryItems];
+  if ((deps.mode ?? 'live') === 'offline') {
+    await inParallel(chunks(all, BATCH), deps.concurrency ?? 8, async (batch) => {
+      await batchWrite(deps, batch.map((item) => ({ PutRequest: { Item: { ...item } } })));
+      viewsWritten += batch.length;
+      written += batch.length;
+      writeProgress();
+    });
+  } else {
+    await inParallel(chunks(items, BATCH), deps.concurrency ?? 8, async (batch) => {
+      const results = await Promise.all(batch.map((item) => writeView(deps, item, 'same-or-newer')));
+      viewsWritten += results.filter(Boolean).length;
+      written += batch.length;
+      writeProgress();
+    });
+    // Added to, never replaced: the live projector may be adding months meanwhile.
+    await Promise.all([...directories].map(([scope, months]) => addMonths(deps, scope, [...months])));
+  }
+  const viewsRemoved = await removeOrphans(deps, new Set(all.map((item) => item.pk)), segments);
+  deps.onProgress?.({ phase: 'write', done: streams, total: streams, rate: rate(changes), etaSeconds: 0 });
+  return { streams, changes, viewsWritten, viewsRemoved, millis: performance.now() - started };
 }
 
-/** View items whose stream is not in the journal were not derived from it: they go. */
-async function removeOrphans(deps: RebuildDeps, streamIds: Set<string>): Promise<number> {
+/** View items that the journal does not support (their stream is gone, a span the event left) go. */
+async function removeOrphans(deps: RebuildDeps, kept: Set<string>, segments: number): Promise<number> {
   let removed = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.client.send(new ScanCommand({ TableName: deps.viewsTable, ProjectionExpression: 'pk', ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) {
-      if (streamIds.has(item.pk as string)) continue;
-      await deps.client.send(new DeleteCommand({ TableName: deps.viewsTable, Key: { pk: item.pk } }));
-      removed++;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await deps.client.send(
+          new ScanCommand({ TableName: deps.viewsTable, ProjectionExpression: 'pk', ExclusiveStartKey: startKey, Segment: segment, TotalSegments: segments }),
+        );
+        const orphans = (page.Items ?? []).map((item) => item.pk as string).filter((pk) => !kept.has(pk));
+        if (deps.mode === 'offline') {
+          for (const batch of chunks(orphans, BATCH)) await batchWrite(deps, batch.map((pk) => ({ DeleteRequest: { Key: { pk } } })));
+        } else {
+          for (const pk of orphans) await deps.client.send(new DeleteCommand({ TableName: deps.viewsTable, Key: { pk } }));
+        }
+        removed += orphans.length;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }),
+  );
   return removed;
+}
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+/** One BatchWriteItem, retrying what DynamoDB left unprocessed (with backoff, as AWS advises). */
+async function batchWrite(deps: RebuildDeps, requests: WriteRequest[]): Promise<void> {
+  let pending = requests;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    const result = await deps.client.send(new BatchWriteCommand({ RequestItems: { [deps.viewsTable]: pending } }));
+    pending = (result.UnprocessedItems?.[deps.viewsTable] ?? []) as WriteRequest[];
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 }
 
 async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {

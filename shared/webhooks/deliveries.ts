@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
 import type { AttemptOutcome } from './send.ts';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 

@@ -6,7 +6,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { randomBytes } from 'node:crypto';
 import { Webhook as Signer } from 'standardwebhooks';
 import { DomainError } from '#domain/errors';
-import { isConditionFailure } from '#config/env';
+import { isConditionFailure } from '#journal/conditions';
 
 interface SecretItem {
   pk: string;

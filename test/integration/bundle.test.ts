@@ -34,6 +34,8 @@ beforeAll(async () => {
   }
   await project({ Records: store.records.splice(0) });
   await build({ ...bundling, mainFields: [...bundling.mainFields], entryPoints: [join(repositoryRoot, 'functions/feeds/get.ts')], bundle: true, outfile: join(dir, 'feeds-get.mjs'), banner: { js: bundling.banner }, logLevel: 'silent' });
+  // The feed function streams its response: the child gets the local runtime's stand-in for Lambda's streaming globals.
+  await build({ ...bundling, mainFields: [...bundling.mainFields], entryPoints: [join(repositoryRoot, 'infra/local/streaming.ts')], bundle: true, outfile: join(dir, 'streaming.mjs'), banner: { js: bundling.banner }, logLevel: 'silent' });
 });
 afterAll(async () => {
   await store.close();
@@ -44,7 +46,19 @@ async function renderInChild(timeZone: string): Promise<{ statusCode: number; bo
   const request = { url: '/feeds/ato.ics?lang=en', method: 'GET', httpVersion: '1.1', headers: { host: 'feeds.example' }, socket: { remoteAddress: '127.0.0.1', localPort: 443 } };
   const event = toApiGatewayEvent(request as never, Buffer.alloc(0), { routeKey: 'GET /feeds/{file}', pathParameters: { file: 'ato.ics' } });
   const driver = join(dir, 'driver.mjs');
-  writeFileSync(driver, `const { handler } = await import(${JSON.stringify(join(dir, 'feeds-get.mjs'))});\nconst result = await handler(JSON.parse(process.argv[2]), { getRemainingTimeInMillis: () => 10000 });\nprocess.stdout.write(JSON.stringify(result), () => process.exit(0));\n`);
+  writeFileSync(
+    driver,
+    [
+      `const { installLambdaStreaming } = await import(${JSON.stringify(join(dir, 'streaming.mjs'))});`,
+      'installLambdaStreaming();',
+      `const { handler } = await import(${JSON.stringify(join(dir, 'feeds-get.mjs'))});`,
+      "const { Writable } = await import('node:stream');",
+      'const chunks = []; let metadata = {};',
+      'const stream = Object.assign(new Writable({ write(chunk, _encoding, callback) { chunks.push(chunk); callback(); } }), { setMetadata: (m) => { metadata = m; } });',
+      'await handler(JSON.parse(process.argv[2]), stream, { getRemainingTimeInMillis: () => 10000 });',
+      'process.stdout.write(JSON.stringify({ statusCode: metadata.statusCode, body: Buffer.concat(chunks).toString("utf8") }), () => process.exit(0));',
+    ].join('\n'),
+  );
   // Asynchronous: the store this child reads is served by this very process.
   const { stdout } = await promisify(execFile)(process.execPath, [driver, JSON.stringify(event)], {
     env: { ...process.env, TZ: timeZone, DYNAMODB_ENDPOINT: store.store.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -13,7 +13,7 @@ import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { handle } from '#journal/handle';
 import { ConcurrencyError, type Journal } from '#journal/journal';
-import { rebuildViews } from '#views/rebuild';
+import { rebuildViews, type RebuildProgress } from '#views/rebuild';
 import { handler as project } from '../../functions/stream/project.ts';
 import { startTestStore } from '../helpers/store.ts';
 
@@ -35,6 +35,10 @@ afterAll(() => store.close());
 async function views(): Promise<Record<string, unknown>[]> {
   const page = await store.client.send(new ScanCommand({ TableName: store.tables.views, ConsistentRead: true }));
   return (page.Items ?? []).sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
+}
+
+function withoutFeedValidators({ feedRevision: _r, feedRevisedAt: _at, feedChangedAt: _changed, ...item }: Record<string, unknown>): Record<string, unknown> {
+  return item;
 }
 
 async function projectAll(): Promise<void> {
@@ -132,11 +136,12 @@ describe('views', () => {
     await projectAll();
     const live = await views();
     await store.client.send(new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: store.tables.views, Item: { pk: 'event#ORPHAN', entity: 'event', sortKey: 'x', lastAppliedVersion: 1, doc: {} } }));
-    const progress: number[] = [];
-    const summary = await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, onProgress: (done) => progress.push(done) });
-    expect(await views()).toEqual(live);
+    const progress: RebuildProgress[] = [];
+    const summary = await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, onProgress: (p) => progress.push(p) });
+    // A calendar's feed revision is a random validator (shared/feeds/digest.ts), not derived data: a rebuild issues new ones.
+    expect((await views()).map(withoutFeedValidators)).toEqual(live.map(withoutFeedValidators));
     expect(summary.viewsRemoved).toBe(1);
-    expect(summary.streams).toBe(progress.length);
+    expect(progress.at(-1)).toMatchObject({ phase: 'write', done: summary.streams, total: summary.streams, etaSeconds: 0 });
     expect(summary.changes).toBeGreaterThan(summary.streams);
   });
 });

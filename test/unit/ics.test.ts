@@ -20,9 +20,11 @@ describe('content lines', () => {
   });
 
   it('keep parameter values and URIs from ending the line or the parameter', () => {
-    expect(paramValue('Lin "x"; y')).toBe('"Lin x; y"');
+    // RFC 6868: quotes, line breaks and carets are caret-encoded, never dropped.
+    expect(paramValue('Lin "x"; y')).toBe(`"Lin ^'x^'; y"`);
+    expect(paramValue('a^b')).toBe('a^^b');
     expect(raw('https://a.example/\r\nATTENDEE:x')).toBe('https://a.example/ATTENDEE:x');
-    expect(contentLine('ATTENDEE', 'mailto:a@b.example', { CN: 'A\r\nB' })).toBe('ATTENDEE;CN=A  B:mailto:a@b.example\r\n');
+    expect(contentLine('ATTENDEE', 'mailto:a@b.example', { CN: 'A\r\nB\x07' })).toBe('ATTENDEE;CN=A^nB :mailto:a@b.example\r\n');
   });
 });
 

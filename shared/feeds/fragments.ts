@@ -1,0 +1,129 @@
+/**
+ * Pre-rendered feed fragments. The projector renders each event's VEVENT in parts when the event changes
+ * (every SUMMARY, DESCRIPTION and LOCATION it can show, the public and the private tail) and keeps them on the
+ * event's view item; a feed request chooses the parts for its language and joins them, without rendering.
+ *
+ * What a VEVENT depends on beyond the event: the requested language and the calendar's default language (the
+ * fallback chain [language, default, en] of each localized field) and the requested language again (the country
+ * name). Both are resolved at request time from the stored language lists, so a change of the calendar's
+ * default language needs no re-rendering. Country names are pre-rendered in every language the event's texts
+ * use; any other language renders that one line at request time.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { CalendarEvent } from '#domain/event';
+import { utcRange } from '#domain/schedule';
+import { pickLanguage } from './language.ts';
+import { eventLanguages, veventParts, zoneYearsOf } from './render.ts';
+
+/**
+ * Bumped whenever rendering changes. Fragments carry the version they were rendered with; a feed renders older
+ * ones again from their event (correct at once, at the old cost) until `npm run rebuild-views` re-renders them
+ * all. ETags include it, so no cache outlives the bytes it stands for.
+ */
+export const RENDERING_VERSION = 2;
+
+/** The index a feed reads (infra/tables.ts): partition per calendar and visibility, sorted by end. */
+export const FEED_INDEX = 'byFeed';
+
+/** Fragments larger than this are stored gzipped (DynamoDB items stop at 400 KB; descriptions can be long). */
+const INLINE_LIMIT = 64 * 1024;
+
+/** One event's feed fragment, as stored (short names: this is repeated on every event item). */
+export interface FeedFragment {
+  /** RENDERING_VERSION it was rendered with. */
+  r: number;
+  /** Start (UTC): feeds are ordered by start, then id. */
+  s: string;
+  id: string;
+  /** Zone and years of a timed event's wall times, for its VTIMEZONE. */
+  z?: [string, number, number];
+  /** Tags, tentative (tentative or month-only), and when it was cancelled: the feed's filters. */
+  g: string[];
+  t: boolean;
+  c?: string;
+  /** Sorted languages of the title, description and location name. */
+  ls: [string[], string[], string[]];
+  h: string;
+  su: Record<string, string>;
+  de: Record<string, string>;
+  /** LOCATION lines by "name language|country language" (or name language alone when there is no country). */
+  lo: Record<string, string>;
+  /** The location, kept when it has a country: its line in a language not pre-rendered is rendered on request. */
+  loc?: CalendarEvent['location'];
+  p: string;
+  /** The private tail, when it differs from the public one. */
+  q?: string;
+}
+
+const NO_NAME = '-';
+
+function locationKey(nameLanguage: string | undefined, countryLanguage?: string): string {
+  return countryLanguage === undefined ? (nameLanguage ?? NO_NAME) : `${nameLanguage ?? NO_NAME}|${countryLanguage}`;
+}
+
+/** Renders every part of an event's VEVENT that some feed may show. */
+export function renderFragment(event: CalendarEvent): FeedFragment {
+  const ls = eventLanguages(event);
+  const zone = zoneYearsOf(event);
+  const lo: Record<string, string> = {};
+  const country = event.location?.country;
+  const nameLanguages: (string | undefined)[] = ls.locationName.length > 0 ? ls.locationName : [undefined];
+  if (event.location) {
+    const countryLanguages = [...new Set([...ls.title, ...ls.description, ...ls.locationName, 'en'])];
+    for (const name of nameLanguages) {
+      if (!country) lo[locationKey(name)] = veventParts.location(event, name, 'en');
+      else for (const language of countryLanguages) lo[locationKey(name, language)] = veventParts.location(event, name, language);
+    }
+  }
+  const p = veventParts.tail(event, false);
+  const q = veventParts.tail(event, true);
+  return {
+    r: RENDERING_VERSION,
+    s: utcRange(event.schedule).start,
+    id: event.id,
+    ...(zone ? { z: [zone.zone, zone.from, zone.to] as [string, number, number] } : {}),
+    g: event.tags,
+    t: event.status === 'tentative' || event.schedule.type === 'month',
+    ...(event.status === 'cancelled' ? { c: event.cancelledAt ?? event.updatedAt } : {}),
+    ls: [ls.title, ls.description, ls.locationName],
+    h: veventParts.head(event),
+    su: Object.fromEntries(ls.title.map((language) => [language, veventParts.summary(event, language)])),
+    de: Object.fromEntries(ls.description.map((language) => [language, veventParts.description(event, language)])),
+    lo,
+    ...(country ? { loc: event.location } : {}),
+    p,
+    ...(q !== p ? { q } : {}),
+  };
+}
+
+/** The attributes an event's view item carries for feeds: the byFeed index keys and the fragment. */
+export function feedItemAttributes(event: CalendarEvent): { feedPartition: string; feedEnd: string; feed?: FeedFragment; feedZ?: Uint8Array } {
+  const fragment = renderFragment(event);
+  const json = JSON.stringify(fragment);
+  const keys = { feedPartition: `${event.calendar}#${event.visibility}`, feedEnd: `${utcRange(event.schedule).end}#${event.id}` };
+  return Buffer.byteLength(json) <= INLINE_LIMIT ? { ...keys, feed: fragment } : { ...keys, feedZ: new Uint8Array(gzipSync(json)) };
+}
+
+/** A fragment as read back from the index. */
+export function fragmentOf(item: { feed?: FeedFragment; feedZ?: Uint8Array }): FeedFragment | undefined {
+  if (item.feed) return item.feed;
+  return item.feedZ ? (JSON.parse(gunzipSync(item.feedZ).toString('utf8')) as FeedFragment) : undefined;
+}
+
+/** Chooses one fragment's parts for a feed in `language` of a calendar whose default is `defaultLanguage`. */
+export function assembleFragment(fragment: FeedFragment, language: string, defaultLanguage: string, withPrivateDetails: boolean): string {
+  const preferred = [language, defaultLanguage, 'en'];
+  const [titles, descriptions, names] = fragment.ls;
+  const description = pickLanguage(descriptions, preferred);
+  const name = pickLanguage(names, preferred);
+  let location = '';
+  if (fragment.loc) location = fragment.lo[locationKey(name, language)] ?? veventParts.location({ location: fragment.loc } as CalendarEvent, name, language);
+  else if (Object.keys(fragment.lo).length > 0) location = fragment.lo[locationKey(name)]!;
+  return (
+    fragment.h +
+    fragment.su[pickLanguage(titles, preferred)!]! +
+    (description === undefined ? '' : fragment.de[description]!) +
+    location +
+    (withPrivateDetails ? (fragment.q ?? fragment.p) : fragment.p)
+  );
+}

@@ -1,0 +1,129 @@
+/** What each operation answers on success: body schemas and headers, for /openapi.json. */
+import { toJSONSchema } from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
+import { calendarInputSchema, eventFieldsSchema, participantInputSchema } from '#domain/schemas';
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const string = { type: 'string' };
+const integer = { type: 'integer' };
+const instant = { type: 'string', format: 'date-time' };
+const object = (required: string[], properties: Schema = {}): Schema => ({ type: 'object', required, properties });
+const page = (items: Schema): Schema => object(['items', 'nextCursor'], { items: { type: 'array', items }, nextCursor: { type: ['string', 'null'], description: 'pass as ?cursor= for the next page; null on the last' } });
+
+function output(schema: $ZodType): { properties: Schema; required?: string[] } {
+  const { $schema: _dialect, ...json } = toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as unknown as { $schema?: string; properties: Schema; required?: string[] };
+  return json;
+}
+
+/** The resources the API answers with, as components. */
+export function components(): Record<string, Schema> {
+  const fields = output(eventFieldsSchema);
+  const participant = output(participantInputSchema);
+  const calendar = output(calendarInputSchema);
+  return {
+    Participant: { ...participant, required: ['id', 'name', 'role', 'status'], properties: { id: string, ...participant.properties } },
+    Event: {
+      ...fields,
+      description: 'Without a key, e-mail addresses (organizer, participants) are left out.',
+      required: ['id', 'calendar', 'title', 'schedule', 'kind', 'visibility', 'status', 'tags', 'participants', 'sequence', 'version', 'createdAt', 'updatedAt'],
+      properties: {
+        ...fields.properties,
+        id: string,
+        calendar: string,
+        status: { type: 'string', enum: ['tentative', 'confirmed', 'cancelled'] },
+        participants: { type: 'array', items: ref('Participant') },
+        cancelReason: string,
+        cancelledAt: instant,
+        sequence: { ...integer, description: 'iCalendar SEQUENCE' },
+        version: { ...integer, description: 'as in the ETag' },
+        createdAt: instant,
+        updatedAt: instant,
+      },
+    },
+    EventSummary: object(['id', 'calendar', 'title', 'schedule', 'status'], { id: string, calendar: string, title: { type: 'object' }, schedule: { type: 'object' }, status: string }),
+    Calendar: { ...calendar, required: [...(calendar.required ?? []), 'id', 'version', 'createdAt', 'updatedAt'], properties: { ...calendar.properties, id: string, version: integer, createdAt: instant, updatedAt: instant } },
+    Change: {
+      ...object(['eventId', 'id', 'type', 'version', 'at', 'data', 'schemaVersion'], { eventId: string, id: string, type: string, version: integer, at: instant, data: { type: 'object' }, schemaVersion: integer }),
+      description: 'One recorded change. `actor` (which key recorded it) is shown to key holders only.',
+    },
+    Listed: object(['id'], { id: string }),
+    Webhook: object(['id', 'url', 'types'], { id: string, url: string, types: { type: 'array', items: string } }),
+    Delivery: object(['id'], { id: string }),
+  };
+}
+
+interface Success {
+  body?: Schema;
+  type?: string;
+  headers?: string[];
+}
+
+const calendarFile = { body: string, type: 'text/calendar', headers: ['ETag', 'Last-Modified', 'Cache-Control'] };
+const asset = (type: string): Success => ({ body: string, type, headers: ['ETag'] });
+
+/** By route and status; a status not listed has no body. */
+const bodies: Record<string, Record<number, Success>> = {
+  'GET /': { 200: asset('text/html') },
+  'GET /app.js': { 200: asset('text/javascript') },
+  'GET /app.css': { 200: asset('text/css') },
+  'GET /health': { 200: { body: object(['status'], { status: string }) }, 503: { body: object(['status'], { status: string, detail: string }) } },
+  'GET /openapi.json': { 200: { body: { type: 'object' } } },
+  'PUT /calendars/{id}': { 200: { body: ref('Calendar'), headers: ['ETag'] }, 201: { body: ref('Calendar'), headers: ['ETag', 'Location'] } },
+  'GET /calendars': { 200: { body: page(ref('Listed')) } },
+  'GET /calendars/{id}': { 200: { body: ref('Calendar'), headers: ['ETag'] } },
+  'POST /events': { 201: { body: ref('Event'), headers: ['ETag', 'Location'] } },
+  'GET /events': { 200: { body: page(ref('EventSummary')) } },
+  'GET /events/{id}': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'GET /events/{id}.ics': { 200: calendarFile, 304: { headers: ['ETag'] } },
+  'PATCH /events/{id}': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'POST /events/{id}/cancel': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'GET /events/{id}/history': { 200: { body: page(ref('Change')) } },
+  'POST /events/{id}/participants': { 201: { body: ref('Event'), headers: ['ETag', 'Location'] } },
+  'PATCH /events/{id}/participants/{pid}': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'DELETE /events/{id}/participants/{pid}': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'POST /calendars/{id}/feed-tokens': { 201: { body: object(['id', 'label', 'token', 'url'], { id: string, label: string, token: string, url: string }), headers: ['Location'] } },
+  'GET /calendars/{id}/feed-tokens': { 200: { body: page(ref('Listed')) } },
+  'GET /feeds/{file}': { 200: calendarFile, 304: { headers: ['ETag'] } },
+  'HEAD /feeds/{file}': { 200: { headers: ['ETag', 'Last-Modified', 'Cache-Control', 'Content-Length'] }, 304: { headers: ['ETag'] } },
+  'POST /webhooks': { 201: { body: { allOf: [ref('Webhook'), object(['secret'], { secret: string })] }, headers: ['Location'] } },
+  'GET /webhooks': { 200: { body: page(ref('Webhook')) } },
+  'GET /webhooks/{id}': { 200: { body: ref('Webhook'), headers: ['ETag'] } },
+  'PATCH /webhooks/{id}': { 200: { body: ref('Webhook'), headers: ['ETag'] } },
+  'POST /webhooks/{id}/rotate-secret': { 200: { body: object(['secret', 'previousSecretValidUntil'], { secret: string, previousSecretValidUntil: instant }) } },
+  'POST /webhooks/{id}/test': { 200: { body: object(['messageId', 'outcome'], { messageId: string, outcome: { type: 'object' } }) } },
+  'GET /webhooks/{id}/deliveries': { 200: { body: page(ref('Delivery')) } },
+  'GET /webhooks/{id}/deliveries/{deliveryId}': { 200: { body: ref('Delivery') } },
+  'POST /webhooks/{id}/deliveries/{deliveryId}/retry': { 202: { body: ref('Delivery') } },
+  'POST /webhooks/{id}/replay': { 202: { body: { type: 'object' } } },
+  'POST /keys': { 201: { body: object(['id', 'name', 'role', 'key'], { id: string, name: string, role: string, key: string }), headers: ['Location'] } },
+  'GET /keys': { 200: { body: page(ref('Listed')) } },
+};
+
+const headerDocs: Record<string, Schema> = {
+  ETag: { $ref: '#/components/headers/ETag' },
+  Location: { $ref: '#/components/headers/Location' },
+  'Last-Modified': { schema: string },
+  'Cache-Control': { schema: string },
+  'Content-Length': { description: 'as the GET would send', schema: string },
+};
+
+/** The success responses of an operation, with their bodies and headers; writes may carry Idempotent-Replayed. */
+export function successResponses(route: string, success: Record<number, string>): Record<string, unknown> {
+  const write = /^(POST|PUT|PATCH|DELETE) /.test(route);
+  return Object.fromEntries(
+    Object.entries(success).map(([status, description]) => {
+      const documented = bodies[route]?.[Number(status)] ?? {};
+      const names = [...(documented.headers ?? []), ...(write ? ['Idempotent-Replayed'] : [])];
+      const headers = Object.fromEntries(names.map((name) => [name, headerDocs[name] ?? { $ref: `#/components/headers/${name}` }]));
+      return [
+        status,
+        {
+          description,
+          ...(names.length > 0 ? { headers } : {}),
+          ...(documented.body ? { content: { [documented.type ?? 'application/json']: { schema: documented.body } } } : {}),
+        },
+      ];
+    }),
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * Feeds cost what they return (issue #9): a window, an ETag from one read, pre-rendered fragments, and no size
+ * limit; with the feed URL edges of issue #12. Over real HTTP on dynalite; store reads counted at the client.
+ */
+import ICAL from 'ical.js';
+import nodeIcal from 'node-ical';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deps } from '#config/deps';
+import { documentClient, tableNames } from '#config/env';
+import { loadFeedBody, loadFeedHead, type FeedQuery } from '#feeds/feed';
+import { lintICalendar, unfold } from '../helpers/ical-lint.ts';
+import { startTestRuntime } from '../helpers/runtime.ts';
+
+let t: Awaited<ReturnType<typeof startTestRuntime>>;
+const calendar = { name: { ar: 'منظمة المدن العربية', en: 'Arab Towns Organization' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' };
+const DAY = 86_400_000;
+const dayFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+const allDay = (endsInDays: number) => ({ type: 'allDay', startDate: dayFromNow(endsInDays - 1), endDate: dayFromNow(endsInDays - 1) });
+const uids = (ics: string) => unfold(ics).filter((line) => line.startsWith('UID:')).map((line) => line.slice(4, -'@taqweem'.length)).sort();
+
+/** Store requests of the feed path (views and journal tables), counted at the document client every handler shares. */
+const sent: string[] = [];
+let counting = false;
+
+async function event(calendarId: string, fields: Record<string, unknown>): Promise<string> {
+  const reply = await t.call('POST', '/events', { body: { calendar: calendarId, title: { en: 'An event' }, schedule: allDay(30), ...fields } });
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
+async function storeRequests(work: () => Promise<unknown>): Promise<string[]> {
+  sent.length = 0;
+  counting = true;
+  try {
+    await work();
+  } finally {
+    counting = false;
+  }
+  return [...sent];
+}
+
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestRuntime({ scheduleIntervalMs: 3_600_000 });
+  const { views, journal } = tableNames();
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      const table = input.TableName ?? Object.keys(input.RequestItems ?? {})[0];
+      if (counting && (table === views || table === journal)) sent.push(`${context.commandName} ${table}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countFeedStoreRequests' },
+  );
+  await t.call('PUT', '/calendars/window', { body: calendar });
+  ids.old = await event('window', { title: { en: 'Ended 400 days ago' }, schedule: allDay(-400) });
+  ids.recent = await event('window', { title: { en: 'Ended 100 days ago' }, schedule: allDay(-100) });
+  ids.ahead = await event('window', { title: { en: 'Ahead' }, schedule: allDay(30) });
+}, 60_000);
+afterAll(() => t.close());
+
+describe('the feed window', () => {
+  it('shows, by default, what ended within 365 days and everything ahead', async () => {
+    const reply = await t.call('GET', '/feeds/window.ics', { key: null });
+    expect(reply.status).toBe(200);
+    expect(uids(reply.text)).toEqual([ids.recent, ids.ahead].sort());
+  });
+
+  it("follows the calendar's feedPastDays (0: all), and the URL's pastDays narrows it, each with its own ETag", async () => {
+    const etags = new Set<string>();
+    const feed = async (query = '') => {
+      const reply = await t.call('GET', `/feeds/window.ics${query}`, { key: null });
+      expect(reply.status).toBe(200);
+      etags.add(reply.headers.get('etag')!);
+      return uids(reply.text);
+    };
+    expect(await feed()).toEqual([ids.recent, ids.ahead].sort());
+    expect((await t.call('PUT', '/calendars/window', { body: { ...calendar, feedPastDays: 30 } })).status).toBe(200);
+    expect(await feed()).toEqual([ids.ahead]);
+    expect((await t.call('PUT', '/calendars/window', { body: { ...calendar, feedPastDays: 0 } })).status).toBe(200);
+    expect(await feed()).toEqual([ids.old, ids.recent, ids.ahead].sort());
+    expect(await feed('?pastDays=200')).toEqual([ids.recent, ids.ahead].sort());
+    expect(await feed('?pastDays=0')).toEqual([ids.ahead]);
+    expect(etags.size).toBe(5);
+    expect((await t.call('PUT', '/calendars/window', { body: { ...calendar, feedPastDays: -1 } })).body.errors[0].field).toBe('feedPastDays');
+    expect((await t.call('GET', '/feeds/window.ics?pastDays=soon', { key: null })).body.errors[0].field).toBe('query.pastDays');
+    await t.call('PUT', '/calendars/window', { body: calendar });
+  });
+
+  it('moves at midnight UTC, and the ETag with it', async () => {
+    const query: FeedQuery = { calendar: 'window', tags: [], excludeTentative: false, cancelledRetentionDays: 30 };
+    const recentEnd = Date.parse(dayFromNow(-99));
+    const at = (instant: number) => ({ ...deps(), now: () => new Date(instant) });
+    // The last day the event ended within 365 days, and the next.
+    const lastDay = at(recentEnd + 365 * DAY - 1);
+    const nextDay = at(recentEnd + 366 * DAY + 1);
+    const [before, after] = [await loadFeedHead(lastDay, query), await loadFeedHead(nextDay, query)];
+    expect(after.etag).not.toBe(before.etag);
+    expect((await loadFeedBody(lastDay, before)).join('')).toContain(`UID:${ids.recent}@taqweem`);
+    expect((await loadFeedBody(nextDay, after)).join('')).not.toContain(`UID:${ids.recent}@taqweem`);
+  });
+});
+
+describe('validators in one read', () => {
+  it('answer a 304 and a HEAD with one small read of the views, at 3 events as at 60', async () => {
+    await t.call('PUT', '/calendars/small', { body: calendar });
+    await t.call('PUT', '/calendars/large', { body: calendar });
+    for (let i = 0; i < 3; i++) await event('small', { title: { en: `Small ${i}` } });
+    for (let i = 0; i < 60; i++) await event('large', { title: { en: `Large ${i}` }, description: { en: 'x'.repeat(500) } });
+    const perCalendar: Record<string, { notModified: string[]; head: string[]; full: string[] }> = {};
+    for (const name of ['small', 'large']) {
+      let etag = '';
+      const full = await storeRequests(async () => {
+        etag = (await t.call('GET', `/feeds/${name}.ics`, { key: null })).headers.get('etag')!;
+      });
+      const notModified = await storeRequests(async () => expect((await t.call('GET', `/feeds/${name}.ics`, { key: null, headers: { 'if-none-match': etag } })).status).toBe(304));
+      const head = await storeRequests(async () => expect((await t.call('HEAD', `/feeds/${name}.ics`, { key: null })).status).toBe(200));
+      perCalendar[name] = { notModified, head, full };
+    }
+    const views = tableNames().views;
+    expect(perCalendar.small!.notModified).toEqual([`GetItemCommand ${views}`]);
+    expect(perCalendar.large!.notModified).toEqual([`GetItemCommand ${views}`]);
+    expect(perCalendar.large!.head).toEqual([`GetItemCommand ${views}`]);
+    // The 200s did read the fragments (so the counter sees the handler's requests).
+    expect(perCalendar.large!.full).toContain(`QueryCommand ${views}`);
+  }, 120_000); // 63 writes through HTTP: minutes on a loaded CI machine
+
+  it('change the ETag when an event changes, and not otherwise', async () => {
+    const etag = async () => (await t.call('HEAD', '/feeds/small.ics', { key: null })).headers.get('etag');
+    const before = await etag();
+    expect(await etag()).toBe(before);
+    const id = await event('small', { title: { en: 'One more' } });
+    const added = await etag();
+    expect(added).not.toBe(before);
+    await t.call('PATCH', `/events/${id}`, { body: { title: { en: 'One more, renamed' } } });
+    expect(await etag()).not.toBe(added);
+  });
+});
+
+describe('pre-rendered fragments', () => {
+  it('follow a change of the default language without being rendered again', async () => {
+    await t.call('PUT', '/calendars/langs', { body: { ...calendar, defaultLanguage: 'zh' } });
+    await event('langs', { title: { en: 'Meeting in Beijing', zh: '北京会议' } });
+    expect(unfold((await t.call('GET', '/feeds/langs.ics', { key: null })).text)).toContain('SUMMARY;LANGUAGE=zh:北京会议');
+    await t.call('PUT', '/calendars/langs', { body: { ...calendar, defaultLanguage: 'en' } });
+    expect(unfold((await t.call('GET', '/feeds/langs.ics', { key: null })).text)).toContain('SUMMARY;LANGUAGE=en:Meeting in Beijing');
+  });
+
+  it('rendered by an older RENDERING_VERSION are rendered again from their event: the bytes do not change', async () => {
+    const before = (await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text;
+    await documentClient().send(
+      new UpdateCommand({ TableName: tableNames().views, Key: { pk: `event#${ids.ahead}` }, UpdateExpression: 'SET #feed.#r = :old', ExpressionAttributeNames: { '#feed': 'feed', '#r': 'r' }, ExpressionAttributeValues: { ':old': 1 } }),
+    );
+    const after = await storeRequests(async () => expect((await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text).toBe(before));
+    expect(after).toContain(`BatchGetItemCommand ${tableNames().views}`);
+  });
+});
+
+describe('feed URLs (issue #12)', () => {
+  it('ignore parameters they do not know', async () => {
+    const plain = await t.call('GET', '/feeds/window.ics?lang=en', { key: null });
+    const decorated = await t.call('GET', '/feeds/window.ics?lang=en&utm_source=newsletter&fbclid=abc&x-apple-token=1', { key: null });
+    expect(decorated.status).toBe(200);
+    expect(decorated.text).toBe(plain.text);
+  });
+
+  it("answer HEAD with the Content-Length of the GET, whether or not a GET came first", async () => {
+    for (const query of ['?tag=unseen', '?lang=zh']) {
+      const head = await t.call('HEAD', `/feeds/small.ics${query}`, { key: null });
+      const get = await t.call('GET', `/feeds/small.ics${query}`, { key: null });
+      const again = await t.call('HEAD', `/feeds/small.ics${query}`, { key: null });
+      expect(head.text).toBe('');
+      expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(get.text));
+      expect(again.headers.get('content-length')).toBe(head.headers.get('content-length'));
+    }
+  });
+
+  it("carry the calendar's own zone's VTIMEZONE when they have no events", async () => {
+    await t.call('PUT', '/calendars/nothing', { body: { ...calendar, timeZone: 'Asia/Muscat' } });
+    const reply = await t.call('GET', '/feeds/nothing.ics', { key: null });
+    expect(lintICalendar(reply.text)).toEqual([]);
+    expect(unfold(reply.text).filter((line) => line.startsWith('TZID:'))).toEqual(['TZID:Asia/Muscat']);
+    expect(new ICAL.Component(ICAL.parse(reply.text)).getAllSubcomponents('vtimezone')).toHaveLength(1);
+  });
+
+  it('cover only the years their events use in each zone', async () => {
+    await t.call('PUT', '/calendars/years', { body: { ...calendar, timeZone: 'Europe/Berlin' } });
+    for (const year of [2027, 2031]) await event('years', { schedule: { type: 'timed', start: `${year}-06-01T09:00`, end: `${year}-06-01T10:00`, timeZone: 'Europe/Berlin' } });
+    const starts = unfold((await t.call('GET', '/feeds/years.ics', { key: null })).text).filter((line) => /^DTSTART:\d{8}T/.test(line));
+    expect(new Set(starts.map((line) => line.slice(8, 12)))).toEqual(new Set(['2027', '2031']));
+  });
+});
+
+describe('a feed larger than 6 MB', () => {
+  it('is answered completely, and both parsers read every event', async () => {
+    await t.call('PUT', '/calendars/big', { body: calendar });
+    // 10,000 characters of four UTF-8 bytes each (CJK Extension B): about 40 KB per event.
+    const description = Array.from({ length: 10_000 }, (_, i) => String.fromCodePoint(0x20000 + ((i * 37) % 5000))).join('');
+    const count = 160;
+    for (let i = 0; i < count; i += 8) {
+      await Promise.all(Array.from({ length: 8 }, (_, j) => event('big', { title: { zh: `活动 ${i + j}`, en: `Event ${i + j}` }, description: { zh: description }, schedule: allDay(10 + ((i + j) % 200)) })));
+    }
+    const reply = await t.call('GET', '/feeds/big.ics', { key: null });
+    expect(reply.status).toBe(200);
+    expect(Buffer.byteLength(reply.text)).toBeGreaterThan(6 * 1024 * 1024);
+    expect(reply.text.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(new ICAL.Component(ICAL.parse(reply.text)).getAllSubcomponents('vevent')).toHaveLength(count);
+    expect(Object.values(nodeIcal.sync.parseICS(reply.text)).filter((c) => c?.type === 'VEVENT')).toHaveLength(count);
+  }, 180_000);
+});

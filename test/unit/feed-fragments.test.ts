@@ -1,0 +1,110 @@
+/** Pre-rendered fragments: joined for any language and default language, they are exactly what rendering gives. */
+import { describe, expect, it } from 'vitest';
+import type { Calendar } from '#domain/calendar';
+import type { CalendarEvent } from '#domain/event';
+import { assembleFragment, feedItemAttributes, fragmentOf, renderFragment } from '#feeds/fragments';
+import { renderCalendar } from '#feeds/render';
+import { vtimezoneForYears } from '#feeds/zones';
+import { toViewItem } from '#views/items';
+
+const base: CalendarEvent = {
+  id: '01KAAAAAAAAAAAAAAAAAAAAAAA',
+  calendar: 'ato',
+  kind: 'forum',
+  title: { ar: 'المنتدى', en: 'The forum', zh: '论坛' },
+  description: { en: 'Programme; logistics, and more' },
+  schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T10:00', timeZone: 'Asia/Muscat' },
+  location: { name: { ar: 'ظفار', en: 'Dhofar' }, city: 'Salalah', country: 'OM' },
+  organizer: { name: 'Dhofar Municipality', email: 'office@dhofar.example' },
+  tags: ['forum'],
+  visibility: 'public',
+  status: 'confirmed',
+  participants: [{ id: 'p1', name: 'Lin "Songtian"', email: 'lin@example.org', role: 'chair', status: 'accepted' }],
+  sequence: 2,
+  version: 4,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-02-01T00:00:00.000Z',
+};
+
+const variants: CalendarEvent[] = [
+  base,
+  { ...base, id: '01KBBBBBBBBBBBBBBBBBBBBBBB', title: { 'zh-Hans': '会议' }, description: undefined, location: { address: 'Corniche' }, organizer: undefined, participants: [] },
+  { ...base, id: '01KCCCCCCCCCCCCCCCCCCCCCCC', schedule: { type: 'month', month: '2026-09', timeZone: 'Asia/Kuwait' }, status: 'tentative', location: { country: 'CN' } },
+  { ...base, id: '01KDDDDDDDDDDDDDDDDDDDDDDD', schedule: { type: 'allDay', startDate: '2026-07-20', endDate: '2026-07-22' }, status: 'cancelled', cancelledAt: '2026-03-01T00:00:00.000Z', location: undefined, url: 'https://ato.example/x' },
+];
+
+const vevents = (ics: string) => ics.slice(ics.indexOf('BEGIN:VEVENT'), ics.lastIndexOf('END:VCALENDAR'));
+
+describe('fragments', () => {
+  it('join to exactly the VEVENT rendering gives, for every language, default language and variant', () => {
+    for (const event of variants) {
+      const fragment = renderFragment(event);
+      for (const defaultLanguage of ['ar', 'en', 'zh', 'fr']) {
+        const calendar = { id: 'ato', name: { en: 'ATO' }, defaultLanguage, timeZone: 'Asia/Kuwait', version: 1, createdAt: base.createdAt, updatedAt: base.createdAt } as Calendar;
+        for (const language of ['ar', 'en', 'zh', 'zh-Hans', 'ZH', 'fr', 'de-CH']) {
+          for (const withPrivateDetails of [false, true]) {
+            const rendered = vevents(renderCalendar(calendar, [event], { language, withPrivateDetails }));
+            expect(assembleFragment(fragment, language, defaultLanguage, withPrivateDetails)).toBe(rendered);
+          }
+        }
+      }
+    }
+  });
+
+  it('name the country in a language no text uses by rendering that line on request', () => {
+    const fragment = renderFragment(base);
+    expect(Object.keys(fragment.lo).some((key) => key.endsWith('|fr'))).toBe(false);
+    expect(assembleFragment(fragment, 'ja', 'ar', false)).toContain('オマーン');
+    expect(assembleFragment(fragment, 'zh', 'ar', false)).toContain('阿曼');
+  });
+
+  it("stay within DynamoDB's 400 KB item beside the event's own document: fragments over 64 KB are gzipped", () => {
+    // Prose drawn from a vocabulary per script (compresses as real text does), 10,000 characters per description.
+    const prose = (words: string[], seed: number) => {
+      let text = '';
+      for (let i = 0; text.length < 10_000; i++) text += `${words[(seed * 31 + i * 17 + ((i * i) % 13)) % words.length]} `;
+      return text.slice(0, 10_000);
+    };
+    const vocabulary = {
+      ar: 'المدينة التعاون البلدية المنتدى التنمية المستدامة الثقافة الاقتصاد المشاريع البنية التحتية الشباب السياحة التراث'.split(' '),
+      zh: '城市 合作 论坛 发展 可持续 文化 经济 项目 基础设施 青年 旅游 遗产 交流 友好 会议'.split(' '),
+      en: 'city cooperation municipal forum development sustainable culture economy projects infrastructure youth tourism heritage'.split(' '),
+    };
+    const languages = ['ar', 'zh', 'en', 'fr', 'ru', 'es'] as const;
+    const textFor = (language: string, i: number) => prose(vocabulary[(language in vocabulary ? language : 'en') as keyof typeof vocabulary], i);
+    const event = {
+      ...base,
+      title: Object.fromEntries(languages.map((l, i) => [l, textFor(l, i).slice(0, 500)])),
+      description: Object.fromEntries(languages.map((l, i) => [l, textFor(l, i + 7)])),
+    };
+    const attributes = feedItemAttributes(event);
+    expect(attributes.feed).toBeUndefined();
+    expect(fragmentOf(attributes)).toEqual(renderFragment(event));
+    const item = toViewItem(`event#${event.id}`, event);
+    const document = itemBytes({ doc: item.doc });
+    const fragment = itemBytes({ feedZ: item.feedZ });
+    expect(itemBytes(item)).toBeLessThan(400 * 1024);
+    // The fragment costs less than the document it is rendered from.
+    expect(fragment).toBeLessThan(document);
+  });
+});
+
+/** DynamoDB's item size: attribute names plus values (strings and binaries by bytes, numbers ~ digits). */
+function itemBytes(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return String(value).length;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + itemBytes(v), 0);
+  return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [k, v]) => sum + 1 + Buffer.byteLength(k) + itemBytes(v), 0);
+}
+
+describe('VTIMEZONE years', () => {
+  it('cover only the years used, with one component per zone', () => {
+    const component = vtimezoneForYears('Europe/Berlin', [2026, 2030]);
+    expect(component.match(/BEGIN:VTIMEZONE/g)).toHaveLength(1);
+    expect(component).toContain('DTSTART:20260329T020000');
+    expect(component).toContain('DTSTART:20300331T020000');
+    expect(component).not.toMatch(/DTSTART:202[789]/);
+  });
+});

@@ -151,7 +151,8 @@ export class TaqweemStack extends Stack {
     const cdn = this.distribution(api, prefix, props, feedsUrl);
     // Every URL the service mints names this origin (feed-token URLs, Location): the domain, else CloudFront's.
     const publicBaseUrl = `https://${props.domain?.name ?? cdn.distributionDomainName}`;
-    for (const fn of this.functions.values()) fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    // feeds-get is CloudFront's origin (function URL): CloudFront's own name would be a cycle, and feeds mint no URLs.
+    for (const [name, fn] of this.functions) if (props.domain || name !== 'feeds-get') fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     if (props.domain?.hostedZone) {
       const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.domain.hostedZone.id, zoneName: props.domain.hostedZone.name });
       const target = RecordTarget.fromAlias(new CloudFrontTarget(cdn));

@@ -1,12 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Each file starts its own dynalite and server on free ports; two cores, so two files at a time.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], env } },
+      {
+        // ops (#11): the integration suite again with the local runtime in its AWS-like mode (stream records
+        // arrive 200 ms after the write is answered). @debt feeds.test.ts, webhooks.test.ts and runtime.test.ts
+        // still read views right after writes: they join once they poll (issue #11 report lists the tests).
+        extends: true,
+        test: { name: 'lagged', include: ['test/integration/api.test.ts', 'test/integration/journal.test.ts', 'test/integration/lagged.test.ts'], env: { ...env, TAQWEEM_STREAM_LAG_MS: '200' } },
+      },
+    ],
   },
 });

@@ -14,8 +14,10 @@ import { fanOutCommit, followSubscriptions, liveWebhooks } from '#webhooks/fanou
 import { nudgeDispatcher } from '#webhooks/nudge';
 import { parkRecord } from '#webhooks/parked';
 import { log } from '#config/log';
+import { observed } from '#config/observability';
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+// ops (#11): Powertools context in logs, metrics flushed per batch.
+export const handler = observed(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records.filter((record) => record.eventName === 'INSERT' && record.dynamodb?.NewImage);
   if (records.length === 0) return { batchItemFailures: [] };
   const d = deps();
@@ -42,4 +44,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   // The schedule remains the fallback: a nudge that fails delays deliveries, it does not lose them.
   if (created > 0) await nudgeDispatcher().catch((error: unknown) => log('warn', 'could not wake the dispatcher', { error: String(error) }));
   return { batchItemFailures };
-};
+});

@@ -6,8 +6,10 @@ import { deps } from '#config/deps';
 import type { CommitItem } from '#journal/commit';
 import { projectCommits } from '#views/projector';
 import { log } from '#config/log';
+import { observed } from '#config/observability';
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+// ops (#11): Powertools context in logs, metrics flushed per batch.
+export const handler = observed(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const d = deps();
   // Per stream: the commits in the batch, and the first record to retry from if projecting fails.
   const targets = new Map<string, { commits: CommitItem[]; firstSequenceNumber: string }>();
@@ -30,4 +32,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     }),
   );
   return { batchItemFailures: failures };
-};
+});

@@ -1,11 +1,10 @@
 /** Everything the local runtime stands in for, on AWS: tables, functions, HTTP API, streams, dispatcher, CDN, alarms. */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin, HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type TableProps } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -14,18 +13,46 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ARecord, AaaaRecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { tableLayouts, type TableLayout } from '../tables.ts';
+import { operations } from '#http/operations';
+import { Alarms } from './alarms.ts';
 import { TaqweemFunction } from './taqweem-function.ts';
 
 export type StageName = 'dev' | 'prod';
 
 export interface TaqweemStackProps extends StackProps {
   stage: StageName;
+  /**
+   * The public origin from day one: `https://<name>/` serves the API, the feeds and the page. The certificate
+   * must be in us-east-1 (CloudFront's); with a hosted zone, A/AAAA alias records are created too.
+   */
+  domain?: { name: string; certificateArn: string; hostedZone?: { id: string; name: string } };
+  /** Subscribed to the alarm topic (confirm the e-mail AWS sends). */
+  alarmEmail?: string;
+  /** A CloudFront web ACL with a per-IP rate-based rule (requests per 5 minutes); CloudFront's WAF lives in us-east-1. */
+  waf?: { ratePer5Minutes: number };
+  /** Webhook deliveries expire this many days after they are written (DynamoDB TTL on `expiresAt`). Default 30. */
+  deliveryRetentionDays?: number;
 }
+
+/** Functions whose every route ignores the caller (no key changes the answer): they never read the admin key. */
+export const callerBlind = (spec: FunctionSpec): boolean => (spec.routes ?? []).every((route) => operations[route].access === 'public') && ['web', 'health', 'openapi', 'feeds-get'].includes(spec.name);
+
+/**
+ * @debt Replay reads the journal with Scan until issue #10 gives it a time index; it is the only function
+ * allowed to. (Rebuilding views scans too, but runs from an operator's machine: npm run rebuild-views -- --aws.)
+ */
+export const journalScanners = new Set(['webhooks-replay']);
 
 /** Per-stage settings: production keeps its data and logs; dev can be torn down completely. */
 export const stageSettings = {
@@ -37,6 +64,7 @@ const HTTP_METHODS: Record<string, HttpMethod> = { GET: HttpMethod.GET, HEAD: Ht
 
 export class TaqweemStack extends Stack {
   readonly functions = new Map<string, TaqweemFunction>();
+  alarms!: Alarms;
 
   constructor(scope: Construct, id: string, props: TaqweemStackProps) {
     super(scope, id, props);
@@ -48,14 +76,19 @@ export class TaqweemStack extends Stack {
       journal: table('journal', { stream: StreamViewType.NEW_IMAGE }),
       views: table('views'),
       idempotency: table('idempotency'),
-      deliveries: table('deliveries'),
+      // Deliveries hold participants' e-mail addresses: they expire (the writer sets expiresAt, DELIVERY_RETENTION_DAYS).
+      deliveries: table('deliveries', { timeToLiveAttribute: 'expiresAt' }),
       secrets: table('secrets'),
     };
 
-    const alarmTopic = new Topic(this, 'Alarms', { topicName: `${prefix}-alarms`, enforceSSL: true, masterKey: undefined });
-    Validations.of(alarmTopic).acknowledge({ id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no customer data, so the AWS-managed encryption at rest is enough.' });
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string) =>
-      new Alarm(this, id, { metric, threshold, evaluationPeriods: 1, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: TreatMissingData.NOT_BREACHING, alarmDescription: description }).addAlarmAction(new SnsAction(alarmTopic));
+    // CloudWatch must be allowed to use the key, or encrypted alarm notifications are silently dropped.
+    const alarmKey = new Key(this, 'AlarmsKey', { description: `${prefix} alarm notifications`, enableKeyRotation: true, removalPolicy: settings.removalPolicy });
+    alarmKey.addToResourcePolicy(new PolicyStatement({ effect: Effect.ALLOW, principals: [new ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }));
+    const alarmTopic = new Topic(this, 'Alarms', { topicName: `${prefix}-alarms`, enforceSSL: true, masterKey: alarmKey });
+    if (props.alarmEmail) {
+      alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+      Validations.of(alarmTopic).acknowledge({ id: 'Serverless-SNSRedrivePolicy', reason: 'An e-mail subscription: SNS retries it for hours, and the alarm stays visible in CloudWatch whatever the mail does.' });
+    }
 
     const adminKey = new Secret(this, 'AdminKey', {
       secretName: `${prefix}/admin-api-key`,
@@ -65,30 +98,32 @@ export class TaqweemStack extends Stack {
     });
     Validations.of(adminKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The admin key is rotated by an operator (README, Operations); automatic rotation would lock out its holder.' });
 
+    const metricsNamespace = prefix;
     const environment = {
       JOURNAL_TABLE: tables.journal.tableName,
       VIEWS_TABLE: tables.views.tableName,
       IDEMPOTENCY_TABLE: tables.idempotency.tableName,
       DELIVERIES_TABLE: tables.deliveries.tableName,
       SECRETS_TABLE: tables.secrets.tableName,
-      ADMIN_KEY_SECRET_ARN: adminKey.secretArn,
+      DELIVERY_RETENTION_DAYS: String(props.deliveryRetentionDays ?? 30),
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       LOG_LEVEL: 'info',
     };
     for (const spec of functions) {
       const fn = new TaqweemFunction(this, `Fn-${spec.name}`, { spec, prefix, logRetention: settings.logRetention, removalPolicy: settings.removalPolicy, environment });
-      fn.bindTables(tables, spec.tables);
-      if (spec.routes) adminKey.grantRead(fn);
+      fn.bindTables(tables, spec.tables, { scan: journalScanners.has(spec.name) });
+      // Only functions that authenticate keys read the admin key; the others never see it (nor its ARN).
+      if (spec.routes && !callerBlind(spec)) {
+        adminKey.grantRead(fn);
+        fn.addEnvironment('ADMIN_KEY_SECRET_ARN', adminKey.secretArn);
+      }
       this.functions.set(spec.name, fn);
-      alarm(`Errors-${spec.name}`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `${spec.name} threw errors: see its log group.`);
-      alarm(`Throttles-${spec.name}`, fn.metricThrottles({ period: Duration.minutes(5) }), 1, `${spec.name} was throttled: raise its reserved concurrency or the account limit.`);
     }
 
-    const api = this.httpApi(prefix, settings, alarm);
+    const api = this.httpApi(prefix, settings);
     const streamFailures = this.queue('StreamFailures', `${prefix}-stream-failures`);
-    alarm('StreamFailuresDepth', streamFailures.metricApproximateNumberOfMessagesVisible(), 1, 'Journal stream records failed every retry: the views or webhook fan-out miss them until replayed.');
-    for (const spec of functions.filter((f) => f.journalStream)) this.consumeJournal(spec, tables.journal, streamFailures, alarm);
+    for (const spec of functions.filter((f) => f.journalStream)) this.consumeJournal(spec, tables.journal, streamFailures);
     const dispatchFailures = this.queue('DispatchFailures', `${prefix}-dispatch-failures`);
-    alarm('DispatchFailuresDepth', dispatchFailures.metricApproximateNumberOfMessagesVisible(), 1, 'Webhook dispatches (scheduled or woken) failed to run: pending deliveries wait.');
     for (const spec of functions.filter((f) => f.schedule)) {
       const fn = this.functions.get(spec.name)!;
       new Rule(this, `Schedule-${spec.name}`, {
@@ -104,7 +139,7 @@ export class TaqweemStack extends Stack {
       fn.addEnvironment('DISPATCH_FUNCTION_NAME', target.functionName);
       target.grantInvoke(fn);
       const targetId = this.getLogicalId(target.node.defaultChild as CfnResource);
-      Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${targetId}.Arn>:*]`, reason: `The grant covers ${spec.wakes}'s own versions and aliases, nothing else.` });
+      fn.acknowledge(`AwsSolutions-IAM5[Resource::<${targetId}.Arn>:*]`, `The grant covers ${spec.wakes}'s own versions and aliases, nothing else.`);
     }
 
     // --- feeds: streamed through a function URL (RESPONSE_STREAM) that only this stack's CloudFront may call
@@ -113,10 +148,40 @@ export class TaqweemStack extends Stack {
     feeds.addEnvironment('FEED_INDEX_SETTLE_MS', '2000');
     const feedsUrl = feeds.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.RESPONSE_STREAM });
     // --- end feeds
-    const cdn = this.distribution(api, prefix, feedsUrl);
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'The HTTP API' });
-    new CfnOutput(this, 'FeedBaseUrl', { value: `https://${cdn.distributionDomainName}/feeds/`, description: 'Calendar feeds, through CloudFront: <FeedBaseUrl><calendar>.ics' });
-    new CfnOutput(this, 'WebUrl', { value: `https://${cdn.distributionDomainName}/`, description: 'The service through CloudFront' });
+    const cdn = this.distribution(api, prefix, props, feedsUrl);
+    // Every URL the service mints names this origin (feed-token URLs, Location): the domain, else CloudFront's.
+    const publicBaseUrl = `https://${props.domain?.name ?? cdn.distributionDomainName}`;
+    // feeds-get is CloudFront's origin (function URL): CloudFront's own name would be a cycle, and feeds mint no URLs.
+    for (const [name, fn] of this.functions) if (props.domain || name !== 'feeds-get') fn.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    if (props.domain?.hostedZone) {
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.domain.hostedZone.id, zoneName: props.domain.hostedZone.name });
+      const target = RecordTarget.fromAlias(new CloudFrontTarget(cdn));
+      new ARecord(this, 'DomainA', { zone, recordName: props.domain.name, target });
+      new AaaaRecord(this, 'DomainAAAA', { zone, recordName: props.domain.name, target });
+    }
+
+    // CloudFront publishes its metrics in us-east-1 only; elsewhere a CDN alarm would watch nothing.
+    const cdnMetricsHere = !Token.isUnresolved(this.region) && this.region === 'us-east-1';
+    if (!cdnMetricsHere) Annotations.of(this).addInfo('No CloudFront 5xx alarm: CloudFront publishes metrics in us-east-1 only (README, Operations).');
+    const alarms = new Alarms(this, 'Alarm', {
+      prefix,
+      namespace: metricsNamespace,
+      api,
+      ...(cdnMetricsHere ? { distribution: cdn } : {}),
+      tables: Object.values(tables),
+      streamConsumers: functions.filter((f) => f.journalStream).map((f) => ({ name: f.name, fn: this.functions.get(f.name)! })),
+      throwingFunctions: functions.filter((f) => !f.routes).map((f) => this.functions.get(f.name)!),
+      streamFailures,
+      dispatchFailures,
+      topic: alarmTopic,
+    });
+    this.alarms = alarms;
+
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'The service: API, feeds (<PublicBaseUrl>/feeds/<calendar>.ics) and the page' });
+    new CfnOutput(this, 'CdnDomainName', { value: cdn.distributionDomainName, description: 'Point the custom domain here (CNAME or alias) when no hosted zone is given' });
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'The HTTP API behind CloudFront (kept answering: old subscriptions may use it)' });
+    new CfnOutput(this, 'FeedBaseUrl', { value: `${publicBaseUrl}/feeds/`, description: 'Calendar feeds: <FeedBaseUrl><calendar>.ics' });
+    new CfnOutput(this, 'WebUrl', { value: `${publicBaseUrl}/`, description: 'The page' });
     new CfnOutput(this, 'AdminKeySecretArn', { value: adminKey.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this>' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe operators here' });
   }
@@ -152,7 +217,7 @@ export class TaqweemStack extends Stack {
     return queue;
   }
 
-  private consumeJournal(spec: FunctionSpec, journal: Table, failures: Queue, alarm: (id: string, metric: IMetric, threshold: number, description: string) => void): void {
+  private consumeJournal(spec: FunctionSpec, journal: Table, failures: Queue): void {
     const fn = this.functions.get(spec.name)!;
     fn.addEventSource(
       new DynamoEventSource(journal, {
@@ -165,10 +230,9 @@ export class TaqweemStack extends Stack {
         onFailure: new SqsDlq(failures),
       }),
     );
-    alarm(`IteratorAge-${spec.name}`, fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }), 60_000, `${spec.name} is over a minute behind the journal.`);
   }
 
-  private httpApi(prefix: string, settings: (typeof stageSettings)[StageName], alarm: (id: string, metric: IMetric, threshold: number, description: string) => void): HttpApi {
+  private httpApi(prefix: string, settings: (typeof stageSettings)[StageName]): HttpApi {
     const api = new HttpApi(this, 'Api', {
       apiName: prefix,
       corsPreflight: {
@@ -194,33 +258,47 @@ export class TaqweemStack extends Stack {
     stage.defaultRouteSettings = { throttlingRateLimit: settings.throttle.rate, throttlingBurstLimit: settings.throttle.burst };
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', time: '$context.requestTime', route: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency', integrationError: '$context.integrationErrorMessage' }),
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        time: '$context.requestTime',
+        route: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
     };
-    alarm('Api5xx', api.metricServerError({ period: Duration.minutes(5) }), 5, 'The API answered 5xx: see the failing function’s Errors alarm and logs.');
     return api;
   }
 
-  private distribution(api: HttpApi, prefix: string, feedsUrl: FunctionUrl): cloudfront.Distribution {
-    const origin = new HttpOrigin(`${api.apiId}.execute-api.${this.region}.${this.urlSuffix}`, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
+  private distribution(api: HttpApi, prefix: string, props: TaqweemStackProps, feedsUrl: FunctionUrl): cloudfront.Distribution {
+    // The region is the deploying stack's (a pseudo parameter), never the one the synth machine happened to default to.
+    const origin = new HttpOrigin(`${api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
     const feedCache = new cloudfront.CachePolicy(this, 'FeedCache', {
       cachePolicyName: `${prefix}-feeds`,
-      comment: 'Feeds: briefly cached, keyed by every query parameter (lang, tag, tentative, token); ETag passes through',
+      comment: 'Feeds: briefly cached, keyed by the parameters a feed reads (lang, tag, tentative, token) and nothing else; ETag passes through',
       defaultTtl: Duration.minutes(5),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.hours(1),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      // Any other parameter (?utm=, ?x=<random>) would split the cache and reach the API on every request.
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('lang', 'tag', 'tentative', 'token'),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
+    const webAclId = props.waf ? this.webAcl(prefix, props.waf.ratePer5Minutes).attrArn : undefined;
     const distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: `${prefix}: feeds (cached) and the API`,
+      ...(props.domain ? { domainNames: [props.domain.name], certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } : {}),
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...(webAclId ? { webAclId } : {}),
       defaultBehavior: {
         origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: true,
       },
       additionalBehaviors: {
         // feeds: the function URL, signed by CloudFront (OAC), which grants it lambda:InvokeFunctionUrl and lambda:InvokeFunction
@@ -233,12 +311,33 @@ export class TaqweemStack extends Stack {
         },
       },
     });
-    for (const [id, reason] of [
+    const acknowledgements: [string, string][] = [
       ['AwsSolutions-CFR1', 'Calendars are public by design and subscribed to worldwide; no geo restriction applies.'],
-      ['AwsSolutions-CFR2', 'A WAF web ACL is an account-level choice and costs money; the API has its own throttling.'],
       ['AwsSolutions-CFR3', 'Requests are already logged by the API access logs behind this distribution.'],
-      ['AwsSolutions-CFR4', 'The default CloudFront certificate is used until an operator attaches a custom domain (README).'],
-    ] as const) Validations.of(distribution).acknowledge({ id, reason });
+    ];
+    if (!props.waf) acknowledgements.push(['AwsSolutions-CFR2', 'WAF is opt-in (-c waf=true, README): a web ACL costs ~$6/month; the API stage throttles on its own.']);
+    if (!props.domain) acknowledgements.push(['AwsSolutions-CFR4', 'Without -c domainName the default *.cloudfront.net certificate (TLSv1 floor) is the only one possible; README: deploy with a domain.']);
+    for (const [id, reason] of acknowledgements) Validations.of(distribution).acknowledge({ id, reason });
     return distribution;
+  }
+
+  /** A CloudFront-scoped web ACL: per-IP rate limit, so no single client can use up the API's throttle for everyone. */
+  private webAcl(prefix: string, ratePer5Minutes: number): CfnWebACL {
+    if (!Token.isUnresolved(this.region) && this.region !== 'us-east-1') throw new Error(`waf: a CloudFront web ACL must be created in us-east-1; this stack deploys to ${this.region}`);
+    return new CfnWebACL(this, 'WebAcl', {
+      name: `${prefix}-edge`,
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${prefix}-edge`, sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'rate-per-ip',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: ratePer5Minutes, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${prefix}-rate-per-ip`, sampledRequestsEnabled: true },
+        },
+      ],
+    });
   }
 }

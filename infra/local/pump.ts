@@ -16,12 +16,17 @@ export interface PumpOptions {
   batchSize?: number;
   maxRetries?: number;
   retryDelayMs?: number;
+  // ops (#11): the AWS-like mode.
+  /** Delivers each record this long after it was committed, asynchronously, as DynamoDB Streams does (0: at once). */
+  lagMs?: number;
   log?: (line: Record<string, unknown>) => void;
 }
 
 export class StreamPump {
   private readonly queue: DynamoDBRecord[] = [];
   private running: Promise<void> | undefined;
+  // ops (#11): records waiting out the lag, so that drain() waits for them too.
+  private readonly lagging = new Set<Promise<void>>();
 
   constructor(
     private readonly consumers: Consumer[],
@@ -29,13 +34,30 @@ export class StreamPump {
   ) {}
 
   push(record: DynamoDBRecord): void {
+    const lagMs = this.options.lagMs ?? 0;
+    if (lagMs > 0) {
+      // ops (#11): like a stream, the record arrives later, whatever the writer does meanwhile.
+      const arrival: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, lagMs)).then(() => {
+        this.lagging.delete(arrival);
+        this.enqueue(record);
+      });
+      this.lagging.add(arrival);
+      return;
+    }
+    this.enqueue(record);
+  }
+
+  private enqueue(record: DynamoDBRecord): void {
     this.queue.push(record);
     this.running ??= this.run().finally(() => (this.running = undefined));
   }
 
-  /** Resolves once every record pushed so far has been delivered (or given up on). */
+  /** Resolves once every record pushed so far has been delivered (or given up on), lagging ones included. */
   async drain(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.lagging.size > 0) {
+      await Promise.all(this.lagging);
+      if (this.running) await this.running;
+    }
   }
 
   private async run(): Promise<void> {

@@ -37,6 +37,12 @@ export interface RuntimeOptions {
   /** How often scheduled functions (the webhook dispatcher) run; fan-out also wakes the dispatcher, as on AWS. */
   scheduleIntervalMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * ops (#11): run like AWS: stream records reach the consumers this long after a write, and a write is answered
+   * without waiting for them, so a read right after a write may not see it yet. Default: TAQWEEM_STREAM_LAG_MS,
+   * else 0 (records delivered before the write is answered).
+   */
+  streamLagMs?: number;
 }
 
 export interface Runtime {
@@ -133,13 +139,17 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  // ops (#11): EMF lines are for CloudWatch; locally they would only flood the terminal (POWERTOOLS_METRICS_DISABLED=false shows them).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Lambda's streaming globals, for functions that stream their response (feeds), before any handler loads.
   installLambdaStreaming();
   const names = tableNames();
   const consumers = functions.filter((spec) => spec.journalStream);
+  const streamLag = options.streamLagMs ?? Number(process.env.TAQWEEM_STREAM_LAG_MS ?? 0);
   const pump = new StreamPump(
     await Promise.all(consumers.map(async (spec) => ({ name: spec.name, handler: await loadHandler<StreamHandler>(spec), context: () => lambdaContext(spec) }))),
-    { log },
+    // ops (#11): the lagged, AWS-like mode.
+    { log, lagMs: streamLag },
   );
   if (options.storePath) mkdirSync(options.storePath, { recursive: true });
   const store = await startStore({ path: options.storePath, streamedTables: [names.journal], onRecord: (record) => pump.push(record) });
@@ -172,8 +182,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return STREAMED;
     }
     const result = await handler(event, lambdaContext(route.target.spec));
-    // Locally the stream is delivered before answering, so a list read right after a write sees it.
-    await pump.drain();
+    // Without a lag the stream is delivered before answering, so a list read right after a write sees it;
+    // with one (ops #11), the answer goes out first, as on AWS. Fan-out wakes the dispatcher, as on AWS.
+    if (streamLag === 0) await pump.drain();
     return result;
   }
 

@@ -1,11 +1,11 @@
 /** What handlers need, built once per Lambda container (or local process) from the environment. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hashSecret } from '#auth/keys';
 import { newId } from '#domain/ids';
 import type { HandleOptions, SnapshotSource } from '#journal/handle';
 import { viewSnapshots } from '#views/snapshots';
 import { DynamoJournal, type Journal } from '#journal/journal';
+import { getSecretString } from './admin-key.ts';
 import { documentClient, tableNames, type TableNames } from './env.ts';
 
 export interface Deps {
@@ -29,9 +29,8 @@ function adminKeyHash(): Promise<string | undefined> {
   const secretArn = process.env.ADMIN_KEY_SECRET_ARN;
   if (!secretArn) return Promise.resolve(undefined);
   if (!adminKeyHashFromSecret || Date.now() - adminKeyHashFromSecret.readAt > ADMIN_KEY_CACHE_MS) {
-    const value = new SecretsManagerClient({})
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
-      .then(({ SecretString }) => (SecretString ? hashSecret(SecretString) : undefined))
+    const value = getSecretString(secretArn)
+      .then((secret) => (secret ? hashSecret(secret) : undefined))
       .catch((error: unknown) => {
         adminKeyHashFromSecret = undefined;
         throw error;

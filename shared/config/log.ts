@@ -1,11 +1,20 @@
-/** Structured JSON logs, one line each, filtered by LOG_LEVEL (debug, info, warn, error; default info). */
-const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-export type Level = keyof typeof levels;
+/**
+ * Structured JSON logs, one line each, filtered by LOG_LEVEL (debug, info, warn, error; default info),
+ * written by the Powertools Logger so that every line carries the service, the Lambda context and the
+ * request's correlation id.
+ */
+import { logger } from './observability.ts';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+const levels: Record<string, Uppercase<Level>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+let appliedLevel: string | undefined;
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  const threshold = levels[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? levels.info;
-  if (levels[level] < threshold) return;
-  const line = JSON.stringify({ level, message, ...fields });
-  if (levels[level] >= levels.warn) console.error(line);
-  else console.log(line);
+  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start).
+  const wanted = process.env.LOG_LEVEL ?? 'info';
+  if (wanted !== appliedLevel && levels[wanted]) {
+    logger.setLogLevel(levels[wanted]!);
+    appliedLevel = wanted;
+  }
+  logger[level](message, fields);
 }

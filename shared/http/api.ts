@@ -15,6 +15,10 @@ import { withDeadline } from '#journal/deadline';
 import { checkIdempotencyKey, claimRequest, releaseRequest, requestFingerprint, settleRequest, type StoredResponse } from '#journal/idempotency';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
 import { log } from '#config/log';
+// ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { countMetric, logger, metricNames, metrics } from '#config/observability';
 
 export interface ApiRequest<Body, Query> {
   event: APIGatewayProxyEventV2;
@@ -183,6 +187,34 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
   after: settle,
 });
 
+// ops (#11) begin: what every response tells operators (EMF), and absolute Location headers.
+/** 5xx answers are counted here: the function returns them, so Lambda's Errors metric never sees them. */
+const observe = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
+  const after = async (request: Request) => {
+    const response = request.response;
+    if (!response || typeof response !== 'object') return;
+    const status = response.statusCode ?? 200;
+    if (status >= 500) countMetric(metricNames.serverErrors);
+    if (/^(GET|HEAD) \/feeds\//.test(request.event.routeKey ?? '')) {
+      if (status === 200) countMetric(metricNames.feedRenders);
+      if (status === 304) countMetric(metricNames.feedNotModified);
+    }
+    // Every URL the service mints names its public origin (the custom domain), never the host a request came in on.
+    const location = response.headers?.location;
+    const base = process.env.PUBLIC_BASE_URL?.replace(/\/$/, '');
+    if (base && typeof location === 'string' && location.startsWith('/')) response.headers = { ...response.headers, location: `${base}${location}` };
+  };
+  return {
+    before: async (request: Request) => {
+      logger.setCorrelationId(request.event.requestContext?.requestId);
+      logger.appendKeys({ route: request.event.routeKey });
+    },
+    after,
+    onError: after,
+  };
+};
+// ops (#11) end
+
 /**
  * @example
  * export const handler = api(operations['POST /events/{id}/cancel'], async ({ deps, params, body, principal }) => json(200, …));
@@ -199,7 +231,13 @@ export function api<Body = undefined, Query = Record<string, string>>(
       throw new Error('this function streams its response: run it on Lambda or in the local runtime');
     };
   }
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin).use(problemErrors()).use(prepare(options));
+  // ops (#11): context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(observe())
+    .use(problemErrors())
+    .use(prepare(options));
   // --- end feeds
   return stack.handler(async (event, context) => {
     const parsed = parsedRequests.get(event)!;

@@ -56,9 +56,13 @@ export function calendarResponse(statusCode: 200 | 304, body: string | undefined
   return body === undefined ? { statusCode, headers } : { statusCode, headers, body };
 }
 
-/** The API's public origin: PUBLIC_BASE_URL when set (a custom domain, CloudFront), else where the request came in. */
+/**
+ * The service's public origin, for every URL it mints (feed-token URLs, Location): PUBLIC_BASE_URL, which the
+ * CDK stack always sets (the custom domain, else CloudFront). Without it (the local runtime) the origin is the
+ * one API Gateway says it was invoked on (requestContext.domainName), never a client's Host header.
+ */
 export function publicBaseUrl(event: { headers?: Record<string, string | undefined>; requestContext: { domainName: string } }): string {
   if (process.env.PUBLIC_BASE_URL) return process.env.PUBLIC_BASE_URL.replace(/\/$/, '');
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
-  return `${proto}://${event.headers?.host ?? event.requestContext.domainName}`;
+  const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  return `${proto}://${event.requestContext.domainName}`;
 }

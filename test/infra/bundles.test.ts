@@ -1,23 +1,54 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleAll } from '../../infra/bundle-all.ts';
 import { functions } from '../../infra/functions.ts';
+import { toApiGatewayEvent } from '../../infra/local/apigw.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'taqweem-bundles-'));
+let bundles: { name: string; file: string }[];
+beforeAll(async () => {
+  bundles = await bundleAll(dir);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const loadAll = () =>
+  `for (const file of ${JSON.stringify(bundles.map((b) => pathToFileURL(b.file).href))}) { const m = await import(file); if (typeof m.handler !== 'function') throw new Error(file + ' has no handler'); } console.log('loaded');`;
 
 it('bundles every function as it deploys, and each bundle loads in a plain Node process and exports a handler', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'taqweem-bundles-'));
-  try {
-    const bundles = await bundleAll(dir);
-    expect(bundles.map((b) => b.name)).toEqual(functions.map((f) => f.name));
-    for (const bundle of bundles) expect(statSync(bundle.file).size).toBeGreaterThan(1000);
-    const script = `for (const file of ${JSON.stringify(bundles.map((b) => pathToFileURL(b.file).href))}) { const m = await import(file); if (typeof m.handler !== 'function') throw new Error(file + ' has no handler'); } console.log('loaded');`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
-    expect(stdout.trim()).toBe('loaded');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  expect(bundles.map((b) => b.name)).toEqual(functions.map((f) => f.name));
+  for (const bundle of bundles) expect(statSync(bundle.file).size).toBeGreaterThan(1000);
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', loadAll()], { timeout: 60_000 });
+  expect(stdout.trim()).toBe('loaded');
 }, 120_000);
+
+// Lambda runs nodejs22.x: the bundles are loaded and driven under Node 22 itself (npm's `node@22`), with the
+// event shapes API Gateway v2 and DynamoDB Streams send.
+it('loads every bundle under Node 22 and answers API Gateway v2 and DynamoDB Streams events there', async () => {
+  const request = (url: string) => ({ url, method: 'GET', httpVersion: '1.1', headers: { host: 'calendar.example.org' }, socket: { remoteAddress: '127.0.0.1', localPort: 443 } });
+  const openapi = toApiGatewayEvent(request('/openapi.json') as never, Buffer.alloc(0), { routeKey: 'GET /openapi.json' });
+  const page = toApiGatewayEvent(request('/') as never, Buffer.alloc(0), { routeKey: 'GET /' });
+  const file = (name: string) => pathToFileURL(bundles.find((b) => b.name === name)!.file).href;
+  const driver = join(dir, 'drive22.mjs');
+  writeFileSync(
+    driver,
+    `${loadAll().replace("console.log('loaded');", '')}
+const context = { functionName: 'taqweem-test', awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 };
+const openapi = await (await import(${JSON.stringify(file('openapi'))})).handler(${JSON.stringify(openapi)}, context);
+const page = await (await import(${JSON.stringify(file('web'))})).handler(${JSON.stringify(page)}, context);
+const project = await (await import(${JSON.stringify(file('project'))})).handler({ Records: [{ eventID: '1', eventName: 'MODIFY', eventSource: 'aws:dynamodb', awsRegion: 'eu-west-1', dynamodb: { SequenceNumber: '1', Keys: { streamId: { S: 'x' }, version: { N: '1' } } } }] }, context);
+process.stdout.write(JSON.stringify({ version: process.version, openapi: [openapi.statusCode, JSON.parse(openapi.body).openapi], page: [page.statusCode, page.headers['content-type']], project }));
+`,
+  );
+  const { stdout } = await run('npx', ['-y', 'node@22', driver], { timeout: 180_000, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', AWS_REGION: 'eu-west-1' } });
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { version: string; openapi: [number, string]; page: [number, string]; project: unknown };
+  expect(result.version).toMatch(/^v22\./);
+  expect(result.openapi).toEqual([200, expect.stringMatching(/^3\.1/)]);
+  expect(result.page).toEqual([200, expect.stringContaining('text/html')]);
+  expect(result.project).toEqual({ batchItemFailures: [] });
+}, 240_000);

@@ -7,17 +7,36 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/cdk/app.ts';
+import { callerBlind, journalScanners } from '../../infra/cdk/stack.ts';
 import { functions } from '../../infra/functions.ts';
 import { repositoryRoot } from '../../infra/paths.ts';
+import { feedQuerySchema } from '#domain/schemas';
 
-// Template assertions need no bundles; the CLI synth below builds them for real.
-const synth = (stage: 'dev' | 'prod') => {
-  const { app, stack } = buildApp(new App({ context: { stage, 'aws:cdk:bundling-stacks': [] } }));
-  app.synth();
-  return Template.fromStack(stack);
+// Template assertions need no bundles; the CLI synth below builds them for real. Every synth writes to a
+// folder of this file's, removed at the end (an App without outdir leaves a /tmp/cdk.out* per synth).
+const outdirs: string[] = [];
+const outdir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'taqweem-cdk-'));
+  outdirs.push(dir);
+  return dir;
 };
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+const synthWith = (context: Record<string, unknown>, env: Record<string, string> = {}) => {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const { app, stack } = buildApp(new App({ outdir: outdir(), context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+    app.synth();
+    return Template.fromStack(stack);
+  } finally {
+    process.env = saved;
+  }
+};
+const synth = (stage: 'dev' | 'prod') => synthWith({ stage });
 
 let dev: Template;
 let prod: Template;
@@ -47,7 +66,10 @@ describe('tables', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
         DeletionProtectionEnabled: true,
-        KeySchema: [{ AttributeName: 'streamId', KeyType: 'HASH' }, { AttributeName: 'version', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'streamId', KeyType: 'HASH' },
+          { AttributeName: 'version', KeyType: 'RANGE' },
+        ],
       },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -87,7 +109,15 @@ describe('functions', () => {
         MemorySize: spec.memoryMb,
         Timeout: spec.timeoutSeconds,
         LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
-        Environment: { Variables: Match.objectLike({ JOURNAL_TABLE: Match.anyValue(), VIEWS_TABLE: Match.anyValue(), ADMIN_KEY_SECRET_ARN: Match.anyValue() }) },
+        Environment: {
+          Variables: Match.objectLike({
+            JOURNAL_TABLE: Match.anyValue(),
+            VIEWS_TABLE: Match.anyValue(),
+            PUBLIC_BASE_URL: Match.anyValue(),
+            POWERTOOLS_SERVICE_NAME: spec.name,
+            POWERTOOLS_METRICS_NAMESPACE: 'taqweem-prod',
+          }),
+        },
       });
     }
     prod.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/taqweem-prod-events-create', RetentionInDays: 365 });
@@ -107,8 +137,7 @@ describe('functions', () => {
   });
 
   it('read the views without writing them, except the projector', () => {
-    const writesViews = (name: string) =>
-      statementsOf(prod, `taqweem-prod-${name}`).some((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes('Tableviews') && actions(s).includes('dynamodb:PutItem'));
+    const writesViews = (name: string) => statementsOf(prod, `taqweem-prod-${name}`).some((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes('Tableviews') && actions(s).includes('dynamodb:PutItem'));
     expect(writesViews('project')).toBe(true);
     expect(writesViews('events-list')).toBe(false);
     expect(writesViews('feeds-get')).toBe(false);
@@ -157,32 +186,40 @@ describe('wiring', () => {
     prod.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: dispatchId }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
   });
 
-  it('caches feeds briefly in CloudFront, keyed by their query, and passes the rest to the API', () => {
-    prod.hasResourceProperties('AWS::CloudFront::CachePolicy', {
-      CachePolicyConfig: Match.objectLike({ DefaultTTL: 300, ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({ QueryStringsConfig: { QueryStringBehavior: 'all' } }) }),
-    });
+  it('caches feeds briefly in CloudFront, keyed by the parameters a feed reads only, compressed, and passes the rest to the API', () => {
+    const [policy] = Object.values(prod.findResources('AWS::CloudFront::CachePolicy')) as {
+      Properties: { CachePolicyConfig: { DefaultTTL: number; ParametersInCacheKeyAndForwardedToOrigin: { QueryStringsConfig: { QueryStringBehavior: string; QueryStrings: string[] } } } };
+    }[];
+    const config = policy!.Properties.CachePolicyConfig;
+    expect(config.DefaultTTL).toBe(300);
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStringBehavior).toBe('whitelist');
+    // Exactly what the feed's query schema accepts: anything else (?x=<random>) would split the cache.
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStrings.sort()).toEqual(Object.keys(feedQuerySchema.shape).sort());
     prod.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ CacheBehaviors: [Match.objectLike({ PathPattern: '/feeds/*', AllowedMethods: ['GET', 'HEAD'] })] }),
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ Compress: true }),
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/feeds/*', AllowedMethods: ['GET', 'HEAD'], Compress: true })],
+      }),
     });
   });
 
-  it('alarms on errors, throttles, stream lag and dead letters, to one topic', () => {
-    const alarms = Object.values(prod.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties);
-    const metricNames = new Set(alarms.map((a) => a.MetricName));
-    for (const name of ['Errors', 'Throttles', 'IteratorAge', 'ApproximateNumberOfMessagesVisible', '5xx']) expect(metricNames).toContain(name);
-    expect(alarms.every((a) => a.AlarmActions.length === 1)).toBe(true);
-    expect(alarms.filter((a) => a.MetricName === 'IteratorAge')).toHaveLength(2);
+  it('takes the origin’s region from the stack at deploy time, never from the synthesizing machine', () => {
+    const template = synthWith({ stage: 'prod' }, { CDK_DEFAULT_REGION: 'us-east-1' });
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution')) as { Properties: { DistributionConfig: { Origins: { DomainName: unknown }[] } } }[];
+    const domain = JSON.stringify(distribution!.Properties.DistributionConfig.Origins[0]!.DomainName);
+    expect(domain).toContain('{"Ref":"AWS::Region"}');
+    expect(domain).not.toContain('us-east-1');
   });
 
   it('outputs the API, feed and web URLs, and keeps the admin key in Secrets Manager', () => {
-    for (const output of ['ApiUrl', 'FeedBaseUrl', 'WebUrl', 'AdminKeySecretArn', 'AlarmTopicArn']) prod.hasOutput(output, {});
+    for (const output of ['PublicBaseUrl', 'ApiUrl', 'FeedBaseUrl', 'WebUrl', 'AdminKeySecretArn', 'AlarmTopicArn']) prod.hasOutput(output, {});
     prod.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'taqweem-prod/admin-api-key', GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
   });
 });
 
 describe('cdk synth', () => {
   it('runs cdk-nag on every synth: an unacknowledged finding fails it', () => {
-    const { app, stack } = buildApp(new App({ context: { stage: 'dev', 'aws:cdk:bundling-stacks': [] } }));
+    const { app, stack } = buildApp(new App({ outdir: outdir(), context: { stage: 'dev', 'aws:cdk:bundling-stacks': [] } }));
     new Queue(stack, 'Unencrypted', { encryption: QueueEncryption.UNENCRYPTED });
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS2/);
   });
@@ -201,4 +238,115 @@ describe('cdk synth', () => {
       rmSync(out, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+type Resource = { Type: string; Properties: { Environment: { Variables: Record<string, unknown> } } };
+const envOf = (template: Template, name: string) =>
+  (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }))[0] as Resource).Properties.Environment.Variables as Record<string, unknown>;
+
+describe('domain', () => {
+  const domain = { domainName: 'calendar.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', hostedZoneId: 'Z0123456789', hostedZoneName: 'example.org' };
+  let withDomain: Template;
+  beforeAll(() => {
+    withDomain = synthWith({ stage: 'prod', ...domain });
+  }, 120_000);
+
+  it('serves the API, feeds and page on https://<domain>/ with the certificate, and points the hosted zone at CloudFront', () => {
+    withDomain.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['calendar.example.org'],
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: domain.certificateArn, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021' }),
+      }),
+    });
+    for (const type of ['A', 'AAAA']) {
+      withDomain.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'calendar.example.org.', Type: type, HostedZoneId: domain.hostedZoneId, AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }) });
+    }
+    withDomain.hasOutput('PublicBaseUrl', { Value: 'https://calendar.example.org' });
+  });
+
+  it('sets PUBLIC_BASE_URL on every function from the domain, else from CloudFront', () => {
+    for (const spec of functions) expect(envOf(withDomain, `taqweem-prod-${spec.name}`).PUBLIC_BASE_URL).toBe('https://calendar.example.org');
+    const cdnId = Object.keys(prod.findResources('AWS::CloudFront::Distribution'))[0]!;
+    for (const spec of functions.filter((f) => f.name !== 'feeds-get')) expect(envOf(prod, `taqweem-prod-${spec.name}`).PUBLIC_BASE_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdnId, 'DomainName'] }]] });
+  });
+
+  it('refuses a domain without its certificate', () => {
+    expect(() => buildApp(new App({ outdir: outdir(), context: { stage: 'dev', domainName: 'calendar.example.org' } }))).toThrow(/domainName and certificateArn go together/);
+  });
+});
+
+describe('edge protection', () => {
+  it('adds a CloudFront web ACL with a per-IP rate-based rule only when asked, and only in us-east-1', () => {
+    expect(Object.keys(prod.findResources('AWS::WAFv2::WebACL'))).toHaveLength(0);
+    const withWaf = synthWith({ stage: 'prod', waf: 'true', wafRatePer5Minutes: '1500' }, { CDK_DEFAULT_REGION: 'us-east-1', CDK_DEFAULT_ACCOUNT: '123456789012' });
+    withWaf.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 1500, AggregateKeyType: 'IP' } } })],
+    });
+    const aclId = Object.keys(withWaf.findResources('AWS::WAFv2::WebACL'))[0]!;
+    withWaf.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ WebACLId: { 'Fn::GetAtt': [aclId, 'Arn'] } }) });
+    expect(() => synthWith({ stage: 'prod', waf: 'true' }, { CDK_DEFAULT_REGION: 'eu-west-1', CDK_DEFAULT_ACCOUNT: '123456789012' })).toThrow(/must be created in us-east-1/);
+  }, 120_000);
+});
+
+describe('least privilege', () => {
+  it('lets no function Scan the journal but replay (#10 debt), and denies Scan to the rest outright', () => {
+    for (const spec of functions) {
+      const statements = statementsOf(prod, `taqweem-prod-${spec.name}`);
+      const allowed = statements.filter((s) => s.Effect === 'Allow' && onJournal(prod)(s)).flatMap(actions);
+      const denied = statements.filter((s) => s.Effect === 'Deny' && onJournal(prod)(s)).flatMap(actions);
+      expect(allowed.includes('dynamodb:Scan'), spec.name).toBe(journalScanners.has(spec.name));
+      expect(denied.includes('dynamodb:Scan'), spec.name).toBe(!journalScanners.has(spec.name));
+      expect(allowed).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    }
+    expect([...journalScanners]).toEqual(['webhooks-replay']);
+  });
+
+  it('lets only functions that authenticate keys read the admin key, and tells only them where it is', () => {
+    const secretId = Object.keys(prod.findResources('AWS::SecretsManager::Secret'))[0]!;
+    const readers = functions.filter((spec) =>
+      statementsOf(prod, `taqweem-prod-${spec.name}`).some((s) => s.Effect === 'Allow' && actions(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(secretId)),
+    );
+    expect(readers.map((f) => f.name).sort()).toEqual(
+      functions
+        .filter((f) => f.routes && !callerBlind(f))
+        .map((f) => f.name)
+        .sort(),
+    );
+    for (const name of ['web', 'health', 'openapi', 'feeds-get', 'project', 'fanout', 'dispatch']) {
+      expect(readers.map((f) => f.name)).not.toContain(name);
+      expect(envOf(prod, `taqweem-prod-${name}`).ADMIN_KEY_SECRET_ARN).toBeUndefined();
+    }
+    expect(envOf(prod, 'taqweem-prod-keys-create').ADMIN_KEY_SECRET_ARN).toEqual({ Ref: secretId });
+  });
+
+  it('lets each function write only its own log group (no AWSLambdaBasicExecutionRole), without the source-map flag', () => {
+    const roles = Object.values(prod.findResources('AWS::IAM::Role')) as Resource[];
+    expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
+    for (const spec of functions) {
+      const logGroupId = Object.keys(prod.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: `/aws/lambda/taqweem-prod-${spec.name}` } }))[0]!;
+      const logStatements = statementsOf(prod, `taqweem-prod-${spec.name}`).filter((s) => actions(s).some((a) => a.startsWith('logs:')));
+      expect(logStatements.flatMap(actions).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      for (const statement of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      expect(envOf(prod, `taqweem-prod-${spec.name}`).NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
+  it('expires webhook deliveries: TTL on expiresAt, 30 days unless configured', () => {
+    prod.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'taqweem-prod-deliveries', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    for (const spec of functions.filter((f) => f.tables.deliveries === 'write')) expect(envOf(prod, `taqweem-prod-${spec.name}`).DELIVERY_RETENTION_DAYS).toBe('30');
+    expect(envOf(synthWith({ stage: 'dev', deliveryRetentionDays: '7' }), 'taqweem-dev-fanout').DELIVERY_RETENTION_DAYS).toBe('7');
+  }, 60_000);
+
+  it('encrypts the alarm topic with a key CloudWatch may use, and subscribes alarmEmail when given', () => {
+    const keyId = Object.keys(prod.findResources('AWS::KMS::Key'))[0]!;
+    prod.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'taqweem-prod-alarms', KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    prod.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+    expect(Object.keys(prod.findResources('AWS::SNS::Subscription'))).toHaveLength(0);
+    synthWith({ stage: 'dev', alarmEmail: 'ops@example.org' }).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  }, 60_000);
 });

@@ -141,6 +141,14 @@ export class DeliveryStore {
     } while (startKey);
   }
 
+  /** When the longest-waiting lane became due (for the backlog-age metric): one item read, whatever the backlog. */
+  async oldestDueAt(): Promise<string | undefined> {
+    const page = await this.client.send(
+      new QueryCommand({ TableName: this.table, IndexName: 'byLaneDue', KeyConditionExpression: 'laneDue = :due', ExpressionAttributeValues: { ':due': DUE }, Limit: 1 }),
+    );
+    return (page.Items?.[0]?.laneDueAt as string | undefined)?.split('#')[0];
+  }
+
   /** One lane's pending deliveries due by `now`, oldest first. */
   async dueIn(webhookId: string, now: Date, limit: number): Promise<Delivery[]> {
     const page = await this.client.send(

@@ -58,7 +58,9 @@ async function baseline(dir: string): Promise<string> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'taqweem-bench-bundles-'));
   try {
-    console.log(`Taqweem bundles bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}; esbuild ESM, minified, AWS SDK bundled; cold import = median of ${RUNS}, alternated with the baseline's (ratio against the baseline's median of the same rounds)`);
+    console.log(
+      `Taqweem bundles bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, Node ${process.version}; esbuild ESM, minified, AWS SDK bundled; cold import = median of ${RUNS}, alternated with the baseline's (ratio against the baseline's median of the same rounds)`,
+    );
     const base = await baseline(dir);
     const baseSize = statSync(base).size;
     writeFileSync(join(dir, 'empty.mjs'), '');

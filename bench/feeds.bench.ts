@@ -26,14 +26,25 @@ import { startTestRuntime } from '../test/helpers/runtime.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'error';
 
-const calendar: Calendar = { id: 'ato', name: { ar: 'منظمة المدن العربية', en: 'Arab Towns Organization' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait', version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+const calendar: Calendar = {
+  id: 'ato',
+  name: { ar: 'منظمة المدن العربية', en: 'Arab Towns Organization' },
+  defaultLanguage: 'ar',
+  timeZone: 'Asia/Kuwait',
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 const zones = ['Asia/Muscat', 'Asia/Kuwait', 'Asia/Shanghai'];
 
 function events(count: number): CalendarEvent[] {
   return Array.from({ length: count }, (_, i) => {
     const day = String((i % 28) + 1).padStart(2, '0');
     const month = String((i % 12) + 1).padStart(2, '0');
-    const schedule = i % 10 === 0 ? { type: 'month' as const, month: `2026-${month}`, timeZone: zones[i % 3]! } : { type: 'timed' as const, start: `2026-${month}-${day}T09:00`, end: `2026-${month}-${day}T11:00`, timeZone: zones[i % 3]! };
+    const schedule =
+      i % 10 === 0
+        ? { type: 'month' as const, month: `2026-${month}`, timeZone: zones[i % 3]! }
+        : { type: 'timed' as const, start: `2026-${month}-${day}T09:00`, end: `2026-${month}-${day}T11:00`, timeZone: zones[i % 3]! };
     return {
       id: `EVENT${String(i).padStart(21, '0')}`,
       calendar: 'ato',
@@ -113,7 +124,9 @@ async function queryFragments(calendarId: string): Promise<FeedFragment[]> {
   const fragments: FeedFragment[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }));
+    const page = await documentClient().send(
+      new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }),
+    );
     fragments.push(...(page.Items ?? []).map((item) => item.feed as FeedFragment));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -161,7 +174,11 @@ async function main(): Promise<void> {
   const seeding = performance.now();
   await seed(t, 'large', events(large));
   await seed(t, 'tiny', events(10));
-  await seed(t, 'huge', events(huge).map((event) => ({ ...event, description: undefined })));
+  await seed(
+    t,
+    'huge',
+    events(huge).map((event) => ({ ...event, description: undefined })),
+  );
   console.log(`\nSeeded ${large} + 10 + ${huge} events as view items in ${((performance.now() - seeding) / 1000).toFixed(0)} s`);
 
   const url = (calendarId: string) => `${t.runtime.url}/feeds/${calendarId}.ics?lang=en`;

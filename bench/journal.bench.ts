@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const input = createEventSchema.parse({ calendar: 'bench', title: { en: 'Bench event', ar: 'فعالية' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
   const { event } = await createEvent(deps, input, editor);
 
-  const bare = await timed(APPENDS, (i) => store.client.send(new PutCommand({ TableName: store.tables.idempotency, Item: { pk: `bare#${i}`, changes: [{ type: "x", data: input }] } })));
+  const bare = await timed(APPENDS, (i) => store.client.send(new PutCommand({ TableName: store.tables.idempotency, Item: { pk: `bare#${i}`, changes: [{ type: 'x', data: input }] } })));
   const creates = await timed(APPENDS, () => createEvent(deps, input, editor));
   // Patches on one event: every append reads the whole stream first, so this shows the cost of a long stream.
   const patches = await timed(APPENDS, (i) => changeEvent(deps, event.id, { type: 'patch', patch: { tags: [`t${i}`] } }, editor));

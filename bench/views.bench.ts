@@ -90,7 +90,10 @@ async function castoreReplay(raw: DynamoDBClient, client: Deps['client'], table:
     eventStoreId: 'taqweem-events',
     eventTypes,
     reducer: (aggregate: Aggregate, event: EventDetail) =>
-      evolveEvent(aggregate as unknown as EventState, { id: '', commitId: '', streamId: event.aggregateId, version: event.version, type: event.type, at: event.timestamp, actor: '', data: event.payload, schemaVersion: 1 } as Recorded<EventChange>) as unknown as Aggregate,
+      evolveEvent(
+        aggregate as unknown as EventState,
+        { id: '', commitId: '', streamId: event.aggregateId, version: event.version, type: event.type, at: event.timestamp, actor: '', data: event.payload, schemaVersion: 1 } as Recorded<EventChange>,
+      ) as unknown as Aggregate,
     eventStorageAdapter: new DynamoDBSingleTableEventStorageAdapter({ tableName: table, dynamoDBClient: raw }),
   });
   let replayed = 0;
@@ -126,14 +129,35 @@ async function compareRebuilds(): Promise<void> {
       TableName: castoreTable,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: ['aggregateId:S', 'version:N', 'eventStoreId:S', 'timestamp:S'].map((a) => ({ AttributeName: a.split(':')[0], AttributeType: a.split(':')[1] as 'S' | 'N' })),
-      KeySchema: [{ AttributeName: 'aggregateId', KeyType: 'HASH' }, { AttributeName: 'version', KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'initialEvents', KeySchema: [{ AttributeName: 'eventStoreId', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      KeySchema: [
+        { AttributeName: 'aggregateId', KeyType: 'HASH' },
+        { AttributeName: 'version', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'initialEvents',
+          KeySchema: [
+            { AttributeName: 'eventStoreId', KeyType: 'HASH' },
+            { AttributeName: 'timestamp', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
     }),
   );
-  await raw.send(new CreateTableCommand({ TableName: 'castore-views', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }));
+  await raw.send(
+    new CreateTableCommand({ TableName: 'castore-views', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
+  );
   const castoreItems = commits.map((commit) => {
     const [change] = commit.changes;
-    const item = { aggregateId: `taqweem-events#${commit.streamId.slice('event#'.length)}`, version: commit.version, type: change!.type, timestamp: commit.at, payload: change!.data, ...(commit.version === 1 ? { eventStoreId: 'taqweem-events' } : {}) };
+    const item = {
+      aggregateId: `taqweem-events#${commit.streamId.slice('event#'.length)}`,
+      version: commit.version,
+      type: change!.type,
+      timestamp: commit.at,
+      payload: change!.data,
+      ...(commit.version === 1 ? { eventStoreId: 'taqweem-events' } : {}),
+    };
     return item;
   });
   await batchPut(store.client, castoreTable, castoreItems);

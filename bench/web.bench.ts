@@ -25,6 +25,8 @@ for (const path of ['/', '/app.js', '/app.css']) {
   totals.identity += identity.bytes;
   totals.gzip += gzip.bytes;
   totals.transferred += chromium.bytes;
-  console.log(`  ${path.padEnd(9)} uncompressed ${kb(identity.bytes)}  gzip ${kb(gzip.bytes)}  sent to Chromium (${chromium.encoding}) ${kb(chromium.bytes)}  served in ${chromium.ms.toFixed(2)} ms (then ${again.ms.toFixed(2)} ms; compressed at build time)`);
+  console.log(
+    `  ${path.padEnd(9)} uncompressed ${kb(identity.bytes)}  gzip ${kb(gzip.bytes)}  sent to Chromium (${chromium.encoding}) ${kb(chromium.bytes)}  served in ${chromium.ms.toFixed(2)} ms (then ${again.ms.toFixed(2)} ms; compressed at build time)`,
+  );
 }
 console.log(`  page weight, transferred: ${kb(totals.transferred).trim()} (uncompressed baseline ${kb(totals.identity).trim()}, gzip ${kb(totals.gzip).trim()})`);

@@ -108,7 +108,9 @@ async function dispatchThroughput() {
 }
 
 async function main(): Promise<void> {
-  console.log(`Taqweem webhooks bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${Math.round(totalmem() / 1_073_741_824)} GB, Node ${process.version}; local runtime (dynalite in memory, receivers in process), dispatcher woken by fan-out and every ${INTERVAL_MS} ms`);
+  console.log(
+    `Taqweem webhooks bench — ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${Math.round(totalmem() / 1_073_741_824)} GB, Node ${process.version}; local runtime (dynalite in memory, receivers in process), dispatcher woken by fan-out and every ${INTERVAL_MS} ms`,
+  );
   console.log(`Isolation: change → receipt at ${HEALTHY} healthy endpoints, ${CHANGES} changes one at a time`);
   const alone = await isolation(false);
   console.log(`  ${HEALTHY} healthy endpoints alone                         p50 ${percentile(alone, 50)} ms  p99 ${percentile(alone, 99)} ms`);
@@ -117,7 +119,9 @@ async function main(): Promise<void> {
   console.log(`  isolation ratio (p99 beside / p99 alone): ${(percentile(beside, 99) / percentile(alone, 99)).toFixed(2)} (target ≤ 1.10)`);
   const writes = await writesThroughput();
   console.log(`Throughput: ${writes.writes} writes × ${HEALTHY} subscribers through the API`);
-  console.log(`  ${writes.deliveries} deliveries in ${writes.seconds.toFixed(1)} s = ${Math.round(writes.deliveries / writes.seconds)} deliveries/s end to end; change → receipt p50 ${percentile(writes.latencies, 50)} ms  p99 ${percentile(writes.latencies, 99)} ms (target ≤ 2000)`);
+  console.log(
+    `  ${writes.deliveries} deliveries in ${writes.seconds.toFixed(1)} s = ${Math.round(writes.deliveries / writes.seconds)} deliveries/s end to end; change → receipt p50 ${percentile(writes.latencies, 50)} ms  p99 ${percentile(writes.latencies, 99)} ms (target ≤ 2000)`,
+  );
   console.log(`  RSS ${writes.rssBefore} MB before, ${writes.rssAfter} MB after (after GC)`);
   const dispatch = await dispatchThroughput();
   console.log(`Dispatcher alone: ${dispatch.deliveries} stored deliveries over ${HEALTHY} lanes`);

@@ -3,6 +3,4 @@ import { operations } from '#http/operations';
 import { json } from '#http/respond';
 import { listEntities } from '#views/queries';
 
-export const handler = api(operations['GET /keys'], async ({ deps, query }) =>
-  json(200, await listEntities(deps, { entity: 'key', limit: query.limit, cursor: query.cursor })),
-);
+export const handler = api(operations['GET /keys'], async ({ deps, query }) => json(200, await listEntities(deps, { entity: 'key', limit: query.limit, cursor: query.cursor })));

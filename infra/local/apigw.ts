@@ -58,7 +58,10 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Rou
 
 /** Writes a handler's result as API Gateway would, including its inference for results without a statusCode. */
 export function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2, method: string): void {
-  const structured = typeof result === 'object' && result !== null && 'statusCode' in result ? result : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
+  const structured =
+    typeof result === 'object' && result !== null && 'statusCode' in result
+      ? result
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
   const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
   res.statusCode = structured.statusCode ?? 200;
   for (const [name, value] of Object.entries(structured.headers ?? {})) res.setHeader(name, String(value));

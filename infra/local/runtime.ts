@@ -159,10 +159,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await ensureTables(client);
   await catchUp(client, names.journal, (item) => pump.push(store.recordFor(names.journal, item)), pump);
 
-  const scheduler = new Scheduler(
-    await Promise.all(functions.filter((f) => f.schedule).map(async (spec) => ({ spec, handler: await loadHandler<ScheduledHandler>(spec) }))),
-    log,
-  );
+  const scheduler = new Scheduler(await Promise.all(functions.filter((f) => f.schedule).map(async (spec) => ({ spec, handler: await loadHandler<ScheduledHandler>(spec) }))), log);
 
   const router = new Router<{ spec: FunctionSpec; handler: ApiHandler }>();
   for (const spec of functions.filter((f) => f.routes)) {

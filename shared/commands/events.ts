@@ -49,7 +49,10 @@ export async function createEvent(d: Deps, input: CreateEventInput, principal: P
 async function stateAfterFirstCommit(d: Deps, eventId: string): Promise<CalendarEvent | undefined> {
   const history = await d.journal.read(streams.event(eventId));
   const firstCommit = history[0]?.commitId;
-  return fold(eventAggregate, history.filter((change) => change.commitId === firstCommit));
+  return fold(
+    eventAggregate,
+    history.filter((change) => change.commitId === firstCommit),
+  );
 }
 
 export async function changeEvent(d: Deps, eventId: string, command: EventCommand, principal: Principal, expectedVersion?: number): Promise<CalendarEvent> {

@@ -30,9 +30,7 @@ export function documentClient(): DynamoDBDocumentClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT ?? '';
   let client = clients.get(endpoint);
   if (!client) {
-    const base = endpoint
-      ? new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
-      : new DynamoDBClient({});
+    const base = endpoint ? new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }) : new DynamoDBClient({});
     client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
     clients.set(endpoint, client);
   }

@@ -40,17 +40,11 @@ export type EventChange =
   | { type: 'participant.responded'; data: { participantId: string; status: ParticipantStatus } }
   | { type: 'participant.removed'; data: { participantId: string } };
 
-export type CalendarChange =
-  | { type: 'calendar.created'; data: CalendarInput }
-  | { type: 'calendar.updated'; data: CalendarInput };
+export type CalendarChange = { type: 'calendar.created'; data: CalendarInput } | { type: 'calendar.updated'; data: CalendarInput };
 
-export type KeyChange =
-  | { type: 'key.created'; data: { name: string; role: ApiKeyRole; secretHash: string } }
-  | { type: 'key.revoked'; data: Record<string, never> };
+export type KeyChange = { type: 'key.created'; data: { name: string; role: ApiKeyRole; secretHash: string } } | { type: 'key.revoked'; data: Record<string, never> };
 
-export type FeedTokenChange =
-  | { type: 'feedToken.created'; data: { calendar: string; label: string; secretHash: string } }
-  | { type: 'feedToken.revoked'; data: Record<string, never> };
+export type FeedTokenChange = { type: 'feedToken.created'; data: { calendar: string; label: string; secretHash: string } } | { type: 'feedToken.revoked'; data: Record<string, never> };
 
 export interface WebhookOwner {
   keyId: string;

@@ -109,9 +109,7 @@ export function decideEvent(command: EventCommand, state: EventState): Decision 
     case 'invite':
       return decideInvite(command, state);
     case 'respond':
-      return participantOf(state, command.participantId).status === command.status
-        ? []
-        : [{ type: 'participant.responded', data: { participantId: command.participantId, status: command.status } }];
+      return participantOf(state, command.participantId).status === command.status ? [] : [{ type: 'participant.responded', data: { participantId: command.participantId, status: command.status } }];
     case 'removeParticipant':
       participantOf(state, command.participantId);
       return [{ type: 'participant.removed', data: { participantId: command.participantId } }];
@@ -135,10 +133,12 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
     status: input.status ?? (input.schedule.type === 'month' ? 'tentative' : 'confirmed'),
     tags: uniqueTags(input.tags ?? []),
   };
-  const invitations = participants.map((participant, i): EventChange => ({
-    type: 'participant.invited',
-    data: { participant: { id: command.participantIds[i]!, ...participant } },
-  }));
+  const invitations = participants.map(
+    (participant, i): EventChange => ({
+      type: 'participant.invited',
+      data: { participant: { id: command.participantIds[i]!, ...participant } },
+    }),
+  );
   return [{ type: 'event.created', data: created }, ...invitations];
 }
 

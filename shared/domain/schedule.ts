@@ -30,4 +30,3 @@ export function utcRange(schedule: Schedule): { start: string; end: string } {
     }
   }
 }
-

@@ -24,33 +24,39 @@ const text = (maxChars: number) => z.string().check(z.trim(), z.minLength(1), z.
 
 const languageTag = z.string().check(z.refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } }));
 
-const localized = (maxChars: number) =>
-  z.record(languageTag, z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`)));
+const localized = (maxChars: number) => z.record(languageTag, z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`)));
 
-const nonEmptyLocalized = (maxChars: number) =>
-  localized(maxChars).check(z.refine((value) => Object.keys(value).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } }));
+const nonEmptyLocalized = (maxChars: number) => localized(maxChars).check(z.refine((value) => Object.keys(value).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } }));
 
-export const timeZoneSchema = z
-  .string()
-  .check(z.refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } }), z.meta({ example: 'Asia/Muscat' }));
+export const timeZoneSchema = z.string().check(z.refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } }), z.meta({ example: 'Asia/Muscat' }));
 
 const inSupportedYears = z.refine<string>((value) => !/^\d{4}/.test(value) || isSupportedYear(Number(value.slice(0, 4))), {
   message: `must be in the years ${SUPPORTED_YEARS.from} to ${SUPPORTED_YEARS.to}`,
   params: { code: 'out_of_range' },
 });
 
-const localDateTime = z
-  .string()
-  .check(z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }), inSupportedYears);
-const localDate = z.string().check(z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }), inSupportedYears);
-const month = z.string().check(z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }), inSupportedYears);
+const localDateTime = z.string().check(
+  z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }),
+  inSupportedYears,
+);
+const localDate = z.string().check(
+  z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }),
+  inSupportedYears,
+);
+const month = z.string().check(
+  z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }),
+  inSupportedYears,
+);
 
 const disambiguations = ['earlier', 'later'] as const;
 
 function formatOffset(offsetMs: number): string {
   const abs = Math.abs(offsetMs) / 1000;
   const parts = [Math.floor(abs / 3600), Math.floor((abs % 3600) / 60), abs % 60];
-  const text = parts.slice(0, parts[2] ? 3 : 2).map((n) => String(n).padStart(2, '0')).join(':');
+  const text = parts
+    .slice(0, parts[2] ? 3 : 2)
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
   return `${offsetMs < 0 ? '-' : '+'}${text}`;
 }
 
@@ -81,9 +87,9 @@ const timedSchedule = z
     start: localDateTime,
     end: localDateTime,
     timeZone: timeZoneSchema,
-    disambiguation: z.optional(z.enum(disambiguations)).check(
-      z.describe('which of the two instants an ambiguous start or end means (clocks set back repeat an hour): "earlier" (the first, daylight time) or "later"; required only for such times'),
-    ),
+    disambiguation: z
+      .optional(z.enum(disambiguations))
+      .check(z.describe('which of the two instants an ambiguous start or end means (clocks set back repeat an hour): "earlier" (the first, daylight time) or "later"; required only for such times')),
   })
   .check(
     z.superRefine((schedule, ctx) => {
@@ -150,9 +156,7 @@ export const participantPatchSchema = z.strictObject({ status: z.enum(participan
 export const eventKinds = ['meeting', 'forum', 'conference', 'other'] as const;
 export const calendarSlug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters'));
 
-const tags = z
-  .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks')))
-  .check(z.maxLength(LIMITS.tags));
+const tags = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'))).check(z.maxLength(LIMITS.tags));
 
 /** Fields an editor may set on an event, at creation or by merge patch. */
 const editableShape = {
@@ -200,9 +204,7 @@ export const calendarInputSchema = z.strictObject({
   defaultLanguage: languageTag,
   timeZone: timeZoneSchema,
   // --- feeds (the feed window, shared/feeds/window.ts)
-  feedPastDays: z
-    .optional(z.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays)))
-    .check(z.describe('feeds show events that ended within this many days, and everything ahead; 0: all; default 365')),
+  feedPastDays: z.optional(z.number().check(z.int(), z.gte(0), z.lte(LIMITS.feedPastDays))).check(z.describe('feeds show events that ended within this many days, and everything ahead; 0: all; default 365')),
   // --- end feeds
 });
 export type CalendarInput = z.infer<typeof calendarInputSchema>;
@@ -237,18 +239,12 @@ export const feedQuerySchema = z.object({
     .check(z.describe("narrows the calendar's window: only events that ended within this many days (0: none that ended), and everything ahead")),
 });
 
-export const eventChangeTypes = [
-  'event.created',
-  'event.updated',
-  'event.rescheduled',
-  'event.confirmed',
-  'event.cancelled',
-  'participant.invited',
-  'participant.responded',
-  'participant.removed',
-] as const;
+export const eventChangeTypes = ['event.created', 'event.updated', 'event.rescheduled', 'event.confirmed', 'event.cancelled', 'participant.invited', 'participant.responded', 'participant.removed'] as const;
 
-const webhookUrl = z.string().check(z.maxLength(2048), z.refine((value) => URL.canParse(value), { message: 'must be a URL', params: { code: 'invalid_url' } }));
+const webhookUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => URL.canParse(value), { message: 'must be a URL', params: { code: 'invalid_url' } }),
+);
 const webhookTypes = z.array(z.enum([...eventChangeTypes, '*'])).check(z.minLength(1, 'needs at least one change type, or "*"'), z.maxLength(20));
 
 export const createWebhookSchema = z.strictObject({

@@ -168,7 +168,6 @@ function isoDate(instantMs: number): string {
   return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
-
 export function firstDayOfNextMonth(month: string): string {
   const parsed = parseMonth(month);
   if (!parsed) throw new RangeError(`not a month: ${month}`);

@@ -119,11 +119,5 @@ export function assembleFragment(fragment: FeedFragment, language: string, defau
   let location = '';
   if (fragment.loc) location = fragment.lo[locationKey(name, language)] ?? veventParts.location({ location: fragment.loc } as CalendarEvent, name, language);
   else if (Object.keys(fragment.lo).length > 0) location = fragment.lo[locationKey(name)]!;
-  return (
-    fragment.h +
-    fragment.su[pickLanguage(titles, preferred)!]! +
-    (description === undefined ? '' : fragment.de[description]!) +
-    location +
-    (withPrivateDetails ? (fragment.q ?? fragment.p) : fragment.p)
-  );
+  return fragment.h + fragment.su[pickLanguage(titles, preferred)!]! + (description === undefined ? '' : fragment.de[description]!) + location + (withPrivateDetails ? (fragment.q ?? fragment.p) : fragment.p);
 }

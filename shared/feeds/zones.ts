@@ -17,7 +17,12 @@ export class ZoneYears {
   /** The components, by zone name; `calendarZone` is included for `fallbackYear` when no event uses it. */
   components(calendarZone: string | undefined, fallbackYear: number): string[] {
     if (calendarZone !== undefined && !this.zones.has(calendarZone)) this.add(calendarZone, fallbackYear, fallbackYear);
-    return [...this.zones.keys()].sort().map((zone) => vtimezoneForYears(zone, [...this.zones.get(zone)!].sort((a, b) => a - b)));
+    return [...this.zones.keys()].sort().map((zone) =>
+      vtimezoneForYears(
+        zone,
+        [...this.zones.get(zone)!].sort((a, b) => a - b),
+      ),
+    );
   }
 }
 

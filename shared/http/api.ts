@@ -109,7 +109,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
@@ -137,7 +138,8 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
     throw invalidBody('is required: send a JSON object', 'required');
   }
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
+  if (raw.byteLength > LIMITS.bodyBytes)
+    throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
     throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
@@ -243,15 +245,17 @@ export function api<Body = undefined, Query = Record<string, string>>(
     const parsed = parsedRequests.get(event)!;
     // Writes stop trying a margin before the function's timeout, so a timed-out request has recorded nothing.
     const remaining = context?.getRemainingTimeInMillis?.() ?? 30_000;
-    return withDeadline(Date.now() + Math.max(remaining - 2_000, remaining / 2), () => handler({
-      event,
-      body: parsed.body as Body,
-      query: parsed.query as Query,
-      params: (event.pathParameters ?? {}) as Record<string, string>,
-      header: (name) => event.headers?.[name.toLowerCase()],
-      principal: parsed.principal,
-      actor: actorOf(parsed.principal),
-      deps: deps(),
-    }));
+    return withDeadline(Date.now() + Math.max(remaining - 2_000, remaining / 2), () =>
+      handler({
+        event,
+        body: parsed.body as Body,
+        query: parsed.query as Query,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        header: (name) => event.headers?.[name.toLowerCase()],
+        principal: parsed.principal,
+        actor: actorOf(parsed.principal),
+        deps: deps(),
+      }),
+    );
   });
 }

@@ -42,7 +42,11 @@ export function components(): Record<string, Schema> {
       },
     },
     EventSummary: object(['id', 'calendar', 'title', 'schedule', 'status'], { id: string, calendar: string, title: { type: 'object' }, schedule: { type: 'object' }, status: string }),
-    Calendar: { ...calendar, required: [...(calendar.required ?? []), 'id', 'version', 'createdAt', 'updatedAt'], properties: { ...calendar.properties, id: string, version: integer, createdAt: instant, updatedAt: instant } },
+    Calendar: {
+      ...calendar,
+      required: [...(calendar.required ?? []), 'id', 'version', 'createdAt', 'updatedAt'],
+      properties: { ...calendar.properties, id: string, version: integer, createdAt: instant, updatedAt: instant },
+    },
     Change: {
       ...object(['eventId', 'id', 'type', 'version', 'at', 'data', 'schemaVersion'], { eventId: string, id: string, type: string, version: integer, at: instant, data: { type: 'object' }, schemaVersion: integer }),
       description: 'One recorded change. `actor` (which key recorded it) is shown to key holders only.',

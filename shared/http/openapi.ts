@@ -51,9 +51,7 @@ function operationObject(route: string, operation: Operation) {
     summary: operation.summary,
     ...(operation.access === 'public' ? { security: [] } : { 'x-taqweem-access': operation.access }),
     parameters: parameters(path, operation),
-    ...(operation.body
-      ? { requestBody: { required: !operation.bodyOptional, content: { 'application/json': { schema: toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } } } }
-      : {}),
+    ...(operation.body ? { requestBody: { required: !operation.bodyOptional, content: { 'application/json': { schema: toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
     responses,
   };
 }

@@ -37,13 +37,7 @@ export interface HandleResult<S> {
  * @example
  * const { state } = await handle(journal, streams.event(id), eventAggregate, (s) => decideEvent(command, s), options);
  */
-export async function handle<S, C extends Change>(
-  journal: Journal,
-  streamId: string,
-  aggregate: Aggregate<S, C>,
-  decide: (state: S) => C[],
-  options: HandleOptions,
-): Promise<HandleResult<S>> {
+export async function handle<S, C extends Change>(journal: Journal, streamId: string, aggregate: Aggregate<S, C>, decide: (state: S) => C[], options: HandleOptions): Promise<HandleResult<S>> {
   const maxAttempts = options.maxAttempts ?? 50;
   let known = (await options.snapshot?.(streamId)) as Snapshot<S> | undefined;
   for (let attempt = 1; ; attempt++) {

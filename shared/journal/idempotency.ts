@@ -29,11 +29,7 @@ export function checkIdempotencyKey(key: string | undefined): string | undefined
   return key;
 }
 
-export async function claimIdempotencyKey(
-  client: DynamoDBDocumentClient,
-  table: string,
-  claim: { scope: string; key: string; fingerprint: string; proposedId: string; now: Date },
-): Promise<Claim> {
+export async function claimIdempotencyKey(client: DynamoDBDocumentClient, table: string, claim: { scope: string; key: string; fingerprint: string; proposedId: string; now: Date }): Promise<Claim> {
   const pk = `${claim.scope}#${claim.key}`;
   try {
     await client.send(

@@ -102,7 +102,5 @@ async function removeView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, pk
 
 /** Records that a scope has events in these months (a set: adding twice is adding once). */
 export async function addMonths(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, scope: string, months: string[]): Promise<void> {
-  await deps.client.send(
-    new UpdateCommand({ TableName: deps.viewsTable, Key: { pk: directoryKey(scope) }, UpdateExpression: 'ADD months :months', ExpressionAttributeValues: { ':months': new Set(months) } }),
-  );
+  await deps.client.send(new UpdateCommand({ TableName: deps.viewsTable, Key: { pk: directoryKey(scope) }, UpdateExpression: 'ADD months :months', ExpressionAttributeValues: { ':months': new Set(months) } }));
 }

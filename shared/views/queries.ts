@@ -64,13 +64,14 @@ export async function allCalendarEvents(client: DynamoDBDocumentClient, table: s
 async function readWindow(client: DynamoDBDocumentClient, table: string, filter: Omit<EventFilter, 'cursor'>, position?: Position): Promise<{ items: ViewItem[]; next?: Position }> {
   const firstMonth = filter.from ? monthOf(filter.from) : undefined;
   const lastMonth = filter.to ? monthOf(new Date(Date.parse(filter.to) - 1).toISOString()) : undefined;
-  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter(
-    (month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m),
-  );
+  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter((month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m));
   const items: ViewItem[] = [];
   for (const [i, month] of months.entries()) {
     const after = position?.m === month ? position.k : undefined;
-    const lower = [month === firstMonth ? undefined : monthStart(month), after].filter((bound) => bound !== undefined).sort().at(-1);
+    const lower = [month === firstMonth ? undefined : monthStart(month), after]
+      .filter((bound) => bound !== undefined)
+      .sort()
+      .at(-1);
     const merged = new MergedPartitions(partitions(filter.calendar, month).map((partition) => new PartitionReader(client, table, partition, bucketQuery(filter, lower), filter.limit + 1)));
     for (let item = await merged.next(); item; item = await merged.next()) {
       if (item.sortKey === after) continue;
@@ -197,10 +198,7 @@ class MergedPartitions {
 }
 
 /** Calendars, keys or feed tokens, by id; `prefix` narrows to sort keys that start with it (a calendar's tokens). */
-export async function listEntities(
-  reader: ViewReader,
-  query: { entity: Entity; prefix?: string; owner?: string; limit: number; cursor?: string },
-): Promise<Page<Record<string, unknown>>> {
+export async function listEntities(reader: ViewReader, query: { entity: Entity; prefix?: string; owner?: string; limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
   const key = cursorKey(reader.adminKeyHash);
   const list = `${query.entity}:${query.prefix ?? ''}:${query.owner ?? ''}`;
   const position = query.cursor ? await readCursor(key, list, query.cursor, ['p', 's']) : undefined;

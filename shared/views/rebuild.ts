@@ -99,7 +99,10 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
   const all = [...items, ...directoryItems];
   if ((deps.mode ?? 'live') === 'offline') {
     await inParallel(chunks(all, BATCH), deps.concurrency ?? 8, async (batch) => {
-      await batchWrite(deps, batch.map((item) => ({ PutRequest: { Item: { ...item } } })));
+      await batchWrite(
+        deps,
+        batch.map((item) => ({ PutRequest: { Item: { ...item } } })),
+      );
       viewsWritten += batch.length;
       written += batch.length;
       writeProgress();
@@ -126,12 +129,14 @@ async function removeOrphans(deps: RebuildDeps, kept: Set<string>, segments: num
     Array.from({ length: segments }, async (_, segment) => {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await deps.client.send(
-          new ScanCommand({ TableName: deps.viewsTable, ProjectionExpression: 'pk', ExclusiveStartKey: startKey, Segment: segment, TotalSegments: segments }),
-        );
+        const page = await deps.client.send(new ScanCommand({ TableName: deps.viewsTable, ProjectionExpression: 'pk', ExclusiveStartKey: startKey, Segment: segment, TotalSegments: segments }));
         const orphans = (page.Items ?? []).map((item) => item.pk as string).filter((pk) => !kept.has(pk));
         if (deps.mode === 'offline') {
-          for (const batch of chunks(orphans, BATCH)) await batchWrite(deps, batch.map((pk) => ({ DeleteRequest: { Key: { pk } } })));
+          for (const batch of chunks(orphans, BATCH))
+            await batchWrite(
+              deps,
+              batch.map((pk) => ({ DeleteRequest: { Key: { pk } } })),
+            );
         } else {
           for (const pk of orphans) await deps.client.send(new DeleteCommand({ TableName: deps.viewsTable, Key: { pk } }));
         }

@@ -14,9 +14,7 @@ const WHOLE_STATE: ReadonlySet<StreamKind> = new Set(['event', 'calendar', 'webh
 export function viewSnapshots(client: DynamoDBDocumentClient, viewsTable: string): SnapshotSource {
   return async (streamId) => {
     if (!WHOLE_STATE.has(streamKind(streamId))) return undefined;
-    const { Item } = await client.send(
-      new GetCommand({ TableName: viewsTable, Key: { pk: streamId }, ConsistentRead: true, ProjectionExpression: 'doc, lastAppliedVersion, shape' }),
-    );
+    const { Item } = await client.send(new GetCommand({ TableName: viewsTable, Key: { pk: streamId }, ConsistentRead: true, ProjectionExpression: 'doc, lastAppliedVersion, shape' }));
     return Item && Item.shape === VIEW_SHAPE ? ({ state: Item.doc, version: Item.lastAppliedVersion } as Snapshot) : undefined;
   };
 }

@@ -17,8 +17,7 @@ export interface Asset {
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-const csp = (frameAncestors: string) =>
-  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'`;
+const csp = (frameAncestors: string) => `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'`;
 
 /** Editing pages refuse every frame; the embed may be framed by any site (it is read-only and sends no key). */
 export function securityHeaders(framable: boolean): Record<string, string> {
@@ -63,10 +62,7 @@ export function encode(asset: Asset, encoding: Exclude<Encoding, 'identity'>): s
 }
 
 /** The response for one file: 304 when the client holds this representation, else the (compressed) body. */
-export function serveAsset(
-  asset: Asset,
-  request: { acceptEncoding?: string; ifNoneMatch?: string; framable: boolean; cacheControl: string },
-): APIGatewayProxyStructuredResultV2 {
+export function serveAsset(asset: Asset, request: { acceptEncoding?: string; ifNoneMatch?: string; framable: boolean; cacheControl: string }): APIGatewayProxyStructuredResultV2 {
   const encoding = negotiateEncoding(request.acceptEncoding);
   // A strong ETag names one representation, so each coding has its own.
   const etag = encoding === 'identity' ? asset.etag : `${asset.etag.slice(0, -1)}-${encoding}"`;

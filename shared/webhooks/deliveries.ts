@@ -143,9 +143,7 @@ export class DeliveryStore {
 
   /** When the longest-waiting lane became due (for the backlog-age metric): one item read, whatever the backlog. */
   async oldestDueAt(): Promise<string | undefined> {
-    const page = await this.client.send(
-      new QueryCommand({ TableName: this.table, IndexName: 'byLaneDue', KeyConditionExpression: 'laneDue = :due', ExpressionAttributeValues: { ':due': DUE }, Limit: 1 }),
-    );
+    const page = await this.client.send(new QueryCommand({ TableName: this.table, IndexName: 'byLaneDue', KeyConditionExpression: 'laneDue = :due', ExpressionAttributeValues: { ':due': DUE }, Limit: 1 }));
     return (page.Items?.[0]?.laneDueAt as string | undefined)?.split('#')[0];
   }
 
@@ -241,7 +239,11 @@ export class DeliveryStore {
     const unchanged = 'holder = :holder AND (enqueued = :seen OR (attribute_not_exists(enqueued) AND :seen = :zero))';
     const settled = lane.idle
       ? await settle('REMOVE laneDue, laneDueAt, leaseUntil, holder, idle', { ...seen, ':zero': 0 }, unchanged)
-      : await settle('SET laneDue = :due, laneDueAt = :key, idle = :true REMOVE leaseUntil, holder', { ...seen, ':zero': 0, ':due': DUE, ':key': laneKey(new Date(now.getTime() + IDLE_RECHECK_MS).toISOString(), webhookId), ':true': true }, unchanged);
+      : await settle(
+          'SET laneDue = :due, laneDueAt = :key, idle = :true REMOVE leaseUntil, holder',
+          { ...seen, ':zero': 0, ':due': DUE, ':key': laneKey(new Date(now.getTime() + IDLE_RECHECK_MS).toISOString(), webhookId), ':true': true },
+          unchanged,
+        );
     if (settled) return false;
     // Work arrived while the lane was settling: it is due now.
     await settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ':due': DUE, ':key': laneKey(now.toISOString(), webhookId) });

@@ -73,11 +73,7 @@ async function backOff(d: Deps, config: WebhookConfig, store: DeliveryStore, lan
   const failingSince = await store.noteFailure(lane.webhookId, now, probeAfter);
   lane.failures = (lane.failures ?? 0) + 1;
   lane.probeAfter = probeAfter.toISOString();
-  const reason = failure.gone
-    ? 'the endpoint answered 410 Gone'
-    : now.getTime() - Date.parse(failingSince) >= config.disableAfterMs
-      ? `the endpoint has failed without a success since ${failingSince}`
-      : undefined;
+  const reason = failure.gone ? 'the endpoint answered 410 Gone' : now.getTime() - Date.parse(failingSince) >= config.disableAfterMs ? `the endpoint has failed without a success since ${failingSince}` : undefined;
   if (!reason) return true;
   await disableSubscription(d, store, lane.webhookId, reason);
   return false;

@@ -64,7 +64,10 @@ export async function followSubscriptions(d: Deps, webhooks: Webhook[], commit: 
 
 /** The deliveries one event change makes, for the given subscriptions. */
 export function deliveriesFor(change: Recorded, history: Recorded[], webhooks: Webhook[]): NewDelivery[] {
-  const event = fold(eventAggregate, history.filter((c) => c.version <= change.version));
+  const event = fold(
+    eventAggregate,
+    history.filter((c) => c.version <= change.version),
+  );
   if (!event) return [];
   return webhooks
     .filter((webhook) => wants(webhook, change, event))

@@ -43,7 +43,9 @@ export async function parkedRecords(d: Deps): Promise<ParkedRecord[]> {
   const items: ParkedRecord[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await d.client.send(new QueryCommand({ TableName: d.tables.deliveries, KeyConditionExpression: 'webhookId = :parked', ExpressionAttributeValues: { ':parked': PARKED }, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    const page = await d.client.send(
+      new QueryCommand({ TableName: d.tables.deliveries, KeyConditionExpression: 'webhookId = :parked', ExpressionAttributeValues: { ':parked': PARKED }, ExclusiveStartKey: startKey, ConsistentRead: true }),
+    );
     items.push(...((page.Items ?? []) as ParkedRecord[]));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -60,7 +60,12 @@ export async function rotateSecret(client: DynamoDBDocumentClient, table: string
 export async function activeSecrets(client: DynamoDBDocumentClient, table: string, webhookId: string, now: Date): Promise<string[]> {
   const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: key(webhookId) }, ConsistentRead: true }))).Item as SecretItem | undefined;
   if (!item) return [];
-  return [item.current, ...previousOf(item).filter((p) => Date.parse(p.validUntil) > now.getTime()).map((p) => p.secret)];
+  return [
+    item.current,
+    ...previousOf(item)
+      .filter((p) => Date.parse(p.validUntil) > now.getTime())
+      .map((p) => p.secret),
+  ];
 }
 
 /** Standard Webhooks headers; `webhook-signature` holds one signature per active secret. */

@@ -58,7 +58,13 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
   return new Promise<AttemptOutcome>((resolve) => {
     const req = send(
       target.url,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) }, lookup: pinned, timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: pinned,
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
       (response) => {
         void readStart(response).then((text) => {
           const retryAfter = response.headers['retry-after'];

@@ -28,7 +28,10 @@ function prepare(env: Env) {
   fixtures ??= (async () => {
     await newCalendar(env, 'a11y', 'Asia/Muscat');
     const eventId = await newEvent(env, {
-      calendar: 'a11y', title: { ar: 'ندوة المياه', en: 'Water seminar', zh: '水资源研讨会' }, tags: ['water'], status: 'tentative',
+      calendar: 'a11y',
+      title: { ar: 'ندوة المياه', en: 'Water seminar', zh: '水资源研讨会' },
+      tags: ['water'],
+      status: 'tentative',
       schedule: { type: 'timed', start: '2027-01-12T22:00', end: '2027-01-14T10:00', timeZone: 'Asia/Muscat' },
       location: { name: { ar: 'قاعة البلدية', en: 'Town hall' }, city: 'Salalah', country: 'OM' },
       participants: [{ name: 'Lin Songtian (林松添)', organization: 'CPAFFC', role: 'chair', status: 'accepted' }],
@@ -45,7 +48,10 @@ function prepare(env: Env) {
 
 describe('accessibility', () => {
   for (const lang of ['ar', 'en', 'zh']) {
-    for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [width, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       it(`has no axe violations on any view in ${lang} at ${width} width`, async () => {
         const { eventId, webhookId, created } = await prepare(env);
         const views: [string, string, boolean][] = [

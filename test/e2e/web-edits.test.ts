@@ -16,7 +16,9 @@ describe('editing through the page', () => {
     const colleague = await env.t.call('PATCH', `/events/${id}`, { body: { title: { zh: '城市论坛' }, tags: ['a', 'b'] } });
     expect(colleague.status).toBe(200);
     const patches: Request[] = [];
-    page.on('request', (request) => { if (request.method() === 'PATCH') patches.push(request); });
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') patches.push(request);
+    });
     // Act: only the English title is edited.
     await page.fill('#f-title-en', 'Cities Forum');
     await page.click('#save');
@@ -25,7 +27,13 @@ describe('editing through the page', () => {
     expect(patches[0]!.headers()['if-match']).toBe('"1"');
     expect(patches[0]!.postDataJSON()).toEqual({ title: { en: 'Cities Forum' } });
     const rows = await page.locator('#conflict tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-field'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent)]));
-    expect(rows).toEqual(expect.arrayContaining([['title.en', 'Cities Forum', 'Forum'], ['title.zh', '论坛', '城市论坛'], ['tags', 'a', 'a, b']]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['title.en', 'Cities Forum', 'Forum'],
+        ['title.zh', '论坛', '城市论坛'],
+        ['tags', 'a', 'a, b'],
+      ]),
+    );
     expect(await page.evaluate('document.activeElement.id')).toBe('conflict-heading');
     await shot(page, 'edit-conflict');
     await page.click('#keep-mine');
@@ -63,7 +71,9 @@ describe('editing through the page', () => {
     await newCalendar(env, 'double', 'Asia/Kuwait');
     const page = await open(env, '#/new?calendar=double', { lang: 'en', key: env.t.adminKey });
     const posts: Request[] = [];
-    page.on('request', (request) => { if (request.method() === 'POST' && new URL(request.url()).pathname === '/events') posts.push(request); });
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/events') posts.push(request);
+    });
     await page.fill('#f-title-en', 'Clicked twice');
     await page.fill('#f-schedule-start', '2027-04-01T10:00');
     await page.fill('#f-schedule-end', '2027-04-01T11:00');
@@ -76,7 +86,7 @@ describe('editing through the page', () => {
     expect(posts[0]!.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{32,36}$/);
   });
 
-  it('shows the server\'s field errors in the page\'s language, next to their fields, and records nothing', async () => {
+  it("shows the server's field errors in the page's language, next to their fields, and records nothing", async () => {
     const cases = [
       { lang: 'en', end: 'must be after the start', zone: 'is not a time zone (e.g. Asia/Kuwait)' },
       { lang: 'ar', end: 'يجب أن تكون بعد البداية', zone: 'ليست منطقة زمنية (مثل Asia/Kuwait)' },
@@ -119,7 +129,7 @@ describe('editing through the page', () => {
     await expect.poll(() => page.textContent('.cancel-reason'), POLL).toContain('Venue unavailable');
   });
 
-  it('invites and removes a participant, with the role and status in the page\'s language', async () => {
+  it("invites and removes a participant, with the role and status in the page's language", async () => {
     await newCalendar(env, 'people', 'Asia/Kuwait');
     const id = await newEvent(env, { calendar: 'people', title: { en: 'Panel' }, schedule: { type: 'allDay', startDate: '2027-07-01', endDate: '2027-07-01' } });
     const page = await open(env, `#/e/${id}`, { lang: 'zh', key: env.t.adminKey });

@@ -10,8 +10,15 @@ vi.setConfig({ testTimeout: 90_000 });
 
 /** How often each event appears in each day cell of the month grid: { '2026-12-01': { 'Night flight': 1 } }. */
 const grid = (page: Page) =>
-  page.locator('.month td[data-date]').evaluateAll((cells) =>
-    Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-date'), [...cell.querySelectorAll('a.title')].reduce<Record<string, number>>((counts, a) => ({ ...counts, [a.textContent!]: (counts[a.textContent!] ?? 0) + 1 }), {})]).filter(([, counts]) => Object.keys(counts).length)));
+  page
+    .locator('.month td[data-date]')
+    .evaluateAll((cells) =>
+      Object.fromEntries(
+        cells
+          .map((cell) => [cell.getAttribute('data-date'), [...cell.querySelectorAll('a.title')].reduce<Record<string, number>>((counts, a) => ({ ...counts, [a.textContent!]: (counts[a.textContent!] ?? 0) + 1 }), {})])
+          .filter(([, counts]) => Object.keys(counts).length),
+      ),
+    );
 
 async function month(page: Page, calendar: string, date: string, zone?: string) {
   await page.goto(`${page.url().split('#')[0]}#/c/${calendar}?view=month&date=${date}${zone ? `&zone=${zone}` : ''}`);
@@ -57,7 +64,8 @@ describe('the calendar page', () => {
 
   it('shows a week, and "+N more" in a crowded month cell', async () => {
     await newCalendar(env, 'crowded', 'Asia/Muscat');
-    for (let i = 0; i < 5; i++) await newEvent(env, { calendar: 'crowded', title: { en: `Talk ${i}` }, schedule: { type: 'timed', start: `2027-03-10T0${i + 1}:00`, end: `2027-03-10T0${i + 1}:30`, timeZone: 'Asia/Muscat' } });
+    for (let i = 0; i < 5; i++)
+      await newEvent(env, { calendar: 'crowded', title: { en: `Talk ${i}` }, schedule: { type: 'timed', start: `2027-03-10T0${i + 1}:00`, end: `2027-03-10T0${i + 1}:30`, timeZone: 'Asia/Muscat' } });
     const page = await open(env, '#/c/crowded?view=month&date=2027-03-01', { lang: 'en' });
     await page.waitForSelector('.month td[data-date="2027-03-10"] .more');
     expect(await page.textContent('.month td[data-date="2027-03-10"] .more')).toBe('+2 more');
@@ -73,7 +81,11 @@ describe('the calendar page', () => {
     it(`fits a phone in ${lang}: no sideways scroll at 360–414 px, the month as a list of days, 44 px targets`, async () => {
       const calendar = `phone-${lang}`;
       await newCalendar(env, calendar, 'Asia/Muscat');
-      const long = { ar: 'اجتماع تنظيمي موسع للأمين العام لمنظمة المدن العربية مع جمعية الصداقة الصينية مع البلدان الأجنبية', en: 'Expanded organizational meeting of the Secretary-General with the Association for Friendship with Foreign Countries', zh: '阿拉伯城市组织秘书长与中国人民对外友好协会扩大组织会议' };
+      const long = {
+        ar: 'اجتماع تنظيمي موسع للأمين العام لمنظمة المدن العربية مع جمعية الصداقة الصينية مع البلدان الأجنبية',
+        en: 'Expanded organizational meeting of the Secretary-General with the Association for Friendship with Foreign Countries',
+        zh: '阿拉伯城市组织秘书长与中国人民对外友好协会扩大组织会议',
+      };
       await newEvent(env, { calendar, title: long, schedule: { type: 'timed', start: '2027-02-09T09:00', end: '2027-02-10T17:00', timeZone: 'Asia/Muscat' } });
       await newEvent(env, { calendar, title: { en: 'Some day in February', ar: 'يوم ما في فبراير', zh: '二月某日' }, schedule: { type: 'month', month: '2027-02', timeZone: 'Asia/Muscat' } });
       const page = await open(env, `#/c/${calendar}?view=month&date=2027-02-01`, { lang, viewport: PHONE });
@@ -89,8 +101,9 @@ describe('the calendar page', () => {
         const first = (await page.locator(`${list} a.title`).first().boundingBox())!;
         expect(first.y).toBeLessThan(800);
       }
-      const small = await page.locator('header button:visible, header select:visible, main a.button:visible, main button:visible, main select:visible, main input:visible, main a.title:visible').evaluateAll((nodes) =>
-        nodes.map((node) => ({ what: node.outerHTML.slice(0, 80), height: node.getBoundingClientRect().height })).filter(({ height }) => height < 44));
+      const small = await page
+        .locator('header button:visible, header select:visible, main a.button:visible, main button:visible, main select:visible, main input:visible, main a.title:visible')
+        .evaluateAll((nodes) => nodes.map((node) => ({ what: node.outerHTML.slice(0, 80), height: node.getBoundingClientRect().height })).filter(({ height }) => height < 44));
       expect(small).toEqual([]);
       await shot(page, `phone-month-${lang}`);
       await page.goto(`${env.t.runtime.url}/#/c/${calendar}?view=week&date=2027-02-09`);
@@ -160,6 +173,8 @@ describe('the embed', () => {
     await page.click('.subscribe summary');
     await page.waitForSelector('#embed-code');
     const snippet = await page.inputValue('#embed-code');
-    expect(snippet).toBe(`<iframe src="${env.t.runtime.url}/embed/ato?view=month&amp;lang=ar&amp;zone=Asia%2FKuwait" title="تقويم: منظمة المدن العربية" width="100%" height="640" style="border:0" loading="lazy"></iframe>`);
+    expect(snippet).toBe(
+      `<iframe src="${env.t.runtime.url}/embed/ato?view=month&amp;lang=ar&amp;zone=Asia%2FKuwait" title="تقويم: منظمة المدن العربية" width="100%" height="640" style="border:0" loading="lazy"></iframe>`,
+    );
   });
 });

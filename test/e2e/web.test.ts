@@ -11,7 +11,11 @@ const forumId = async () => ((await env.t.call('GET', '/events?calendar=ato&from
 /** WCAG relative-luminance contrast of two CSS rgb() colours. */
 function contrast(a: string, b: string): number {
   const luminance = (color: string) => {
-    const [r, g, b2] = color.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    const [r, g, b2] = color
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b2!;
   };
   const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -80,7 +84,12 @@ describe('the web page', () => {
     expect(await line.textContent()).not.toContain('event.created');
     expect(await line.locator('.change').textContent()).toBe('أُنشئت');
     // Right to left: the change, then its version, its time and who made it.
-    const rights = await Promise.all(['.change', '.version', 'time', '.actor'].map(async (part) => { const box = (await line.locator(part).boundingBox())!; return box.x + box.width; }));
+    const rights = await Promise.all(
+      ['.change', '.version', 'time', '.actor'].map(async (part) => {
+        const box = (await line.locator(part).boundingBox())!;
+        return box.x + box.width;
+      }),
+    );
     expect(rights).toEqual([...rights].sort((a, b) => b - a));
     expect(await line.locator('.actor bdi').count()).toBe(1);
     await shot(page, 'history-ar');
@@ -103,7 +112,7 @@ describe('the web page', () => {
     expect(await stale.textContent('#notice')).toBe('该 API 密钥未被接受，已被移除。您正在浏览公开日历。');
   });
 
-  it('moves focus to the new view\'s heading, names the view in the tab title, and draws a visible focus ring', async () => {
+  it("moves focus to the new view's heading, names the view in the tab title, and draws a visible focus ring", async () => {
     const page = await open(env, '#/c/ato?view=month&date=2026-07-01', { lang: 'en' });
     await page.waitForSelector('.month');
     expect(await page.title()).toContain('July 2026');
@@ -125,7 +134,11 @@ describe('the web page', () => {
     await newCalendar(env, 'busy', 'Asia/Kuwait');
     for (let i = 0; i < 55; i++) {
       const day = String(1 + (i % 28)).padStart(2, '0');
-      await newEvent(env, { calendar: 'busy', title: { en: `Session ${i}` }, schedule: { type: 'timed', start: `2027-0${1 + Math.floor(i / 28)}-${day}T09:00`, end: `2027-0${1 + Math.floor(i / 28)}-${day}T10:00`, timeZone: 'Asia/Kuwait' } });
+      await newEvent(env, {
+        calendar: 'busy',
+        title: { en: `Session ${i}` },
+        schedule: { type: 'timed', start: `2027-0${1 + Math.floor(i / 28)}-${day}T09:00`, end: `2027-0${1 + Math.floor(i / 28)}-${day}T10:00`, timeZone: 'Asia/Kuwait' },
+      });
     }
     const page = await open(env, '#/c/busy?view=agenda&date=2027-01-01', { lang: 'en' });
     await expect.poll(() => page.locator('.agenda a.title').count(), POLL).toBe(50);

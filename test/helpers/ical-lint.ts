@@ -3,14 +3,45 @@
  * Returns the problems found; an empty list is a pass.
  */
 const KNOWN = new Set([
-  'BEGIN', 'END', 'VERSION', 'PRODID', 'CALSCALE', 'NAME', 'DESCRIPTION', 'X-WR-CALNAME', 'X-WR-CALDESC', 'X-WR-TIMEZONE',
-  'REFRESH-INTERVAL', 'X-PUBLISHED-TTL', 'TZID', 'X-LIC-LOCATION', 'DTSTART', 'TZOFFSETFROM', 'TZOFFSETTO', 'UID', 'DTSTAMP',
-  'CREATED', 'LAST-MODIFIED', 'SEQUENCE', 'DTEND', 'SUMMARY', 'LOCATION', 'STATUS', 'TRANSP', 'CLASS', 'CATEGORIES', 'URL',
-  'ORGANIZER', 'ATTENDEE',
+  'BEGIN',
+  'END',
+  'VERSION',
+  'PRODID',
+  'CALSCALE',
+  'NAME',
+  'DESCRIPTION',
+  'X-WR-CALNAME',
+  'X-WR-CALDESC',
+  'X-WR-TIMEZONE',
+  'REFRESH-INTERVAL',
+  'X-PUBLISHED-TTL',
+  'TZID',
+  'X-LIC-LOCATION',
+  'DTSTART',
+  'TZOFFSETFROM',
+  'TZOFFSETTO',
+  'UID',
+  'DTSTAMP',
+  'CREATED',
+  'LAST-MODIFIED',
+  'SEQUENCE',
+  'DTEND',
+  'SUMMARY',
+  'LOCATION',
+  'STATUS',
+  'TRANSP',
+  'CLASS',
+  'CATEGORIES',
+  'URL',
+  'ORGANIZER',
+  'ATTENDEE',
 ]);
 
 export function unfold(ics: string): string[] {
-  return ics.replace(/\r\n[ \t]/g, '').split('\r\n').slice(0, -1);
+  return ics
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .slice(0, -1);
 }
 
 export function lintICalendar(ics: string): string[] {

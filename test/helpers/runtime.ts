@@ -14,7 +14,13 @@ export interface Reply {
 export async function startTestRuntime(options: { storePath?: string; scheduleIntervalMs?: number; streamLagMs?: number } = {}) {
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const logs: Record<string, unknown>[] = [];
-  const runtime: Runtime = await startRuntime({ adminApiKey: adminKey, storePath: options.storePath, scheduleIntervalMs: options.scheduleIntervalMs, ...(options.streamLagMs === undefined ? {} : { streamLagMs: options.streamLagMs }), log: (line) => logs.push(line) });
+  const runtime: Runtime = await startRuntime({
+    adminApiKey: adminKey,
+    storePath: options.storePath,
+    scheduleIntervalMs: options.scheduleIntervalMs,
+    ...(options.streamLagMs === undefined ? {} : { streamLagMs: options.streamLagMs }),
+    log: (line) => logs.push(line),
+  });
 
   async function call(method: string, path: string, init: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> } = {}): Promise<Reply> {
     const key = init.key === undefined ? adminKey : init.key;

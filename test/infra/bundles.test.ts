@@ -45,7 +45,10 @@ const project = await (await import(${JSON.stringify(file('project'))})).handler
 process.stdout.write(JSON.stringify({ version: process.version, openapi: [openapi.statusCode, JSON.parse(openapi.body).openapi], page: [page.statusCode, page.headers['content-type']], project }));
 `,
   );
-  const { stdout } = await run('npx', ['-y', 'node@22', driver], { timeout: 180_000, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', AWS_REGION: 'eu-west-1' } });
+  const { stdout } = await run('npx', ['-y', 'node@22', driver], {
+    timeout: 180_000,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', AWS_REGION: 'eu-west-1' },
+  });
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { version: string; openapi: [number, string]; page: [number, string]; project: unknown };
   expect(result.version).toMatch(/^v22\./);
   expect(result.openapi).toEqual([200, expect.stringMatching(/^3\.1/)]);

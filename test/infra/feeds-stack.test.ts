@@ -25,7 +25,9 @@ describe('feeds on AWS', () => {
   it('reach it through CloudFront with origin access control, which alone may invoke it', () => {
     const url = logicalId('AWS::Lambda::Url', { InvokeMode: 'RESPONSE_STREAM' });
     const oac = logicalId('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' }) });
-    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as { Properties: { DistributionConfig: { Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown }[]; CacheBehaviors: { PathPattern: string; TargetOriginId: string }[] } } };
+    const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as {
+      Properties: { DistributionConfig: { Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown }[]; CacheBehaviors: { PathPattern: string; TargetOriginId: string }[] } };
+    };
     const { Origins, CacheBehaviors } = distribution.Properties.DistributionConfig;
     const feedsBehavior = CacheBehaviors.find((behavior) => behavior.PathPattern === '/feeds/*')!;
     const origin = Origins.find((o) => o.Id === feedsBehavior.TargetOriginId)!;
@@ -40,7 +42,14 @@ describe('feeds on AWS', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: 'taqweem-prod-views',
       GlobalSecondaryIndexes: Match.arrayWith([
-        { IndexName: 'byFeed', KeySchema: [{ AttributeName: 'feedPartition', KeyType: 'HASH' }, { AttributeName: 'feedEnd', KeyType: 'RANGE' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] } },
+        {
+          IndexName: 'byFeed',
+          KeySchema: [
+            { AttributeName: 'feedPartition', KeyType: 'HASH' },
+            { AttributeName: 'feedEnd', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] },
+        },
       ]),
     });
   });

@@ -79,7 +79,9 @@ describe('tables', () => {
 
   it('have the indexes the code queries', () => {
     const indexNames = (name: string) =>
-      (Object.values(prod.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `taqweem-prod-${name}` } }))[0] as { Properties: { GlobalSecondaryIndexes?: { IndexName: string }[] } }).Properties.GlobalSecondaryIndexes?.map((i) => i.IndexName);
+      (
+        Object.values(prod.findResources('AWS::DynamoDB::Table', { Properties: { TableName: `taqweem-prod-${name}` } }))[0] as { Properties: { GlobalSecondaryIndexes?: { IndexName: string }[] } }
+      ).Properties.GlobalSecondaryIndexes?.map((i) => i.IndexName);
     expect(indexNames('views')).toEqual(['byEntity', 'byCalendarMonth', 'byMonth', 'byFeed']);
     // Views' indexes copy only what their lists read (views engineer, issue #9 point 7).
     prod.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -148,7 +150,12 @@ describe('wiring', () => {
   it('routes every API route of the shared list through the HTTP API, throttled and logged', () => {
     const routes = Object.values(prod.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
     // Streaming functions (feeds) are served by their function URL behind CloudFront instead (test/infra/feeds-stack.test.ts).
-    expect(routes.sort()).toEqual(functions.filter((f) => !f.streaming).flatMap((f) => f.routes ?? []).sort());
+    expect(routes.sort()).toEqual(
+      functions
+        .filter((f) => !f.streaming)
+        .flatMap((f) => f.routes ?? [])
+        .sort(),
+    );
     prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
       AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
@@ -267,7 +274,8 @@ describe('domain', () => {
   it('sets PUBLIC_BASE_URL on every function from the domain, else from CloudFront', () => {
     for (const spec of functions) expect(envOf(withDomain, `taqweem-prod-${spec.name}`).PUBLIC_BASE_URL).toBe('https://calendar.example.org');
     const cdnId = Object.keys(prod.findResources('AWS::CloudFront::Distribution'))[0]!;
-    for (const spec of functions.filter((f) => f.name !== 'feeds-get')) expect(envOf(prod, `taqweem-prod-${spec.name}`).PUBLIC_BASE_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdnId, 'DomainName'] }]] });
+    for (const spec of functions.filter((f) => f.name !== 'feeds-get'))
+      expect(envOf(prod, `taqweem-prod-${spec.name}`).PUBLIC_BASE_URL).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdnId, 'DomainName'] }]] });
   });
 
   it('refuses a domain without its certificate', () => {

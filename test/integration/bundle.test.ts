@@ -28,14 +28,35 @@ beforeAll(async () => {
   const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   const admin = { kind: 'key', id: 'admin', role: 'admin' } as const;
   await putCalendar(deps, 'ato', { name: { ar: 'منظمة المدن العربية', en: 'ATO' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' }, admin);
-  for (const [day, timeZone] of [['2026-07-14', 'Asia/Muscat'], ['2026-07-15', 'Asia/Kuwait'], ['2026-07-16', 'Asia/Shanghai'], ['2026-03-08', 'America/New_York']] as const) {
+  for (const [day, timeZone] of [
+    ['2026-07-14', 'Asia/Muscat'],
+    ['2026-07-15', 'Asia/Kuwait'],
+    ['2026-07-16', 'Asia/Shanghai'],
+    ['2026-03-08', 'America/New_York'],
+  ] as const) {
     const input = createEventSchema.parse({ calendar: 'ato', title: { en: `09:00 in ${timeZone}` }, schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone } });
     await createEvent(deps, input, admin);
   }
   await project({ Records: store.records.splice(0) });
-  await build({ ...bundling, mainFields: [...bundling.mainFields], entryPoints: [join(repositoryRoot, 'functions/feeds/get.ts')], bundle: true, outfile: join(dir, 'feeds-get.mjs'), banner: { js: bundling.banner }, logLevel: 'silent' });
+  await build({
+    ...bundling,
+    mainFields: [...bundling.mainFields],
+    entryPoints: [join(repositoryRoot, 'functions/feeds/get.ts')],
+    bundle: true,
+    outfile: join(dir, 'feeds-get.mjs'),
+    banner: { js: bundling.banner },
+    logLevel: 'silent',
+  });
   // The feed function streams its response: the child gets the local runtime's stand-in for Lambda's streaming globals.
-  await build({ ...bundling, mainFields: [...bundling.mainFields], entryPoints: [join(repositoryRoot, 'infra/local/streaming.ts')], bundle: true, outfile: join(dir, 'streaming.mjs'), banner: { js: bundling.banner }, logLevel: 'silent' });
+  await build({
+    ...bundling,
+    mainFields: [...bundling.mainFields],
+    entryPoints: [join(repositoryRoot, 'infra/local/streaming.ts')],
+    bundle: true,
+    outfile: join(dir, 'streaming.mjs'),
+    banner: { js: bundling.banner },
+    logLevel: 'silent',
+  });
 });
 afterAll(async () => {
   await store.close();

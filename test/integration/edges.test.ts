@@ -251,7 +251,10 @@ describe('under contention', () => {
     const event = await create();
     const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => t.call('PATCH', `/events/${event.id}`, { body: { title: { en: `Title ${i}` } }, key: editorKey })));
     const statuses = replies.map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 503 || s === 500), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 503 || s === 500),
+      JSON.stringify(statuses),
+    ).toBe(true);
     for (const reply of replies.filter((r) => r.status === 503)) expect(reply.headers.get('retry-after')).toBe('1');
     for (const reply of replies.filter((r) => r.status === 500)) expect(reply.body.detail).not.toMatch(/safe to retry/);
     const version = Number((await t.call('GET', `/events/${event.id}`, { key: null })).headers.get('etag')!.replaceAll('"', ''));

@@ -78,7 +78,11 @@ describe('a feed with overlaps, aliases and the edge of the supported years', ()
 
   it('keeps far years out: refused with a field error, and the feed stays as it was', async () => {
     const before = (await t.call('GET', '/feeds/far.ics', { key: null })).text;
-    for (const schedule of [{ type: 'month', month: '9999-12', timeZone: 'Europe/London' }, { type: 'allDay', startDate: '0000-01-01', endDate: '0000-01-02' }, timed('2200-01-01T09:00', '2200-01-01T10:00', 'Europe/London')]) {
+    for (const schedule of [
+      { type: 'month', month: '9999-12', timeZone: 'Europe/London' },
+      { type: 'allDay', startDate: '0000-01-01', endDate: '0000-01-02' },
+      timed('2200-01-01T09:00', '2200-01-01T10:00', 'Europe/London'),
+    ]) {
       const reply = await t.call('POST', '/events', { body: { calendar: 'far', title: { en: 'far' }, schedule } });
       expect(reply.status).toBe(400);
       expect(reply.body.errors[0].code).toBe('out_of_range');

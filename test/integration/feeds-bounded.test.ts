@@ -17,7 +17,11 @@ const calendar = { name: { ar: 'منظمة المدن العربية', en: 'Arab
 const DAY = 86_400_000;
 const dayFromNow = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 const allDay = (endsInDays: number) => ({ type: 'allDay', startDate: dayFromNow(endsInDays - 1), endDate: dayFromNow(endsInDays - 1) });
-const uids = (ics: string) => unfold(ics).filter((line) => line.startsWith('UID:')).map((line) => line.slice(4, -'@taqweem'.length)).sort();
+const uids = (ics: string) =>
+  unfold(ics)
+    .filter((line) => line.startsWith('UID:'))
+    .map((line) => line.slice(4, -'@taqweem'.length))
+    .sort();
 
 /** Store requests of the feed path (views and journal tables), counted at the document client every handler shares. */
 const sent: string[] = [];
@@ -151,7 +155,13 @@ describe('pre-rendered fragments', () => {
   it('rendered by an older RENDERING_VERSION are rendered again from their event: the bytes do not change', async () => {
     const before = (await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text;
     await documentClient().send(
-      new UpdateCommand({ TableName: tableNames().views, Key: { pk: `event#${ids.ahead}` }, UpdateExpression: 'SET #feed.#r = :old', ExpressionAttributeNames: { '#feed': 'feed', '#r': 'r' }, ExpressionAttributeValues: { ':old': 1 } }),
+      new UpdateCommand({
+        TableName: tableNames().views,
+        Key: { pk: `event#${ids.ahead}` },
+        UpdateExpression: 'SET #feed.#r = :old',
+        ExpressionAttributeNames: { '#feed': 'feed', '#r': 'r' },
+        ExpressionAttributeValues: { ':old': 1 },
+      }),
     );
     const after = await storeRequests(async () => expect((await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text).toBe(before));
     expect(after).toContain(`BatchGetItemCommand ${tableNames().views}`);
@@ -166,7 +176,7 @@ describe('feed URLs (issue #12)', () => {
     expect(decorated.text).toBe(plain.text);
   });
 
-  it("answer HEAD with the Content-Length of the GET, whether or not a GET came first", async () => {
+  it('answer HEAD with the Content-Length of the GET, whether or not a GET came first', async () => {
     for (const query of ['?tag=unseen', '?lang=zh']) {
       const head = await t.call('HEAD', `/feeds/small.ics${query}`, { key: null });
       const get = await t.call('GET', `/feeds/small.ics${query}`, { key: null });

@@ -18,7 +18,13 @@ const nine = (day: string, timeZone: string) => ({ type: 'timed', start: `${day}
 const hostileTitle = 'Line one\r\nline two\nthree\rfour\u2028five; six, seven \\ eight: BEGIN:VEVENT 😀 中文 عربي';
 
 const fixtures: Record<string, Record<string, unknown>> = {
-  muscat: { title: { ar: 'المنتدى في مسقط', en: 'Forum in Muscat', zh: '马斯喀特论坛' }, schedule: nine('2026-07-14', 'Asia/Muscat'), tags: ['forum'], organizer: { name: 'Dhofar Municipality', email: 'office@dhofar.example' }, location: { name: { ar: 'ظفار', en: 'Dhofar' }, country: 'OM' } },
+  muscat: {
+    title: { ar: 'المنتدى في مسقط', en: 'Forum in Muscat', zh: '马斯喀特论坛' },
+    schedule: nine('2026-07-14', 'Asia/Muscat'),
+    tags: ['forum'],
+    organizer: { name: 'Dhofar Municipality', email: 'office@dhofar.example' },
+    location: { name: { ar: 'ظفار', en: 'Dhofar' }, country: 'OM' },
+  },
   kuwait: { title: { ar: 'اجتماع في الكويت' }, schedule: nine('2026-07-15', 'Asia/Kuwait'), tags: ['board'] },
   shanghai: { title: { en: 'Meeting in Beijing', zh: '北京会议' }, schedule: nine('2026-07-16', 'Asia/Shanghai') },
   allDay: { title: { en: 'Three days' }, schedule: { type: 'allDay', startDate: '2026-07-20', endDate: '2026-07-22' } },
@@ -109,7 +115,9 @@ describe('a public feed', () => {
   it('writes all-day and month-only events as dates, the month tentative, transparent and marked', async () => {
     const text = (await feed('?lang=en')).text;
     const month = unfold(text.slice(text.indexOf(`UID:${uid('month')}`)));
-    expect(month).toEqual(expect.arrayContaining(['DTSTART;VALUE=DATE:20260701', 'DTEND;VALUE=DATE:20260801', 'STATUS:TENTATIVE', 'TRANSP:TRANSPARENT', 'SUMMARY;LANGUAGE=en:Arab–Chinese Cities Forum (date to be confirmed)']));
+    expect(month).toEqual(
+      expect.arrayContaining(['DTSTART;VALUE=DATE:20260701', 'DTEND;VALUE=DATE:20260801', 'STATUS:TENTATIVE', 'TRANSP:TRANSPARENT', 'SUMMARY;LANGUAGE=en:Arab–Chinese Cities Forum (date to be confirmed)']),
+    );
     const allDay = unfold(text.slice(text.indexOf(`UID:${uid('allDay')}`)));
     expect(allDay).toEqual(expect.arrayContaining(['DTSTART;VALUE=DATE:20260720', 'DTEND;VALUE=DATE:20260723']));
     const muscat = unfold(text.slice(text.indexOf(`UID:${uid('muscat')}`)));

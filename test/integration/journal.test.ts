@@ -22,8 +22,7 @@ let deps: Deps;
 const editor: Principal = { kind: 'key', id: 'EDITOR', role: 'editor' };
 const meta = () => ({ at: new Date().toISOString(), actor: 'test', newId: () => newId() });
 
-const eventInput = (title: string) =>
-  createEventSchema.parse({ calendar: 'ato', title: { en: title }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
+const eventInput = (title: string) => createEventSchema.parse({ calendar: 'ato', title: { en: title }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
 
 beforeAll(async () => {
   store = await startTestStore();
@@ -59,7 +58,17 @@ describe('appending', () => {
   });
 
   it('keeps the versions of a multi-change commit contiguous and reads from the middle of one', async () => {
-    const { event } = await createEvent(deps, { ...eventInput('with guests'), participants: [{ name: 'A', role: 'chair', status: 'invited' }, { name: 'B', role: 'optional', status: 'invited' }] }, editor);
+    const { event } = await createEvent(
+      deps,
+      {
+        ...eventInput('with guests'),
+        participants: [
+          { name: 'A', role: 'chair', status: 'invited' },
+          { name: 'B', role: 'optional', status: 'invited' },
+        ],
+      },
+      editor,
+    );
     const all = await store.journal.read(streams.event(event.id));
     expect(all.map((c) => c.version)).toEqual([1, 2, 3]);
     expect((await store.journal.read(streams.event(event.id), 2)).map((c) => c.version)).toEqual([3]);
@@ -69,9 +78,7 @@ describe('appending', () => {
 describe('concurrent writers', () => {
   it('lets exactly one of 20 writers holding the same If-Match win; the others get 412', async () => {
     const { event } = await createEvent(deps, eventInput('race with If-Match'), editor);
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => changeEvent(deps, event.id, { type: 'patch', patch: { tags: [`writer-${i}`] } }, editor, 1)),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => changeEvent(deps, event.id, { type: 'patch', patch: { tags: [`writer-${i}`] } }, editor, 1)));
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -82,9 +89,7 @@ describe('concurrent writers', () => {
 
   it('records all of 20 writers without If-Match, with contiguous versions and no update lost', async () => {
     const { event } = await createEvent(deps, eventInput('race without If-Match'), editor);
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) => changeEvent(deps, event.id, { type: 'invite', participantId: `P${i}`, participant: { name: `Guest ${i}`, role: 'optional', status: 'invited' } }, editor)),
-    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => changeEvent(deps, event.id, { type: 'invite', participantId: `P${i}`, participant: { name: `Guest ${i}`, role: 'optional', status: 'invited' } }, editor)));
     const history = await store.journal.read(streams.event(event.id));
     expect(history.map((c) => c.version)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     const state = fold(eventAggregate, history);

@@ -102,13 +102,24 @@ describe('webhook deliveries', () => {
     let healthy = false;
     const hook = await startReceiver(() => ({ status: healthy ? 200 : 500 }));
     const dataDir = tempDir();
-    const env = { ADMIN_API_KEY: 'crash-test-admin-key', ALLOW_PRIVATE_WEBHOOK_TARGETS: '1', WEBHOOK_RETRY_SCHEDULE: '300ms,300ms,300ms,300ms,300ms,300ms', WEBHOOK_ATTEMPT_TIMEOUT: '1s', SCHEDULE_INTERVAL_MS: '100', SEED: '0' };
+    const env = {
+      ADMIN_API_KEY: 'crash-test-admin-key',
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: '1',
+      WEBHOOK_RETRY_SCHEDULE: '300ms,300ms,300ms,300ms,300ms,300ms',
+      WEBHOOK_ATTEMPT_TIMEOUT: '1s',
+      SCHEDULE_INTERVAL_MS: '100',
+      SEED: '0',
+    };
     const auth = { authorization: 'Bearer crash-test-admin-key', 'content-type': 'application/json' };
     const first = await startService(dataDir, env);
     expect(first.output()).toContain('ALLOW_PRIVATE_WEBHOOK_TARGETS=1');
     await fetch(`${first.url}/calendars/ato`, { method: 'PUT', headers: auth, body: JSON.stringify({ name: { en: 'ATO' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }) });
     const webhook = (await (await fetch(`${first.url}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: hook.url, types: ['event.created'] }) })).json()) as { id: string };
-    await fetch(`${first.url}/events`, { method: 'POST', headers: auth, body: JSON.stringify({ calendar: 'ato', title: { en: 'Delivered despite a crash' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } }) });
+    await fetch(`${first.url}/events`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ calendar: 'ato', title: { en: 'Delivered despite a crash' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } }),
+    });
     await hook.waitFor(1);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('close', resolve));

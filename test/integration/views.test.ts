@@ -33,7 +33,15 @@ function resetTraffic(): void {
 
 beforeAll(async () => {
   store = await startTestStore();
-  deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined, snapshots: viewSnapshots(store.client, store.tables.views) };
+  deps = {
+    client: store.client,
+    journal: store.journal,
+    tables: store.tables,
+    now: () => new Date(),
+    newId: () => newId(),
+    adminKeyHash: async () => undefined,
+    snapshots: viewSnapshots(store.client, store.tables.views),
+  };
   store.client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
@@ -58,10 +66,8 @@ async function projectAll(): Promise<void> {
   expect(response.batchItemFailures).toEqual([]);
 }
 
-const timed = (calendar: string, start: string, end: string) =>
-  createEventSchema.parse({ calendar, title: { en: `at ${start}` }, schedule: { type: 'timed', start, end, timeZone: 'UTC' } });
-const allDay = (calendar: string, startDate: string, endDate: string) =>
-  createEventSchema.parse({ calendar, title: { en: `${startDate}..${endDate}` }, schedule: { type: 'allDay', startDate, endDate } });
+const timed = (calendar: string, start: string, end: string) => createEventSchema.parse({ calendar, title: { en: `at ${start}` }, schedule: { type: 'timed', start, end, timeZone: 'UTC' } });
+const allDay = (calendar: string, startDate: string, endDate: string) => createEventSchema.parse({ calendar, title: { en: `${startDate}..${endDate}` }, schedule: { type: 'allDay', startDate, endDate } });
 
 async function create(input: ReturnType<typeof timed>): Promise<string> {
   return (await createEvent(deps, input, editor)).event.id;

@@ -40,7 +40,9 @@ const created = (title: string): Change => ({
 });
 
 async function deliveriesOf(webhookId: string) {
-  const page = await s.client.send(new QueryCommand({ TableName: s.tables.deliveries, KeyConditionExpression: 'webhookId = :w AND begins_with(id, :msg)', ExpressionAttributeValues: { ':w': webhookId, ':msg': 'msg_' }, ConsistentRead: true }));
+  const page = await s.client.send(
+    new QueryCommand({ TableName: s.tables.deliveries, KeyConditionExpression: 'webhookId = :w AND begins_with(id, :msg)', ExpressionAttributeValues: { ':w': webhookId, ':msg': 'msg_' }, ConsistentRead: true }),
+  );
   return page.Items ?? [];
 }
 

@@ -81,7 +81,10 @@ describe('isolation', () => {
     const refused = (await t.call('GET', `/webhooks/${refusingHook.id}/deliveries?limit=200`, { key: partner.key })).body.items as { attempts: { at: string; error?: string }[] }[];
     expect(refused).toHaveLength(changes);
     // The refusing endpoint got probes, one at a time and each after a back-off (≥ 90 ms here), never its whole backlog at once.
-    const attempts = refused.flatMap((delivery) => delivery.attempts).map((attempt) => Date.parse(attempt.at)).sort((a, b) => a - b);
+    const attempts = refused
+      .flatMap((delivery) => delivery.attempts)
+      .map((attempt) => Date.parse(attempt.at))
+      .sort((a, b) => a - b);
     expect(attempts.length).toBeGreaterThan(0);
     for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(90);
   }, 120_000);

@@ -36,7 +36,12 @@ const createEvent = async (title: string, extra: Record<string, unknown> = {}) =
 /** How many webhook.created commits the journal holds. */
 async function subscriptionsRecorded(): Promise<number> {
   const page = await documentClient().send(
-    new ScanCommand({ TableName: tableNames().journal, FilterExpression: 'begins_with(streamId, :webhook) AND version = :first', ExpressionAttributeValues: { ':webhook': 'webhook#', ':first': 1 }, ConsistentRead: true }),
+    new ScanCommand({
+      TableName: tableNames().journal,
+      FilterExpression: 'begins_with(streamId, :webhook) AND version = :first',
+      ExpressionAttributeValues: { ':webhook': 'webhook#', ':first': 1 },
+      ConsistentRead: true,
+    }),
   );
   return page.Count ?? 0;
 }
@@ -63,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('delivery', () => {
-  it('sends every matching change, signed so that the official library verifies it; private details follow the owner\'s role', async () => {
+  it("sends every matching change, signed so that the official library verifies it; private details follow the owner's role", async () => {
     const hook = await receiver();
     const editorHook = await receiver();
     const { id, secret } = await subscribe(hook.url);

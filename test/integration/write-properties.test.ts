@@ -89,23 +89,27 @@ function assertProperty(reply: Reply, before: number, after: number, what: strin
 }
 
 describe('every write endpoint, fuzzed', () => {
-  it.each(Object.keys(endpoints))('%s: no 5xx, every 4xx names a field with a code, nothing recorded on refusal', async (route) => {
-    const endpoint = endpoints[route]!;
-    const body = fc.oneof(
-      { weight: 3, arbitrary: mutated(endpoint.valid).map((value) => ({ rawBody: JSON.stringify(value) })) },
-      { weight: 1, arbitrary: edgeValue.map((value) => ({ rawBody: JSON.stringify(value) ?? '' })) },
-      { weight: 1, arbitrary: rawBodies.map((rawBody) => ({ rawBody })) },
-    );
-    await fc.assert(
-      fc.asyncProperty(body, headersArb, async ({ rawBody }, headers) => {
-        eventId = await freshEvent();
-        participantId = (await t.call('POST', `/events/${eventId}/participants`, { body: { name: 'Guest' } })).body.participants[0].id;
-        const path = await endpoint.path();
-        const before = await t.journalSize();
-        const reply = await t.call(endpoint.method, path, { rawBody: endpoint.method === 'DELETE' ? (rawBody === '{}' ? undefined : rawBody) : rawBody, headers: { 'content-type': 'application/json', ...headers } });
-        assertProperty(reply, before, await t.journalSize(), `${route} ${rawBody.slice(0, 120)} ${JSON.stringify(headers)}`);
-      }),
-      { numRuns: 25 },
-    );
-  }, 300_000);
+  it.each(Object.keys(endpoints))(
+    '%s: no 5xx, every 4xx names a field with a code, nothing recorded on refusal',
+    async (route) => {
+      const endpoint = endpoints[route]!;
+      const body = fc.oneof(
+        { weight: 3, arbitrary: mutated(endpoint.valid).map((value) => ({ rawBody: JSON.stringify(value) })) },
+        { weight: 1, arbitrary: edgeValue.map((value) => ({ rawBody: JSON.stringify(value) ?? '' })) },
+        { weight: 1, arbitrary: rawBodies.map((rawBody) => ({ rawBody })) },
+      );
+      await fc.assert(
+        fc.asyncProperty(body, headersArb, async ({ rawBody }, headers) => {
+          eventId = await freshEvent();
+          participantId = (await t.call('POST', `/events/${eventId}/participants`, { body: { name: 'Guest' } })).body.participants[0].id;
+          const path = await endpoint.path();
+          const before = await t.journalSize();
+          const reply = await t.call(endpoint.method, path, { rawBody: endpoint.method === 'DELETE' ? (rawBody === '{}' ? undefined : rawBody) : rawBody, headers: { 'content-type': 'application/json', ...headers } });
+          assertProperty(reply, before, await t.journalSize(), `${route} ${rawBody.slice(0, 120)} ${JSON.stringify(headers)}`);
+        }),
+        { numRuns: 25 },
+      );
+    },
+    300_000,
+  );
 });

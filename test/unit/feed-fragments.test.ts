@@ -30,7 +30,15 @@ const variants: CalendarEvent[] = [
   base,
   { ...base, id: '01KBBBBBBBBBBBBBBBBBBBBBBB', title: { 'zh-Hans': '会议' }, description: undefined, location: { address: 'Corniche' }, organizer: undefined, participants: [] },
   { ...base, id: '01KCCCCCCCCCCCCCCCCCCCCCCC', schedule: { type: 'month', month: '2026-09', timeZone: 'Asia/Kuwait' }, status: 'tentative', location: { country: 'CN' } },
-  { ...base, id: '01KDDDDDDDDDDDDDDDDDDDDDDD', schedule: { type: 'allDay', startDate: '2026-07-20', endDate: '2026-07-22' }, status: 'cancelled', cancelledAt: '2026-03-01T00:00:00.000Z', location: undefined, url: 'https://ato.example/x' },
+  {
+    ...base,
+    id: '01KDDDDDDDDDDDDDDDDDDDDDDD',
+    schedule: { type: 'allDay', startDate: '2026-07-20', endDate: '2026-07-22' },
+    status: 'cancelled',
+    cancelledAt: '2026-03-01T00:00:00.000Z',
+    location: undefined,
+    url: 'https://ato.example/x',
+  },
 ];
 
 const vevents = (ics: string) => ics.slice(ics.indexOf('BEGIN:VEVENT'), ics.lastIndexOf('END:VCALENDAR'));

@@ -12,9 +12,13 @@ const words = new Function(`return ${literal}`)() as Record<string, string[]>;
 
 describe("the page's words", () => {
   it('has every word in English, Arabic and Chinese', () => {
-    const incomplete = Object.entries(words).filter(([, row]) => row.length !== 3 || row.some((text) => !text.trim())).map(([key]) => key);
+    const incomplete = Object.entries(words)
+      .filter(([, row]) => row.length !== 3 || row.some((text) => !text.trim()))
+      .map(([key]) => key);
     expect(incomplete).toEqual([]);
-    const arabic = Object.entries(words).filter(([, row]) => /^[\x20-\x7e]*$/.test(row[1]!) && !/^(Outlook\.com|Microsoft 365)$/.test(row[1]!)).map(([key]) => key);
+    const arabic = Object.entries(words)
+      .filter(([, row]) => /^[\x20-\x7e]*$/.test(row[1]!) && !/^(Outlook\.com|Microsoft 365)$/.test(row[1]!))
+      .map(([key]) => key);
     expect(arabic).toEqual([]);
   });
 

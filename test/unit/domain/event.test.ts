@@ -24,7 +24,9 @@ const patch = (body: Record<string, unknown>): EventCommand => ({ type: 'patch',
 describe('creating an event', () => {
   it('records event.created with defaults, and one participant.invited per participant', () => {
     const command: EventCommand = { type: 'create', input: { ...input, participants: [{ name: 'A', role: 'chair', status: 'invited' }] }, calendarExists: true, participantIds: ['P9'] };
-    event([]).when(command).then([created, { type: 'participant.invited', data: { participant: { id: 'P9', name: 'A', role: 'chair', status: 'invited' } } }]);
+    event([])
+      .when(command)
+      .then([created, { type: 'participant.invited', data: { participant: { id: 'P9', name: 'A', role: 'chair', status: 'invited' } } }]);
   });
 
   it('makes a month-only event tentative unless told otherwise', () => {
@@ -55,7 +57,9 @@ describe('patching an event', () => {
   });
 
   it('replaces a schedule of another type instead of merging into it', () => {
-    const [change] = event([created]).when(patch({ schedule: { type: 'month', month: '2026-07', timeZone: 'Asia/Muscat' } })).changes();
+    const [change] = event([created])
+      .when(patch({ schedule: { type: 'month', month: '2026-07', timeZone: 'Asia/Muscat' } }))
+      .changes();
     expect(change).toMatchObject({ type: 'event.rescheduled', data: { schedule: { type: 'month', month: '2026-07', timeZone: 'Asia/Muscat' } } });
   });
 
@@ -67,7 +71,12 @@ describe('patching an event', () => {
 
   it('records several change types from one patch', () => {
     const tentative = recordAll(stream, [created, { type: 'event.updated', data: { status: 'tentative' } }]);
-    const types = given(eventAggregate, decideEvent, stream, tentative.map(({ type, data }) => ({ type, data }) as EventChange))
+    const types = given(
+      eventAggregate,
+      decideEvent,
+      stream,
+      tentative.map(({ type, data }) => ({ type, data }) as EventChange),
+    )
       .when(patch({ status: 'confirmed', schedule: { end: '2026-07-14T18:00' }, url: 'https://ato.example/forum' }))
       .changes()
       .map((c) => c.type);
@@ -75,34 +84,48 @@ describe('patching an event', () => {
   });
 
   it('records nothing when the patch changes nothing', () => {
-    event([created]).when(patch({ title: { en: 'Arab–Chinese Cities Forum' } })).then([]);
+    event([created])
+      .when(patch({ title: { en: 'Arab–Chinese Cities Forum' } }))
+      .then([]);
   });
 
   it('refuses a patch that leaves the event invalid, naming the field', () => {
-    event([created]).when(patch({ title: { ar: null, en: null } })).thenFails('invalid', 'title');
-    event([created]).when(patch({ schedule: { end: '2026-07-14T08:00' } })).thenFails('invalid', 'schedule.end');
+    event([created])
+      .when(patch({ title: { ar: null, en: null } }))
+      .thenFails('invalid', 'title');
+    event([created])
+      .when(patch({ schedule: { end: '2026-07-14T08:00' } }))
+      .thenFails('invalid', 'schedule.end');
   });
 
   it('refuses any change to a cancelled event', () => {
-    event([created, cancelled]).when(patch({ url: 'https://ato.example' })).thenFails('conflict');
+    event([created, cancelled])
+      .when(patch({ url: 'https://ato.example' }))
+      .thenFails('conflict');
     event([created, cancelled]).when({ type: 'cancel' }).thenFails('conflict');
   });
 
   it('answers 404 for an event that was never created', () => {
-    event([]).when(patch({ url: 'https://ato.example' })).thenFails('not_found');
+    event([])
+      .when(patch({ url: 'https://ato.example' }))
+      .thenFails('not_found');
   });
 });
 
 describe('participants', () => {
   it('invites, refusing a second invitation to the same address', () => {
-    event([created]).when({ type: 'invite', participantId: 'P2', participant: { name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } }).then([
-      { type: 'participant.invited', data: { participant: { id: 'P2', name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } } },
-    ]);
-    event([created, invited]).when({ type: 'invite', participantId: 'P2', participant: { name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } }).thenFails('conflict', 'email');
+    event([created])
+      .when({ type: 'invite', participantId: 'P2', participant: { name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } })
+      .then([{ type: 'participant.invited', data: { participant: { id: 'P2', name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } } }]);
+    event([created, invited])
+      .when({ type: 'invite', participantId: 'P2', participant: { name: 'Lin', email: 'LIN@example.org', role: 'required', status: 'invited' } })
+      .thenFails('conflict', 'email');
   });
 
   it('records a response only when it changes the status', () => {
-    event([created, invited]).when({ type: 'respond', participantId: 'P1', status: 'accepted' }).then([{ type: 'participant.responded', data: { participantId: 'P1', status: 'accepted' } }]);
+    event([created, invited])
+      .when({ type: 'respond', participantId: 'P1', status: 'accepted' })
+      .then([{ type: 'participant.responded', data: { participantId: 'P1', status: 'accepted' } }]);
     event([created, invited]).when({ type: 'respond', participantId: 'P1', status: 'invited' }).then([]);
     event([created, invited]).when({ type: 'respond', participantId: 'nobody', status: 'accepted' }).thenFails('not_found');
   });

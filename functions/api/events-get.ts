@@ -11,7 +11,7 @@ import { calendarResponse, etag, json, notModified } from '#http/respond';
 
 export const handler = api(operations['GET /events/{id}'], async ({ deps, params, query, principal, header }) => {
   const asOf = query.asOf === undefined ? undefined : parseInstant(query.asOf);
-  if (query.asOf !== undefined && asOf === undefined) throw invalidField('query.asOf', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z');
+  if (query.asOf !== undefined && asOf === undefined) throw invalidField('query.asOf', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z', 'invalid_format');
   // API Gateway routes whole path segments only, so /events/{id}.ics arrives here: the same event, as iCalendar.
   const ics = /^(.+)\.ics$/.exec(params.id!)?.[1];
   const event = await readEvent(deps, ics ?? params.id!, principal, asOf);

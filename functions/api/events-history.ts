@@ -6,7 +6,7 @@ import { json } from '#http/respond';
 
 export const handler = api(operations['GET /events/{id}/history'], async ({ deps, params, query, principal }) => {
   const after = query.cursor === undefined ? 0 : Number(query.cursor);
-  if (!Number.isSafeInteger(after) || after < 0) throw invalidField('query.cursor', 'is not a cursor this API returned');
+  if (!Number.isSafeInteger(after) || after < 0) throw invalidField('query.cursor', 'is not a cursor this API returned', 'invalid_cursor');
   const history = await visibleHistory(deps, params.id!, principal);
   const page = history.filter((change) => change.version > after).slice(0, query.limit);
   const last = page.at(-1);

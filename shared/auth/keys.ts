@@ -32,7 +32,7 @@ function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
-const unauthorized = (message: string) => new DomainError('unauthorized', message, [{ field: 'header.authorization', message }]);
+const unauthorized = (message: string) => new DomainError('unauthorized', message, [{ field: 'header.authorization', code: 'unauthorized', message }]);
 
 /**
  * Who is calling. The admin key is configured as a hash (ADMIN_KEY_HASH), so not even the function's

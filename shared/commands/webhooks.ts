@@ -104,7 +104,7 @@ export async function retryDelivery(d: Deps, id: string, deliveryId: string, pri
  */
 export async function replay(d: Deps, id: string, sinceText: string, principal: Principal): Promise<{ requeued: number; created: number }> {
   const since = parseInstant(sinceText);
-  if (since === undefined) throw invalidField('since', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z');
+  if (since === undefined) throw invalidField('since', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z', 'invalid_format');
   const webhook = await readWebhook(d, id, principal);
   if (webhook.disabled) throw new DomainError('conflict', 'the webhook is disabled; enable it first (PATCH {"disabled": false})');
   const store = new DeliveryStore(d.client, d.tables.deliveries);

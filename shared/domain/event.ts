@@ -121,7 +121,7 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
   if (state) throw new DomainError('conflict', 'an event with this id already exists');
   if (!command.calendarExists) {
     throw new DomainError('unprocessable', `calendar "${command.input.calendar}" does not exist`, [
-      { field: 'calendar', message: 'no calendar with this id; create it with PUT /calendars/{id} first' },
+      { field: 'calendar', code: 'not_found', message: 'no calendar with this id; create it with PUT /calendars/{id} first' },
     ]);
   }
   const { participants = [], ...input } = command.input;
@@ -178,7 +178,7 @@ function diff(state: CalendarEvent, next: EventFields): Decision {
 function decideInvite(command: Extract<EventCommand, { type: 'invite' }>, state: CalendarEvent): Decision {
   const email = command.participant.email?.toLowerCase();
   if (email && state.participants.some((p) => p.email?.toLowerCase() === email)) {
-    throw new DomainError('conflict', 'a participant with this e-mail is already invited', [{ field: 'email', message: 'already invited' }]);
+    throw new DomainError('conflict', 'a participant with this e-mail is already invited', [{ field: 'email', code: 'conflict', message: 'already invited' }]);
   }
   return [{ type: 'participant.invited', data: { participant: { id: command.participantId, ...command.participant } } }];
 }

@@ -15,24 +15,24 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-const languageTag = z.string().refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"' });
+const languageTag = z.string().refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } });
 
 const localized = (maxChars: number) =>
   z.record(languageTag, z.string().trim().min(1, 'must not be empty').max(maxChars, `must be at most ${maxChars} characters`));
 
 const nonEmptyLocalized = (maxChars: number) =>
-  localized(maxChars).refine((text) => Object.keys(text).length > 0, { message: 'needs at least one language' });
+  localized(maxChars).refine((text) => Object.keys(text).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } });
 
 export const timeZoneSchema = z
   .string()
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"' })
+  .refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } })
   .meta({ example: 'Asia/Muscat' });
 
 const localDateTime = z
   .string()
-  .refine((text) => parseLocalDateTime(text) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"' });
-const localDate = z.string().refine((text) => parseLocalDate(text) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"' });
-const month = z.string().refine((text) => parseMonth(text) !== undefined, { message: 'must be a month, "YYYY-MM"' });
+  .refine((text) => parseLocalDateTime(text) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } });
+const localDate = z.string().refine((text) => parseLocalDate(text) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } });
+const month = z.string().refine((text) => parseMonth(text) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } });
 
 const timedSchedule = z
   .strictObject({ type: z.literal('timed'), start: localDateTime, end: localDateTime, timeZone: timeZoneSchema })
@@ -42,16 +42,16 @@ const timedSchedule = z
     if (!start || !end || !isIanaTimeZone(schedule.timeZone)) return;
     const startAt = instantOf(start, schedule.timeZone);
     const endAt = instantOf(end, schedule.timeZone);
-    if (startAt === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)` });
-    if (endAt === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)` });
-    if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    if (startAt === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
+    if (endAt === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
+    if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { code: 'end_before_start' } });
   });
 
 const allDaySchedule = z
   .strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.describe('inclusive') })
   .superRefine((schedule, ctx) => {
     if (parseLocalDate(schedule.startDate) && parseLocalDate(schedule.endDate) && schedule.endDate < schedule.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)' });
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)', params: { code: 'end_before_start' } });
     }
   });
 
@@ -72,7 +72,7 @@ function isRegionCode(code: string): boolean {
 export const locationSchema = z.strictObject({
   name: localized(LIMITS.titleChars).optional(),
   city: z.string().trim().min(1).max(200).optional(),
-  country: z.string().refine(isRegionCode, { message: 'must be an ISO 3166 alpha-2 code, e.g. "OM"' }).optional(),
+  country: z.string().refine(isRegionCode, { message: 'must be an ISO 3166 alpha-2 code, e.g. "OM"', params: { code: 'invalid_country' } }).optional(),
   address: z.string().trim().min(1).max(1000).optional(),
   url: httpUrl.optional(),
 });
@@ -186,7 +186,7 @@ export const eventChangeTypes = [
 const webhookUrl = z
   .string()
   .max(2048)
-  .refine((text) => URL.canParse(text), { message: 'must be a URL' });
+  .refine((text) => URL.canParse(text), { message: 'must be a URL', params: { code: 'invalid_url' } });
 const webhookTypes = z.array(z.enum([...eventChangeTypes, '*'])).min(1, 'needs at least one change type, or "*"').max(20);
 
 export const createWebhookSchema = z.strictObject({

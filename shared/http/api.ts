@@ -55,14 +55,14 @@ const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGateway
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', message: 'is too large' }]);
+  if (raw.byteLength > LIMITS.bodyBytes) throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
-    throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', message: 'must be application/json' }]);
+    throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', message: 'is not valid JSON' }]);
+    throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', code: 'invalid_format', message: 'is not valid JSON' }]);
   }
 }
 

@@ -1,6 +1,7 @@
 /** OpenAPI 3.1, generated from the operation registry and the same zod schemas that validate requests. */
 import { z } from 'zod';
 import { operations, type Operation } from './operations.ts';
+import { fieldErrorCodes } from '#domain/errors';
 
 const problem = { description: 'application/problem+json naming the offending field', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 
@@ -46,7 +47,18 @@ export function openApiDocument(): Record<string, unknown> {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['field', 'code', 'message'],
+                properties: {
+                  field: { type: 'string', description: 'dotted path into the request, e.g. "schedule.end", "query.cursor", "header.if-match"' },
+                  code: { type: 'string', enum: [...fieldErrorCodes], description: 'stable reason, for clients to translate' },
+                  message: { type: 'string', description: 'English prose' },
+                },
+              },
+            },
           },
         },
       },

@@ -41,7 +41,7 @@ export function fromDomainError(error: DomainError): Problem {
     title: titles[status] ?? 'Error',
     status,
     detail: error.message,
-    ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+    ...(error.errors.length > 0 ? { errors: error.errors.map((e) => ({ field: e.field, code: e.code ?? 'invalid_value', message: e.message })) } : {}),
     ...error.extra,
   };
 }

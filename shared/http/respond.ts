@@ -16,7 +16,7 @@ export const etag = (version: number): string => `"${version}"`;
 export function expectedVersion(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
   const match = /^\s*"(\d+)"\s*$/.exec(ifMatch);
-  if (!match) throw new DomainError('invalid', 'If-Match must be an ETag this API returned, e.g. "3"', [{ field: 'header.if-match', message: 'must look like "3"' }]);
+  if (!match) throw new DomainError('invalid', 'If-Match must be an ETag this API returned, e.g. "3"', [{ field: 'header.if-match', code: 'invalid_format', message: 'must look like "3"' }]);
   return Number(match[1]);
 }
 

@@ -51,7 +51,7 @@ export async function handle<S, C extends Change>(
 }
 
 function stale(expected: number, actual: number): DomainError {
-  return new DomainError('precondition_failed', `the resource is at version ${actual}, not ${expected}`, [{ field: 'header.if-match', message: `is stale: current version is ${actual}` }], {
+  return new DomainError('precondition_failed', `the resource is at version ${actual}, not ${expected}`, [{ field: 'header.if-match', code: 'stale', message: `is stale: current version is ${actual}` }], {
     expectedVersion: expected,
     actualVersion: actual,
   });

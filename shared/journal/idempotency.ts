@@ -23,7 +23,7 @@ export function requestFingerprint(parts: unknown[]): string {
 export function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new DomainError('invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters', [{ field: 'header.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    throw new DomainError('invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters', [{ field: 'header.idempotency-key', code: 'invalid_format', message: 'must be 1 to 255 visible ASCII characters' }]);
   }
   return key;
 }
@@ -49,7 +49,7 @@ export async function claimIdempotencyKey(
   const existing = (await client.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item!;
   if (existing.fingerprint !== claim.fingerprint) {
     throw new DomainError('unprocessable', 'this Idempotency-Key was already used with a different request', [
-      { field: 'header.idempotency-key', message: 'was used with a different body; use a new key for a new request' },
+      { field: 'header.idempotency-key', code: 'reused_key', message: 'was used with a different body; use a new key for a new request' },
     ]);
   }
   return { resourceId: existing.resourceId as string, replay: true };

@@ -135,5 +135,5 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   } catch {
     // fall through to the error below
   }
-  throw invalidField('query.cursor', 'is not a cursor this API returned');
+  throw invalidField('query.cursor', 'is not a cursor this API returned', 'invalid_cursor');
 }

@@ -212,6 +212,6 @@ export class DeliveryStore {
 
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!id.startsWith('msg_')) throw invalidField('query.cursor', 'is not a cursor this API returned');
+  if (!id.startsWith('msg_')) throw invalidField('query.cursor', 'is not a cursor this API returned', 'invalid_cursor');
   return id;
 }

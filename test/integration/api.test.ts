@@ -66,7 +66,7 @@ describe('calendars', () => {
     const reply = await t.call('PUT', '/calendars/Bad_Slug', { body: { ...calendar, timeZone: 'Muscat' } });
     expect(reply.status).toBe(400);
     const zone = await t.call('PUT', '/calendars/good', { body: { ...calendar, timeZone: 'Muscat' } });
-    expect(zone.body.errors).toEqual([{ field: 'timeZone', message: expect.stringContaining('IANA') }]);
+    expect(zone.body.errors).toEqual([{ field: 'timeZone', code: 'invalid_time_zone', message: expect.stringContaining('IANA') }]);
     expect(await t.journalSize()).toBe(before);
   });
 });
@@ -85,22 +85,22 @@ describe('creating events', () => {
   });
 
   it.each([
-    ['an unknown field', { ...forum, titel: { en: 'typo' } }, 400, 'titel'],
-    ['a missing title', { ...forum, title: {} }, 400, 'title'],
-    ['a title over 500 characters', { ...forum, title: { en: 'x'.repeat(501) } }, 400, 'title.en'],
-    ['a description over 10,000 characters', { ...forum, description: { en: 'x'.repeat(10_001) } }, 400, 'description.en'],
-    ['a language tag that is not one', { ...forum, title: { 'not a tag': 'x' } }, 400, 'title.not a tag'],
-    ['a time zone that is not IANA', { ...forum, schedule: { type: 'month', month: '2026-07', timeZone: 'GMT+4' } }, 400, 'schedule.timeZone'],
-    ['a date that does not exist', meeting('2026-02-30'), 400, 'schedule.start'],
-    ['an end before the start', meeting('2026-07-01', { schedule: { type: 'timed', start: '2026-07-01T10:00', end: '2026-07-01T09:00', timeZone: 'Asia/Kuwait' } }), 400, 'schedule.end'],
-    ['an unknown country', { ...forum, location: { country: 'XX' } }, 400, 'location.country'],
-    ['a calendar that does not exist', { ...forum, calendar: 'nope' }, 422, 'calendar'],
-  ])('refuses %s with the field named, and records nothing', async (_name, body, status, field) => {
+    ['an unknown field', { ...forum, titel: { en: 'typo' } }, 400, 'titel', 'unknown_field'],
+    ['a missing title', { ...forum, title: {} }, 400, 'title', 'too_few'],
+    ['a title over 500 characters', { ...forum, title: { en: 'x'.repeat(501) } }, 400, 'title.en', 'too_long'],
+    ['a description over 10,000 characters', { ...forum, description: { en: 'x'.repeat(10_001) } }, 400, 'description.en', 'too_long'],
+    ['a language tag that is not one', { ...forum, title: { 'not a tag': 'x' } }, 400, 'title.not a tag', 'invalid_language'],
+    ['a time zone that is not IANA', { ...forum, schedule: { type: 'month', month: '2026-07', timeZone: 'GMT+4' } }, 400, 'schedule.timeZone', 'invalid_time_zone'],
+    ['a date that does not exist', meeting('2026-02-30'), 400, 'schedule.start', 'invalid_format'],
+    ['an end before the start', meeting('2026-07-01', { schedule: { type: 'timed', start: '2026-07-01T10:00', end: '2026-07-01T09:00', timeZone: 'Asia/Kuwait' } }), 400, 'schedule.end', 'end_before_start'],
+    ['an unknown country', { ...forum, location: { country: 'XX' } }, 400, 'location.country', 'invalid_country'],
+    ['a calendar that does not exist', { ...forum, calendar: 'nope' }, 422, 'calendar', 'not_found'],
+  ])('refuses %s with the field and a stable code named, and records nothing', async (_name, body, status, field, code) => {
     const before = await t.journalSize();
     const reply = await t.call('POST', '/events', { body, key: editorKey });
     expect(reply.status).toBe(status);
     expect(reply.headers.get('content-type')).toBe('application/problem+json');
-    expect(reply.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(reply.body.errors).toContainEqual({ field, code, message: expect.any(String) });
     expect(await t.journalSize()).toBe(before);
   });
 

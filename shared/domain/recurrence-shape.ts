@@ -39,15 +39,23 @@ export function seriesShape(schedule: Schedule): SeriesShape {
       const zone = schedule.timeZone;
       const startAt = instantOf(parseLocalDateTime(schedule.start)!, zone)!;
       const durationMs = instantOf(parseLocalDateTime(schedule.end)!, zone)! - startAt;
+      // Intl's zone conversion is the cost of an expansion; each wall time is converted once per shape.
+      const instants = new Map<string, number | undefined>();
+      const instantAt = (id: string) => {
+        if (!instants.has(id)) {
+          const wall = parseLocalDateTime(id);
+          instants.set(id, wall && instantOf(wall, zone));
+        }
+        return instants.get(id);
+      };
       const range = (id: string) => {
-        const wall = parseLocalDateTime(id);
-        const at = wall && instantOf(wall, zone);
+        const at = instantAt(id);
         return at === undefined ? undefined : { start: at, end: at + durationMs };
       };
       return {
         start: parseLocalDateTime(schedule.start)!, isDate: false, longestMs: durationMs,
         wallAt: (instant) => wallTimeAt(instant, zone), idOf: formatDateTime, compareIds: byString, range,
-        isAfterUntil: (wall, until) => (instantOf(wall, zone) ?? 0) > Date.parse(until),
+        isAfterUntil: (wall, until) => (instantAt(formatDateTime(wall)) ?? 0) > Date.parse(until),
         occurrence(id, override) {
           if (override) return fromSchedule(id, override);
           const r = range(id);

@@ -2,7 +2,7 @@
  * iCalendar times to the domain's schedules: DATE to all-day, UTC and TZID date-times to a wall time in an
  * IANA zone (Windows names through CLDR), floating date-times in the calendar's X-WR-TIMEZONE.
  */
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import { formatDateTime } from '#domain/recurrence-shape';
 import type { Schedule } from '#domain/schemas';
 import { addDays, instantOf, parseLocalDateTime, wallTimeAt } from '#domain/time';

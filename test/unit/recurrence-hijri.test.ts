@@ -64,7 +64,7 @@ describe('Hijri recurrence on the Umm al-Qura calendar', () => {
     expect(omit.length).toBeLessThan(months);
 
     const backward = datesOf(hijriSeries('RSCALE=ISLAMIC-UMALQURA;FREQ=MONTHLY;BYMONTHDAY=30;SKIP=BACKWARD', start.date), ...window);
-    const lastDays = reference.filter((d, i) => reference[i + 1]?.day === 1).map((d) => d.date);
+    const lastDays = reference.filter((_d, i) => reference[i + 1]?.day === 1).map((d) => d.date);
     expect(backward).toEqual(inRange(lastDays));
 
     const forward = datesOf(hijriSeries('RSCALE=ISLAMIC-UMALQURA;FREQ=MONTHLY;BYMONTHDAY=30;SKIP=FORWARD', start.date), ...window);

@@ -2,7 +2,7 @@
  * Hijri recurrence (RFC 7529 RSCALE=ISLAMIC-UMALQURA). The reference is Intl's own islamic-umalqura
  * calendar, read day by day over the Gregorian calendar, independently of hijri.ts's Hijri → Gregorian search.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hijriMonthLength } from '#domain/hijri';
 import { explicitDates, HIJRI_FEED_HORIZON_YEARS, normalizeRecurrence, occurrences, type Series } from '#domain/recurrence';
 import type { Schedule } from '#domain/schemas';
@@ -34,6 +34,24 @@ const datesOf = (series: Series, from: string, to: string) =>
   occurrences(series, { from: Date.parse(from), to: Date.parse(to) }, { limit: 10_000 }).map((o) => o.recurrenceId.slice(0, 10));
 
 describe('Hijri recurrence on the Umm al-Qura calendar', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('costs what the window holds: a 1455 AH window of a series begun in 1400 AH does not walk the 55 years between', () => {
+    // Prepare: Intl conversions are the unit of work of Hijri expansion
+    const conversions = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    const series = hijriSeries('RSCALE=ISLAMIC-UMALQURA;FREQ=MONTHLY;BYMONTHDAY=1', '1979-11-21');
+    // Act
+    conversions.mockClear();
+    const late = datesOf(series, `${find(1455, 3, 1)}T00:00:00Z`, `${find(1455, 4, 1)}T00:00:00Z`);
+    const lateCost = conversions.mock.calls.length;
+    conversions.mockClear();
+    datesOf(series, '1979-11-01T00:00:00Z', `${find(1455, 4, 1)}T00:00:00Z`);
+    // Assess
+    expect(late).toEqual([find(1455, 3, 1)]);
+    expect(lateCost).toBeLessThan(200);
+    expect(conversions.mock.calls.length).toBeGreaterThan(20 * lateCost);
+  });
+
   it("puts 1 Ramadan 1448–1457 AH where Intl's islamic-umalqura does", () => {
     // Prepare: the Intl reference, read day by day
     const expected = [1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457].map((year) => find(year, 9, 1));

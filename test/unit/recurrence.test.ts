@@ -107,6 +107,12 @@ describe('expansion', () => {
     ]);
   });
 
+  it('lists a DTSTART the rule does not match as the first occurrence, and counts it (RFC 5545 §3.8.5.3)', () => {
+    const kuwait: Schedule = { type: 'timed', start: '2026-01-05T10:00', end: '2026-01-05T11:00', timeZone: 'Asia/Kuwait' };
+    const series = seriesOf('FREQ=MONTHLY;BYDAY=-1FR;COUNT=2', kuwait);
+    expect(occurrences(series, { from: at('2026-01-01T00:00:00Z'), to: at('2027-01-01T00:00:00Z') }).map((o) => o.recurrenceId)).toEqual(['2026-01-05T10:00:00', '2026-01-30T10:00:00']);
+  });
+
   it('costs what the window holds: a 2026 window of a series begun in 2000 takes a handful of library steps', () => {
     // Prepare
     const steps = vi.spyOn(ICAL.RecurIterator.prototype, 'next');

@@ -2,8 +2,12 @@
  * Request and resource schemas. The API validates with these, and /openapi.json is generated from them,
  * so the documentation cannot drift from what is enforced.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { instantOf, isIanaTimeZone, parseLocalDate, parseLocalDateTime, parseMonth } from './time.ts';
+
+// zod/mini ships no messages of its own: English, as the classic API set it, for the fields we leave to zod.
+z.config(en());
 
 export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64 } as const;
 
@@ -15,28 +19,29 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
-const languageTag = z.string().refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } });
+/** A trimmed, non-empty string of at most `maxChars` characters. */
+const text = (maxChars: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(maxChars));
+
+const languageTag = z.string().check(z.refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } }));
 
 const localized = (maxChars: number) =>
-  z.record(languageTag, z.string().trim().min(1, 'must not be empty').max(maxChars, `must be at most ${maxChars} characters`));
+  z.record(languageTag, z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`)));
 
 const nonEmptyLocalized = (maxChars: number) =>
-  localized(maxChars).refine((text) => Object.keys(text).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } });
+  localized(maxChars).check(z.refine((value) => Object.keys(value).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } }));
 
 export const timeZoneSchema = z
   .string()
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } })
-  .meta({ example: 'Asia/Muscat' });
+  .check(z.refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } }), z.meta({ example: 'Asia/Muscat' }));
 
 const localDateTime = z
   .string()
-  .refine((text) => parseLocalDateTime(text) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } });
-const localDate = z.string().refine((text) => parseLocalDate(text) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } });
-const month = z.string().refine((text) => parseMonth(text) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } });
+  .check(z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }));
+const localDate = z.string().check(z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }));
+const month = z.string().check(z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }));
 
-const timedSchedule = z
-  .strictObject({ type: z.literal('timed'), start: localDateTime, end: localDateTime, timeZone: timeZoneSchema })
-  .superRefine((schedule, ctx) => {
+const timedSchedule = z.strictObject({ type: z.literal('timed'), start: localDateTime, end: localDateTime, timeZone: timeZoneSchema }).check(
+  z.superRefine((schedule, ctx) => {
     const start = parseLocalDateTime(schedule.start);
     const end = parseLocalDateTime(schedule.end);
     if (!start || !end || !isIanaTimeZone(schedule.timeZone)) return;
@@ -45,23 +50,24 @@ const timedSchedule = z
     if (startAt === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
     if (endAt === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: `does not exist in ${schedule.timeZone} (skipped by a clock change)`, params: { code: 'nonexistent_time' } });
     if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { code: 'end_before_start' } });
-  });
+  }),
+);
 
-const allDaySchedule = z
-  .strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.describe('inclusive') })
-  .superRefine((schedule, ctx) => {
+const allDaySchedule = z.strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.check(z.describe('inclusive')) }).check(
+  z.superRefine((schedule, ctx) => {
     if (parseLocalDate(schedule.startDate) && parseLocalDate(schedule.endDate) && schedule.endDate < schedule.startDate) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)', params: { code: 'end_before_start' } });
     }
-  });
+  }),
+);
 
 const monthSchedule = z.strictObject({ type: z.literal('month'), month, timeZone: timeZoneSchema });
 
 export const scheduleSchema = z.discriminatedUnion('type', [timedSchedule, allDaySchedule, monthSchedule]);
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
-const email = z.email({ message: 'must be an e-mail address' }).max(320);
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2048));
+const email = z.email({ message: 'must be an e-mail address' }).check(z.maxLength(320));
 
 function isRegionCode(code: string): boolean {
   if (!/^[A-Z]{2}$/.test(code)) return false;
@@ -70,49 +76,47 @@ function isRegionCode(code: string): boolean {
 }
 
 export const locationSchema = z.strictObject({
-  name: localized(LIMITS.titleChars).optional(),
-  city: z.string().trim().min(1).max(200).optional(),
-  country: z.string().refine(isRegionCode, { message: 'must be an ISO 3166 alpha-2 code, e.g. "OM"', params: { code: 'invalid_country' } }).optional(),
-  address: z.string().trim().min(1).max(1000).optional(),
-  url: httpUrl.optional(),
+  name: z.optional(localized(LIMITS.titleChars)),
+  city: z.optional(text(200)),
+  country: z.optional(z.string().check(z.refine(isRegionCode, { message: 'must be an ISO 3166 alpha-2 code, e.g. "OM"', params: { code: 'invalid_country' } }))),
+  address: z.optional(text(1000)),
+  url: z.optional(httpUrl),
 });
 
-export const organizerSchema = z.strictObject({ name: z.string().trim().min(1).max(200), email: email.optional() });
+export const organizerSchema = z.strictObject({ name: text(200), email: z.optional(email) });
 
 export const participantRoles = ['chair', 'required', 'optional'] as const;
 export const participantStatuses = ['invited', 'accepted', 'declined', 'tentative'] as const;
 
 export const participantInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  organization: z.string().trim().min(1).max(200).optional(),
-  email: email.optional(),
-  role: z.enum(participantRoles).default('required'),
-  status: z.enum(participantStatuses).default('invited'),
+  name: text(200),
+  organization: z.optional(text(200)),
+  email: z.optional(email),
+  role: z._default(z.enum(participantRoles), 'required'),
+  status: z._default(z.enum(participantStatuses), 'invited'),
 });
 export type ParticipantInput = z.infer<typeof participantInputSchema>;
 export const participantPatchSchema = z.strictObject({ status: z.enum(participantStatuses) });
 
 export const eventKinds = ['meeting', 'forum', 'conference', 'other'] as const;
-export const calendarSlug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters');
+export const calendarSlug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters'));
 
 const tags = z
-  .array(z.string().trim().min(1).max(LIMITS.tagChars).regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'))
-  .max(LIMITS.tags);
+  .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks')))
+  .check(z.maxLength(LIMITS.tags));
 
 /** Fields an editor may set on an event, at creation or by merge patch. */
 const editableShape = {
   title: nonEmptyLocalized(LIMITS.titleChars),
-  description: localized(LIMITS.descriptionChars).optional(),
+  description: z.optional(localized(LIMITS.descriptionChars)),
   schedule: scheduleSchema,
-  location: locationSchema.optional(),
-  organizer: organizerSchema.optional(),
-  tags: tags.optional(),
-  url: httpUrl.optional(),
-  kind: z.enum(eventKinds).optional(),
-  visibility: z.enum(['public', 'private']).optional(),
-  status: z.enum(['tentative', 'confirmed']).optional(),
+  location: z.optional(locationSchema),
+  organizer: z.optional(organizerSchema),
+  tags: z.optional(tags),
+  url: z.optional(httpUrl),
+  kind: z.optional(z.enum(eventKinds)),
+  visibility: z.optional(z.enum(['public', 'private'])),
+  status: z.optional(z.enum(['tentative', 'confirmed'])),
 };
 
 export const eventFieldsSchema = z.strictObject(editableShape);
@@ -121,29 +125,29 @@ export type EventFields = z.infer<typeof eventFieldsSchema>;
 export const createEventSchema = z.strictObject({
   calendar: calendarSlug,
   ...editableShape,
-  participants: z.array(participantInputSchema).max(500).optional(),
+  participants: z.optional(z.array(participantInputSchema).check(z.maxLength(500))),
 });
 export type CreateEventInput = z.infer<typeof createEventSchema>;
 
 /** The shape a PATCH body may take (RFC 7396 merge patch: null removes). Validated again after merging. */
 export const eventPatchSchema = z.strictObject({
-  title: z.record(languageTag, z.string().nullable()).optional(),
-  description: z.record(languageTag, z.string().nullable()).nullable().optional(),
-  schedule: z.record(z.string(), z.unknown()).optional(),
-  location: z.record(z.string(), z.unknown()).nullable().optional(),
-  organizer: z.record(z.string(), z.unknown()).nullable().optional(),
-  tags: z.array(z.string()).nullable().optional(),
-  url: z.string().nullable().optional(),
-  kind: z.enum(eventKinds).optional(),
-  visibility: z.enum(['public', 'private']).optional(),
-  status: z.enum(['tentative', 'confirmed']).optional(),
+  title: z.optional(z.record(languageTag, z.nullable(z.string()))),
+  description: z.optional(z.nullable(z.record(languageTag, z.nullable(z.string())))),
+  schedule: z.optional(z.record(z.string(), z.unknown())),
+  location: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  organizer: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  tags: z.optional(z.nullable(z.array(z.string()))),
+  url: z.optional(z.nullable(z.string())),
+  kind: z.optional(z.enum(eventKinds)),
+  visibility: z.optional(z.enum(['public', 'private'])),
+  status: z.optional(z.enum(['tentative', 'confirmed'])),
 });
 
-export const cancelSchema = z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() });
+export const cancelSchema = z.strictObject({ reason: z.optional(text(1000)) });
 
 export const calendarInputSchema = z.strictObject({
   name: nonEmptyLocalized(LIMITS.titleChars),
-  description: localized(LIMITS.descriptionChars).optional(),
+  description: z.optional(localized(LIMITS.descriptionChars)),
   defaultLanguage: languageTag,
   timeZone: timeZoneSchema,
 });
@@ -151,25 +155,28 @@ export type CalendarInput = z.infer<typeof calendarInputSchema>;
 
 export const apiKeyRoles = ['admin', 'editor', 'partner'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
-export const createKeySchema = z.strictObject({ name: z.string().trim().min(1).max(200), role: z.enum(apiKeyRoles) });
+export const createKeySchema = z.strictObject({ name: text(200), role: z.enum(apiKeyRoles) });
+
+/** `limit` of every paged list: 1–200, 50 when absent (query strings are text, hence the coercion). */
+export const pageLimit = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50);
 
 export const listEventsQuerySchema = z.strictObject({
-  calendar: calendarSlug.optional(),
-  from: z.string().optional().describe('instant (RFC 3339) or date; events ending after it'),
-  to: z.string().optional().describe('instant (RFC 3339) or date; events starting before it'),
-  status: z.enum(['tentative', 'confirmed', 'cancelled']).optional(),
-  tag: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  calendar: z.optional(calendarSlug),
+  from: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events ending after it')),
+  to: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events starting before it')),
+  status: z.optional(z.enum(['tentative', 'confirmed', 'cancelled'])),
+  tag: z.optional(z.string()),
+  limit: pageLimit,
+  cursor: z.optional(z.string()),
 });
 
-export const createFeedTokenSchema = z.strictObject({ label: z.string().trim().min(1).max(200) });
+export const createFeedTokenSchema = z.strictObject({ label: text(200) });
 
 export const feedQuerySchema = z.strictObject({
-  lang: languageTag.optional().describe("the feed's language; default: the calendar's defaultLanguage"),
-  tag: z.string().optional().describe('only events with one of these tags (repeat the parameter for several)'),
-  tentative: z.enum(['include', 'exclude']).optional(),
-  token: z.string().optional().describe('a feed token: private events and participants too'),
+  lang: z.optional(languageTag).check(z.describe("the feed's language; default: the calendar's defaultLanguage")),
+  tag: z.optional(z.string()).check(z.describe('only events with one of these tags (repeat the parameter for several)')),
+  tentative: z.optional(z.enum(['include', 'exclude'])),
+  token: z.optional(z.string()).check(z.describe('a feed token: private events and participants too')),
 });
 
 export const eventChangeTypes = [
@@ -183,31 +190,28 @@ export const eventChangeTypes = [
   'participant.removed',
 ] as const;
 
-const webhookUrl = z
-  .string()
-  .max(2048)
-  .refine((text) => URL.canParse(text), { message: 'must be a URL', params: { code: 'invalid_url' } });
-const webhookTypes = z.array(z.enum([...eventChangeTypes, '*'])).min(1, 'needs at least one change type, or "*"').max(20);
+const webhookUrl = z.string().check(z.maxLength(2048), z.refine((value) => URL.canParse(value), { message: 'must be a URL', params: { code: 'invalid_url' } }));
+const webhookTypes = z.array(z.enum([...eventChangeTypes, '*'])).check(z.minLength(1, 'needs at least one change type, or "*"'), z.maxLength(20));
 
 export const createWebhookSchema = z.strictObject({
   url: webhookUrl,
   types: webhookTypes,
-  calendars: z.array(calendarSlug).max(100).optional(),
-  description: z.string().trim().max(500).optional(),
+  calendars: z.optional(z.array(calendarSlug).check(z.maxLength(100))),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
 });
 
 export const patchWebhookSchema = z.strictObject({
-  url: webhookUrl.optional(),
-  types: webhookTypes.optional(),
-  calendars: z.array(calendarSlug).max(100).nullable().optional(),
-  description: z.string().trim().max(500).nullable().optional(),
-  disabled: z.boolean().optional(),
+  url: z.optional(webhookUrl),
+  types: z.optional(webhookTypes),
+  calendars: z.optional(z.nullable(z.array(calendarSlug).check(z.maxLength(100)))),
+  description: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(500)))),
+  disabled: z.optional(z.boolean()),
 });
 
-export const replaySchema = z.strictObject({ since: z.string().describe('an instant (RFC 3339): re-send every matching change recorded since then') });
+export const replaySchema = z.strictObject({ since: z.string().check(z.describe('an instant (RFC 3339): re-send every matching change recorded since then')) });
 
 export const deliveriesQuerySchema = z.strictObject({
-  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  status: z.optional(z.enum(['pending', 'succeeded', 'failed'])),
+  limit: pageLimit,
+  cursor: z.optional(z.string()),
 });

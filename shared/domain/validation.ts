@@ -1,8 +1,8 @@
-import type { z } from 'zod';
+import type { $ZodError, $ZodIssue } from 'zod/v4/core';
 import type { FieldError, FieldErrorCode } from './errors.ts';
 
 /** zod issues as field errors; unknown keys are named one by one so a typo is pointed at. */
-export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+export function toFieldErrors(error: $ZodError, prefix = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -12,14 +12,14 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   });
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function messageOf(issue: $ZodIssue): string {
   if (issue.code === 'invalid_key' && issue.issues[0]) return messageOf(issue.issues[0]);
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   return issue.message;
 }
 
 /** A refinement names its code with `params: { code }`; zod's own issues map by kind and origin. */
-function codeOf(issue: z.core.$ZodIssue): FieldErrorCode {
+function codeOf(issue: $ZodIssue): FieldErrorCode {
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'required' : 'invalid_type';

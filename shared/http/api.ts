@@ -4,7 +4,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { actorOf, authorize, resolvePrincipal, type Access, type Principal } from '#auth/keys';
 import { deps, type Deps } from '#config/deps';
 import { DomainError, isDomainError } from '#domain/errors';
@@ -26,8 +27,8 @@ export interface ApiRequest<Body, Query> {
 
 export interface ApiOptions<Body, Query> {
   access: Access;
-  body?: z.ZodType<Body, unknown>;
-  query?: z.ZodType<Query, unknown>;
+  body?: $ZodType<Body, unknown>;
+  query?: $ZodType<Query, unknown>;
 }
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>;
@@ -66,9 +67,9 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-function validate<T>(schema: z.ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
+function validate<T>(schema: $ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
   if (!schema) return input as T;
-  const parsed = schema.safeParse(input);
+  const parsed = safeParse(schema, input);
   if (!parsed.success) {
     const errors = toFieldErrors(parsed.error, prefix);
     throw new DomainError('invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -1,5 +1,5 @@
 /** OpenAPI 3.1, generated from the operation registry and the same zod schemas that validate requests. */
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { operations, type Operation } from './operations.ts';
 import { fieldErrorCodes } from '#domain/errors';
 
@@ -7,7 +7,7 @@ const problem = { description: 'application/problem+json naming the offending fi
 
 function parameters(path: string, operation: Operation) {
   const inPath = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-  const query = operation.query ? (z.toJSONSchema(operation.query, { io: 'input' }) as { properties?: Record<string, unknown> }) : {};
+  const query = operation.query ? (toJSONSchema(operation.query, { io: 'input' }) as { properties?: Record<string, unknown> }) : {};
   const inQuery = Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
   const inHeader = (operation.headers ?? []).map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } }));
   return [...inPath, ...inQuery, ...inHeader];
@@ -21,7 +21,7 @@ function operationObject(route: string, operation: Operation) {
     summary: operation.summary,
     ...(operation.access === 'public' ? { security: [] } : { 'x-taqweem-access': operation.access }),
     parameters: parameters(path, operation),
-    ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
+    ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
     responses,
   };
 }

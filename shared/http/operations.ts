@@ -2,7 +2,8 @@
  * Every API operation: its route, who may call it, and the schemas of its body and query. Handlers take
  * their validation from here and /openapi.json is generated from here, so the two cannot disagree.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import type { Access } from '#auth/keys';
 import {
   calendarInputSchema,
@@ -17,6 +18,7 @@ import {
   eventPatchSchema,
   feedQuerySchema,
   listEventsQuerySchema,
+  pageLimit,
   participantInputSchema,
   participantPatchSchema,
 } from '#domain/schemas';
@@ -24,17 +26,17 @@ import {
 export interface Operation<Body = unknown, Query = unknown> {
   summary: string;
   access: Access;
-  body?: z.ZodType<Body, unknown>;
-  query?: z.ZodType<Query, unknown>;
+  body?: $ZodType<Body, unknown>;
+  query?: $ZodType<Query, unknown>;
   /** Status codes of success, with what they carry. */
   success: Record<number, string>;
   headers?: string[];
 }
 
-const pageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
+const pageQuery = z.strictObject({ limit: pageLimit, cursor: z.optional(z.string()) });
 const eventQuery = z.strictObject({
-  asOf: z.string().optional().describe('an instant (RFC 3339): the event as it stood then'),
-  lang: feedQuerySchema.shape.lang.describe('for /events/{id}.ics: the language of the iCalendar rendering'),
+  asOf: z.optional(z.string()).check(z.describe('an instant (RFC 3339): the event as it stood then')),
+  lang: feedQuerySchema.shape.lang.check(z.describe('for /events/{id}.ics: the language of the iCalendar rendering')),
 });
 const noQuery = z.strictObject({});
 // The page ignores its query string (links and campaigns add to it).

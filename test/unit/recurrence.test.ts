@@ -4,6 +4,7 @@ import {
   DEFAULT_HORIZON_DAYS, formatRule, normalizeRecurrence, occurrences, parseRuleString, validateRule,
   type Recurrence, type Series,
 } from '#domain/recurrence';
+import { recurrenceInputSchema } from '#domain/recurrence-schema';
 import type { Schedule } from '#domain/schemas';
 
 const newYork: Schedule = { type: 'timed', start: '2026-03-02T09:00', end: '2026-03-02T10:00', timeZone: 'America/New_York' };
@@ -31,6 +32,14 @@ describe('one normalized form from an RRULE string or an object', () => {
     expect(fromObject.rule).toEqual(fromText.rule);
     expect(fromText.rule).toEqual({ freq: 'MONTHLY', interval: 2, byDay: [{ weekday: 'MO', ordinal: 2 }, { weekday: 'FR', ordinal: -1 }], until: '2026-12-31T23:59:59Z', wkst: 'SU' });
     expect(validateRule(formatRule(fromText.rule!), newYork, 'rule').rule).toEqual(fromText.rule);
+  });
+
+  it('documents (for /openapi.json) a shape that admits both forms and no unknown part', () => {
+    const object = { freq: 'MONTHLY', interval: 2, byDay: ['2MO', { weekday: 'FR', ordinal: -1 }], until: '2026-12-31T23:59:59Z', wkst: 'SU' };
+    expect(recurrenceInputSchema.safeParse({ rule: object, exdates: ['2026-03-09T09:00'] }).success).toBe(true);
+    expect(recurrenceInputSchema.safeParse({ rule: 'FREQ=WEEKLY' }).success).toBe(true);
+    expect(recurrenceInputSchema.safeParse({ rule: { freq: 'WEEKLY', byHour: [9] } }).success).toBe(false);
+    expect(recurrenceInputSchema.safeParse({ rule: { freq: 'HOURLY' } }).success).toBe(false);
   });
 
   it('reads a date UNTIL on a timed series as the end of that day in its zone', () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeRecurrence, occurrences, type Series } from '#domain/recurrence';
 import { instantOf, parseLocalDate, parseLocalDateTime } from '#domain/time';
 import { icaljsOccurrences, seriesIcs, type Listed } from '../helpers/recurrence-ics.ts';
@@ -17,6 +17,13 @@ const PYTHON = '/usr/bin/python3';
 const ORACLE = new URL('../helpers/recurrence_oracle.py', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'taqweem-recurrence-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => {
+  try {
+    execFileSync(PYTHON, ['-c', 'import recurring_ical_events'], { stdio: 'pipe' });
+  } catch {
+    throw new Error('the cross-check needs Debian\'s python3-recurring-ical-events: apt-get install -y python3-recurring-ical-events (.ci/run does)');
+  }
+});
 
 const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 

@@ -102,7 +102,9 @@ export function occurrences(series: Series, window: OccurrenceWindow, options: O
   const notBefore = shape.wallAt(window.from - shape.longestMs - 2 * DAY_MS);
   const stopAfter = shape.wallAt(to + 2 * DAY_MS);
   const ids = new Set(ruleIds(series.recurrence, shape, notBefore, stopAfter));
-  for (const id of series.recurrence.rdates ?? []) ids.add(id);
+  // Ids sort as their wall times do, so RDATEs far from the window are passed over without a zone conversion.
+  const [low, high] = [shape.idOf(notBefore), shape.idOf(stopAfter)];
+  for (const id of series.recurrence.rdates ?? []) if (id >= low && id <= high) ids.add(id);
   for (const id of series.recurrence.exdates ?? []) ids.delete(id);
   const overrides = new Map((series.overrides ?? []).map((o) => [o.recurrenceId, o]));
   const found: Occurrence[] = [];

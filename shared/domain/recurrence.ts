@@ -116,7 +116,9 @@ export function occurrences(series: Series, window: OccurrenceWindow, options: O
     if (override.cancelled) {
       if (options.includeCancelled) add(withCancelled(shape.occurrence(override.recurrenceId)));
     } else {
-      add(shape.occurrence(override.recurrenceId, override.schedule));
+      // An override may change only the text (no schedule): the occurrence keeps its time, marked as overridden.
+      const occurrence = shape.occurrence(override.recurrenceId, override.schedule);
+      add(occurrence && { ...occurrence, overridden: true });
     }
   }
   found.sort((a, b) => a.start.localeCompare(b.start) || a.recurrenceId.localeCompare(b.recurrenceId));

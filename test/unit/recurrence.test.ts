@@ -170,7 +170,7 @@ describe('expansion', () => {
     ]);
   });
 
-  it('applies overrides: a cancelled occurrence goes (or is flagged), one moved into the window comes, one moved out goes', () => {
+  it('applies overrides: a cancelled occurrence goes (or is flagged), one moved into the window comes, one moved out goes, one retitled keeps its time', () => {
     const base = seriesOf('FREQ=WEEKLY');
     const moved = (start: string, end: string): Schedule => ({ ...newYork, start, end }) as Schedule;
     const series: Series = {
@@ -179,13 +179,14 @@ describe('expansion', () => {
         { recurrenceId: '2026-03-09T09:00:00', cancelled: true },
         { recurrenceId: '2026-03-30T09:00:00', schedule: moved('2026-03-20T15:00', '2026-03-20T16:00') },
         { recurrenceId: '2026-03-16T09:00:00', schedule: moved('2026-04-20T09:00', '2026-04-20T10:00') },
+        { recurrenceId: '2026-03-23T09:00:00' },
       ],
     };
     const window = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-28T00:00:00Z') };
     expect(occurrences(series, window).map((o) => [o.recurrenceId, o.start, o.overridden ?? false])).toEqual([
       ['2026-03-02T09:00:00', '2026-03-02T14:00:00.000Z', false],
       ['2026-03-30T09:00:00', '2026-03-20T19:00:00.000Z', true],
-      ['2026-03-23T09:00:00', '2026-03-23T13:00:00.000Z', false],
+      ['2026-03-23T09:00:00', '2026-03-23T13:00:00.000Z', true],
     ]);
     expect(occurrences(series, window, { includeCancelled: true }).filter((o) => o.cancelled).map((o) => o.recurrenceId)).toEqual(['2026-03-09T09:00:00']);
   });

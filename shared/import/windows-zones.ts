@@ -1,7 +1,9 @@
 /**
  * Windows time zone names (Outlook and Exchange write TZID:Arab Standard Time) to IANA names, from CLDR's
  * own windowsZones mapping as the Unicode Consortium publishes it in the cldr-core package: the "001"
- * (golden) zone of each Windows name. Nothing typed by hand, so a CLDR release updates it.
+ * (golden) zone of each Windows name. Nothing typed by hand, so a CLDR release updates it. Chosen over
+ * `windows-iana` (a third party's table derived from the same file): the source itself, from its publisher.
+ * Only the import bundles it (89 KB of JSON).
  */
 import windowsZones from 'cldr-core/supplemental/windowsZones.json' with { type: 'json' };
 import { isIanaTimeZone } from '#domain/time';

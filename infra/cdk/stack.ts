@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { tableLayouts, type TableLayout } from '../tables.ts';
 import { operations } from '#http/operations';
+import { feedQuerySchema } from '#domain/schemas';
 import { Alarms } from './alarms.ts';
 import { TaqweemFunction } from './taqweem-function.ts';
 
@@ -276,12 +277,12 @@ export class TaqweemStack extends Stack {
     const origin = new HttpOrigin(`${api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY });
     const feedCache = new cloudfront.CachePolicy(this, 'FeedCache', {
       cachePolicyName: `${prefix}-feeds`,
-      comment: 'Feeds: briefly cached, keyed by the parameters a feed reads (lang, tag, tentative, token) and nothing else; ETag passes through',
+      comment: 'Feeds: briefly cached, keyed only by the parameters a feed reads; ETag passes through',
       defaultTtl: Duration.minutes(5),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.hours(1),
       // Any other parameter (?utm=, ?x=<random>) would split the cache and reach the API on every request.
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('lang', 'tag', 'tentative', 'token'),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...Object.keys(feedQuerySchema.shape)),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,

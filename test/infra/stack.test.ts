@@ -115,7 +115,8 @@ describe('functions', () => {
           Variables: Match.objectLike({
             JOURNAL_TABLE: Match.anyValue(),
             VIEWS_TABLE: Match.anyValue(),
-            PUBLIC_BASE_URL: Match.anyValue(),
+            // feeds-get is CloudFront's origin: without a domain it cannot name CloudFront's host (a cycle), and mints no URLs.
+            ...(spec.name === 'feeds-get' ? {} : { PUBLIC_BASE_URL: Match.anyValue() }),
             POWERTOOLS_SERVICE_NAME: spec.name,
             POWERTOOLS_METRICS_NAMESPACE: 'taqweem-prod',
           }),

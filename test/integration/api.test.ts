@@ -147,6 +147,8 @@ describe('listing events', () => {
       ids.push((await t.call('POST', '/events', { body: { ...meeting(day), calendar: 'listing', tags: day === '2026-09-02' ? ['board'] : [] } })).body.id);
     }
     await t.call('POST', '/events', { body: { ...meeting('2026-09-05'), calendar: 'listing', visibility: 'private' } });
+    // Views follow the journal asynchronously (as on AWS in the lagged project): wait until all five are listed.
+    await eventually(async () => ((await t.call('GET', '/events?calendar=listing', { key: partnerKey })).body.items.length === 5 ? true : undefined));
   });
 
   it('returns the events overlapping [from, to), by start', async () => {
@@ -259,7 +261,10 @@ describe('API keys', () => {
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(['id', 'key', 'name', 'role']);
     expect((await t.call('POST', '/events', { body: meeting('2026-11-01'), key: created.body.key })).status).toBe(201);
-    const listed = await t.call('GET', '/keys');
+    const listed = await eventually(async () => {
+      const reply = await t.call('GET', '/keys');
+      return reply.body.items.some((k: { id: string }) => k.id === created.body.id) ? reply : undefined;
+    });
     expect(listed.body.items.find((k: { id: string }) => k.id === created.body.id)).toMatchObject({ name: 'short-lived', role: 'editor', revoked: false });
     expect(listed.text).not.toContain(created.body.key);
     expect(listed.text).not.toContain('secretHash');

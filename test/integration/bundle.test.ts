@@ -77,7 +77,7 @@ async function renderInChild(timeZone: string): Promise<{ statusCode: number; bo
       'const chunks = []; let metadata = {};',
       'const stream = Object.assign(new Writable({ write(chunk, _encoding, callback) { chunks.push(chunk); callback(); } }), { setMetadata: (m) => { metadata = m; } });',
       'await handler(JSON.parse(process.argv[2]), stream, { getRemainingTimeInMillis: () => 10000 });',
-      'process.stdout.write(JSON.stringify({ statusCode: metadata.statusCode, body: Buffer.concat(chunks).toString("utf8") }), () => process.exit(0));',
+      'process.stdout.write("\\n" + JSON.stringify({ statusCode: metadata.statusCode, body: Buffer.concat(chunks).toString("utf8") }), () => process.exit(0));',
     ].join('\n'),
   );
   // Asynchronous: the store this child reads is served by this very process.
@@ -86,7 +86,8 @@ async function renderInChild(timeZone: string): Promise<{ statusCode: number; bo
     encoding: 'utf8',
     timeout: 20_000,
   });
-  return JSON.parse(stdout) as { statusCode: number; body: string };
+  // The handler's own log lines (Powertools writes JSON to stdout) come first; the driver's result is the last line.
+  return JSON.parse(stdout.trimEnd().split('\n').at(-1)!) as { statusCode: number; body: string };
 }
 
 it('renders byte-identical feeds under TZ=UTC, America/New_York and Pacific/Kiritimati, with the zone data inside the bundle', async () => {

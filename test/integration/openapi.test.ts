@@ -31,6 +31,7 @@ async function exerciseEveryOperation(): Promise<void> {
   const calendar = { name: { en: 'Spec' }, defaultLanguage: 'en', timeZone: 'Asia/Muscat' };
   await call('PUT', '/calendars/spec', { body: calendar });
   await call('PUT', '/calendars/spec', { body: calendar });
+  await call('GET', '/embed/spec', { key: null });
   await call('PUT', '/calendars/spec', { body: { ...calendar, timeZone: 'Nowhere' } });
   await call('GET', '/calendars', { key: null });
   await call('GET', '/calendars/spec', { key: null });
@@ -77,7 +78,8 @@ async function exerciseEveryOperation(): Promise<void> {
   expect(delivery, 'a delivery to read and retry').toBeDefined();
   await call('GET', `/webhooks/${hook.id}/deliveries/${delivery.id}`);
   await call('POST', `/webhooks/${hook.id}/deliveries/${delivery.id}/retry`);
-  await call('POST', `/webhooks/${hook.id}/replay`, { body: { since: '2026-01-01T00:00:00Z' } });
+  const replay = await call('POST', `/webhooks/${hook.id}/replay`, { body: { since: '2026-01-01T00:00:00Z' } });
+  await call('GET', new URL(replay.headers.get('location')!, 'http://x').pathname);
   await call('DELETE', `/webhooks/${hook.id}`);
 
   const key = (await call('POST', '/keys', { body: { name: 'spec', role: 'partner' } })).body;

@@ -21,7 +21,7 @@ beforeAll(() => {
   try {
     execFileSync(PYTHON, ['-c', 'import recurring_ical_events'], { stdio: 'pipe' });
   } catch {
-    throw new Error('the cross-check needs Debian\'s python3-recurring-ical-events: apt-get install -y python3-recurring-ical-events (.ci/run does)');
+    throw new Error("the cross-check needs Debian's python3-recurring-ical-events: apt-get install -y python3-recurring-ical-events (.ci/run does)");
   }
 });
 
@@ -35,8 +35,7 @@ function seriesOf(c: RuleCase): Series {
 
 function ours(series: Series, from: number, to: number): Listed[] {
   const { schedule } = series;
-  const idInstant = (id: string) =>
-    schedule.type === 'timed' ? instantOf(parseLocalDateTime(id)!, schedule.timeZone)! : Date.UTC(parseLocalDate(id)!.year, parseLocalDate(id)!.month - 1, parseLocalDate(id)!.day);
+  const idInstant = (id: string) => (schedule.type === 'timed' ? instantOf(parseLocalDateTime(id)!, schedule.timeZone)! : Date.UTC(parseLocalDate(id)!.year, parseLocalDate(id)!.month - 1, parseLocalDate(id)!.day));
   return occurrences(series, { from, to }).map((o) => ({ start: utc(Date.parse(o.start)), recurrenceId: utc(idInstant(o.recurrenceId)) }));
 }
 

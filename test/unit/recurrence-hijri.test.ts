@@ -30,8 +30,7 @@ function hijriSeries(rule: string, startDate: string): Series {
   return { schedule, recurrence: recurrence! };
 }
 
-const datesOf = (series: Series, from: string, to: string) =>
-  occurrences(series, { from: Date.parse(from), to: Date.parse(to) }, { limit: 10_000 }).map((o) => o.recurrenceId.slice(0, 10));
+const datesOf = (series: Series, from: string, to: string) => occurrences(series, { from: Date.parse(from), to: Date.parse(to) }, { limit: 10_000 }).map((o) => o.recurrenceId.slice(0, 10));
 
 describe('Hijri recurrence on the Umm al-Qura calendar', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -73,9 +73,7 @@ describe('importing an Outlook export', () => {
 
   it("maps Windows zone names through CLDR's windowsZones, and skips a zone Outlook made up", () => {
     expect(drafts.map((d) => (d.schedule.type === 'timed' ? d.schedule.timeZone : d.schedule.type))).toEqual(['Asia/Riyadh', 'allDay', 'Asia/Shanghai']);
-    expect(result.skipped).toEqual([
-      { component: 'VEVENT', uid: '040000008200E00074C5B7101A82E00800000000E1E2E3E4E5E6E7E8E9F0F1F2F3F4F5F6', reason: 'DTSTART has a time zone we do not know: "Customized Time Zone"' },
-    ]);
+    expect(result.skipped).toEqual([{ component: 'VEVENT', uid: '040000008200E00074C5B7101A82E00800000000E1E2E3E4E5E6E7E8E9F0F1F2F3F4F5F6', reason: 'DTSTART has a time zone we do not know: "Customized Time Zone"' }]);
     expect(result.timeZone).toBe('Asia/Muscat');
   });
 
@@ -83,7 +81,10 @@ describe('importing an Outlook export', () => {
     const [series, allDay, shanghai] = drafts;
     expect(series).toMatchObject({ title: 'اجتماع اللجنة التنفيذية', language: 'ar', location: 'Riyadh', visibility: 'public' });
     expect(series!.recurrence).toEqual({ rule: { freq: 'MONTHLY', interval: 1, count: 10, byDay: [{ weekday: 'TH', ordinal: 3 }] }, exdates: ['2026-02-19T10:00:00'], lastRecurrenceId: '2026-10-15T10:00:00' });
-    expect(series!.participants.map((p) => [p.name, p.role, p.status])).toEqual([['Ahmed Al-Balushi', 'optional', 'invited'], ['Fatima Al-Sabah', 'chair', 'accepted']]);
+    expect(series!.participants.map((p) => [p.name, p.role, p.status])).toEqual([
+      ['Ahmed Al-Balushi', 'optional', 'invited'],
+      ['Fatima Al-Sabah', 'chair', 'accepted'],
+    ]);
     expect(allDay!.schedule).toEqual({ type: 'allDay', startDate: '2026-03-01', endDate: '2026-03-01' });
     expect(shanghai).toMatchObject({ title: '合作伙伴会议', language: 'zh-cn', schedule: { start: '2026-06-10T14:00:00', end: '2026-06-10T16:00:00' } });
   });
@@ -109,7 +110,8 @@ describe('bounds and refusals', () => {
   });
 
   it('never drops a rule part silently: an unknown part skips the event; RSCALE=ISLAMIC-UMALQURA is kept', () => {
-    const event = (uid: string, rule: string) => `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Asia/Riyadh:20270208T200000\r\nDTEND;TZID=Asia/Riyadh:20270208T220000\r\nRRULE:${rule}\r\nEND:VEVENT\r\n`;
+    const event = (uid: string, rule: string) =>
+      `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Asia/Riyadh:20270208T200000\r\nDTEND;TZID=Asia/Riyadh:20270208T220000\r\nRRULE:${rule}\r\nEND:VEVENT\r\n`;
     const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${event('a', 'FREQ=MONTHLY;X-PRIORITY=2')}${event('b', 'RSCALE=ISLAMIC-UMALQURA;FREQ=YEARLY')}END:VCALENDAR\r\n`;
     const result = parseIcsImport(body, { defaultTimeZone: 'UTC' });
     expect(result.skipped).toEqual([{ component: 'VEVENT', uid: 'a', reason: 'recurrence refused: rule: X-PRIORITY is not a recurrence part we know' }]);

@@ -1,9 +1,6 @@
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  DEFAULT_HORIZON_DAYS, formatRule, normalizeRecurrence, occurrences, parseRuleString, validateRule,
-  type Recurrence, type Series,
-} from '#domain/recurrence';
+import { DEFAULT_HORIZON_DAYS, formatRule, normalizeRecurrence, occurrences, parseRuleString, validateRule, type Recurrence, type Series } from '#domain/recurrence';
 import { recurrenceInputSchema } from '#domain/recurrence-schema';
 import type { Schedule } from '#domain/schemas';
 
@@ -16,8 +13,7 @@ function seriesOf(rule: unknown, schedule: Schedule = newYork, extra: Record<str
   return { schedule, recurrence: recurrence! };
 }
 
-const starts = (series: Series, from: string, to?: string, options = {}) =>
-  occurrences(series, { from: at(from), ...(to ? { to: at(to) } : {}) }, options).map((o) => o.start);
+const starts = (series: Series, from: string, to?: string, options = {}) => occurrences(series, { from: at(from), ...(to ? { to: at(to) } : {}) }, options).map((o) => o.start);
 
 describe('one normalized form from an RRULE string or an object', () => {
   it('parses both forms of the same rule to the same rule, and writes it back as RRULE', () => {
@@ -30,7 +26,16 @@ describe('one normalized form from an RRULE string or an object', () => {
     // Assess
     expect(fromText.errors).toEqual([]);
     expect(fromObject.rule).toEqual(fromText.rule);
-    expect(fromText.rule).toEqual({ freq: 'MONTHLY', interval: 2, byDay: [{ weekday: 'MO', ordinal: 2 }, { weekday: 'FR', ordinal: -1 }], until: '2026-12-31T23:59:59Z', wkst: 'SU' });
+    expect(fromText.rule).toEqual({
+      freq: 'MONTHLY',
+      interval: 2,
+      byDay: [
+        { weekday: 'MO', ordinal: 2 },
+        { weekday: 'FR', ordinal: -1 },
+      ],
+      until: '2026-12-31T23:59:59Z',
+      wkst: 'SU',
+    });
     expect(validateRule(formatRule(fromText.rule!), newYork, 'rule').rule).toEqual(fromText.rule);
   });
 
@@ -111,9 +116,7 @@ describe('expansion', () => {
   it('ignores, and does not count, an occurrence whose wall time a DST jump skips (RFC 5545 §3.3.10)', () => {
     const london: Schedule = { type: 'timed', start: '2026-03-22T01:30', end: '2026-03-22T02:00', timeZone: 'Europe/London' };
     const series = seriesOf('FREQ=WEEKLY;COUNT=3', london);
-    expect(occurrences(series, { from: at('2026-03-01T00:00:00Z'), to: at('2026-05-01T00:00:00Z') }).map((o) => o.recurrenceId)).toEqual([
-      '2026-03-22T01:30:00', '2026-04-05T01:30:00', '2026-04-12T01:30:00',
-    ]);
+    expect(occurrences(series, { from: at('2026-03-01T00:00:00Z'), to: at('2026-05-01T00:00:00Z') }).map((o) => o.recurrenceId)).toEqual(['2026-03-22T01:30:00', '2026-04-05T01:30:00', '2026-04-12T01:30:00']);
   });
 
   it('lists a DTSTART the rule does not match as the first occurrence, and counts it (RFC 5545 §3.8.5.3)', () => {
@@ -138,8 +141,14 @@ describe('expansion', () => {
 
   it('gives, from a late window, exactly what expanding from the start gives (every rule of a varied set, every month of 2031)', () => {
     const rules = [
-      'FREQ=DAILY;INTERVAL=3', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;WKST=SU', 'FREQ=WEEKLY;INTERVAL=3', 'FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31,-1',
-      'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-1', 'FREQ=YEARLY;INTERVAL=2;BYMONTH=3,9;BYDAY=-1SU', 'FREQ=MONTHLY;INTERVAL=7', 'FREQ=YEARLY;BYDAY=20MO',
+      'FREQ=DAILY;INTERVAL=3',
+      'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;WKST=SU',
+      'FREQ=WEEKLY;INTERVAL=3',
+      'FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31,-1',
+      'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-1',
+      'FREQ=YEARLY;INTERVAL=2;BYMONTH=3,9;BYDAY=-1SU',
+      'FREQ=MONTHLY;INTERVAL=7',
+      'FREQ=YEARLY;BYDAY=20MO',
     ];
     const schedule: Schedule = { type: 'timed', start: '2023-01-31T23:30', end: '2023-02-01T01:00', timeZone: 'Europe/London' };
     for (const rule of rules) {
@@ -165,9 +174,7 @@ describe('expansion', () => {
 
   it('lists a multi-day all-day occurrence that began before the window', () => {
     const series = seriesOf('FREQ=MONTHLY', { type: 'allDay', startDate: '2026-01-30', endDate: '2026-02-02' });
-    expect(occurrences(series, { from: at('2026-05-01T00:00:00Z'), to: at('2026-05-02T00:00:00Z') }).map((o) => o.schedule)).toEqual([
-      { type: 'allDay', startDate: '2026-04-30', endDate: '2026-05-03' },
-    ]);
+    expect(occurrences(series, { from: at('2026-05-01T00:00:00Z'), to: at('2026-05-02T00:00:00Z') }).map((o) => o.schedule)).toEqual([{ type: 'allDay', startDate: '2026-04-30', endDate: '2026-05-03' }]);
   });
 
   it('applies overrides: a cancelled occurrence goes (or is flagged), one moved into the window comes, one moved out goes, one retitled keeps its time', () => {
@@ -188,7 +195,11 @@ describe('expansion', () => {
       ['2026-03-30T09:00:00', '2026-03-20T19:00:00.000Z', true],
       ['2026-03-23T09:00:00', '2026-03-23T13:00:00.000Z', true],
     ]);
-    expect(occurrences(series, window, { includeCancelled: true }).filter((o) => o.cancelled).map((o) => o.recurrenceId)).toEqual(['2026-03-09T09:00:00']);
+    expect(
+      occurrences(series, window, { includeCancelled: true })
+        .filter((o) => o.cancelled)
+        .map((o) => o.recurrenceId),
+    ).toEqual(['2026-03-09T09:00:00']);
   });
 
   it('gives an endless series without an end a one-year horizon, and stops at the limit', () => {

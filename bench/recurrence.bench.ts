@@ -61,7 +61,10 @@ function floatingIcs(c: RuleCase): { ics: string; zone: string; isDate: boolean;
 function viaLibrary(expand: Expander, c: RuleCase): string[] {
   const { ics, zone, minutes } = floatingIcs(c);
   const [from, to] = [Date.parse(c.window.from), Date.parse(c.window.to)];
-  const floating = (ms: number) => { const w = wallTimeAt(ms, zone); return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)); };
+  const floating = (ms: number) => {
+    const w = wallTimeAt(ms, zone);
+    return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
+  };
   return expand(ics, floating(from - minutes * 60_000 - 2 * 86_400_000), floating(to + 2 * 86_400_000))
     .map((wall) => instantOf(parseLocalDateTime(wall)!, zone))
     .filter((at): at is number => at !== undefined && at < to && at + minutes * 60_000 > from)
@@ -83,7 +86,11 @@ function score(): void {
     const failed: string[] = [];
     for (const c of ruleCases) {
       let got: string[] | string;
-      try { got = run(c); } catch (error) { got = `throws ${(error as Error).message}`; }
+      try {
+        got = run(c);
+      } catch (error) {
+        got = `throws ${(error as Error).message}`;
+      }
       if (JSON.stringify(got) !== JSON.stringify(c.expected)) failed.push(`${c.name} → ${JSON.stringify(got)}`);
     }
     console.log(`  ${name.padEnd(24)} ${ruleCases.length - failed.length}/${ruleCases.length} correct`);
@@ -95,7 +102,10 @@ function timePerCall(run: () => unknown, minMs = 400): number {
   run();
   let calls = 0;
   const start = performance.now();
-  while (performance.now() - start < minMs) { run(); calls++; }
+  while (performance.now() - start < minMs) {
+    run();
+    calls++;
+  }
   return (performance.now() - start) / calls;
 }
 
@@ -121,7 +131,11 @@ if (process.argv.includes('--correctness')) {
   }
   console.log('Throughput: ms per occurrence, 120 occurrences from DTSTART (the library alone, no zone conversion)');
   for (const rule of ['FREQ=MONTHLY;BYDAY=-1FR', 'FREQ=MONTHLY;BYMONTHDAY=15', 'FREQ=WEEKLY;BYDAY=MO']) {
-    const ical = timePerCall(() => { const it = ICAL.Recur.fromString(rule).iterator(ICAL.Time.fromData({ year: 2012, month: 1, day: 27, hour: 9 })); for (let i = 0; i < 120; i++) it.next(); }) / 120;
+    const ical =
+      timePerCall(() => {
+        const it = ICAL.Recur.fromString(rule).iterator(ICAL.Time.fromData({ year: 2012, month: 1, day: 27, hour: 9 }));
+        for (let i = 0; i < 120; i++) it.next();
+      }) / 120;
     const rr = timePerCall(() => rrulestr(`DTSTART:20120127T090000Z\nRRULE:${rule};COUNT=120`).all()) / 120;
     const rt = timePerCall(() => new RRuleTemporal({ rruleString: `DTSTART:20120127T090000\nRRULE:${rule};COUNT=120` }).all()) / 120;
     console.log(`  ${rule.padEnd(28)} rrule-temporal ${rt.toFixed(3)}  rrule ${rr.toFixed(3)}  ical.js ${ical.toFixed(3)}`);
@@ -135,9 +149,13 @@ if (process.argv.includes('--correctness')) {
   });
   const month = { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-04-01T00:00:00Z') };
   let listed = 0;
-  const expand = timePerCall(() => { listed = thousand.reduce((n, series) => n + occurrences(series, month).length, 0); }, 1000);
+  const expand = timePerCall(() => {
+    listed = thousand.reduce((n, series) => n + occurrences(series, month).length, 0);
+  }, 1000);
   const singles = timePerCall(() => thousand.map((series) => utcRange(series.schedule)), 1000);
-  console.log(`  expand 1,000 series: ${expand.toFixed(0)} ms for ${listed} occurrences (${(expand / listed).toFixed(2)} ms each); utcRange of 1,000 single events: ${singles.toFixed(1)} ms (×${(expand / singles).toFixed(0)})`);
+  console.log(
+    `  expand 1,000 series: ${expand.toFixed(0)} ms for ${listed} occurrences (${(expand / listed).toFixed(2)} ms each); utcRange of 1,000 single events: ${singles.toFixed(1)} ms (×${(expand / singles).toFixed(0)})`,
+  );
   console.log('Bundle (esbuild --bundle --minify, ESM, platform node):');
   const baseline = await bundleBytes("console.log('baseline')");
   for (const [name, source] of [

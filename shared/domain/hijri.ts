@@ -74,9 +74,7 @@ export function* hijriWalls(rule: RecurrenceRule, start: WallTime, notBefore: Wa
   yield start;
   let idle = 0;
   for (let p = rule.count === undefined && jump > 0 ? p0 + jump : p0; idle < MAX_IDLE_PERIODS; p += rule.interval) {
-    const months = monthly
-      ? [{ year: Math.floor(p / 12), month: (p % 12) + 1 }].filter((m) => !rule.byMonth || rule.byMonth.includes(m.month))
-      : (rule.byMonth ?? [first.month]).map((month) => ({ year: p, month }));
+    const months = monthly ? [{ year: Math.floor(p / 12), month: (p % 12) + 1 }].filter((m) => !rule.byMonth || rule.byMonth.includes(m.month)) : (rule.byMonth ?? [first.month]).map((month) => ({ year: p, month }));
     const dates = months.flatMap((m) => days.map((day) => resolveDay(m.year, m.month, day, rule.skip)));
     const unique = [...new Set(dates.filter((d) => d !== undefined).map(dayNumber))].sort((a, b) => a - b);
     idle = unique.length > 0 ? 0 : idle + 1;

@@ -24,8 +24,7 @@ export function plusDays(wall: WallTime, days: number): WallTime {
 /** Monday = 0 … Sunday = 6, as in RFC 5545's WKST order. */
 export const weekdayIndex = (wall: WallTime): number => (new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay() + 6) % 7;
 
-export const compareWall = (a: WallTime, b: WallTime): number =>
-  Date.UTC(a.year, a.month - 1, a.day, a.hour, a.minute, a.second) - Date.UTC(b.year, b.month - 1, b.day, b.hour, b.minute, b.second);
+export const compareWall = (a: WallTime, b: WallTime): number => Date.UTC(a.year, a.month - 1, a.day, a.hour, a.minute, a.second) - Date.UTC(b.year, b.month - 1, b.day, b.hour, b.minute, b.second);
 
 /** RFC 5545 leaves parts implicit (a monthly rule repeats DTSTART's day); pinning them lets DTSTART move. */
 export function explicitRule(rule: RecurrenceRule, start: WallTime): RecurrenceRule {

@@ -46,8 +46,17 @@ export const MAX_COUNT = 1000;
 export const MAX_INTERVAL = 1000;
 
 const PART_KEYS: Record<string, keyof RecurrenceRule> = {
-  FREQ: 'freq', INTERVAL: 'interval', BYDAY: 'byDay', BYMONTHDAY: 'byMonthDay', BYMONTH: 'byMonth',
-  BYSETPOS: 'bySetPos', COUNT: 'count', UNTIL: 'until', WKST: 'wkst', RSCALE: 'rscale', SKIP: 'skip',
+  FREQ: 'freq',
+  INTERVAL: 'interval',
+  BYDAY: 'byDay',
+  BYMONTHDAY: 'byMonthDay',
+  BYMONTH: 'byMonth',
+  BYSETPOS: 'bySetPos',
+  COUNT: 'count',
+  UNTIL: 'until',
+  WKST: 'wkst',
+  RSCALE: 'rscale',
+  SKIP: 'skip',
 };
 const KNOWN_UNSUPPORTED = new Set(['BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYYEARDAY', 'BYWEEKNO']);
 const WEEKDAY_NUM = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;

@@ -53,8 +53,13 @@ export function seriesShape(schedule: Schedule): SeriesShape {
         return at === undefined ? undefined : { start: at, end: at + durationMs };
       };
       return {
-        start: parseLocalDateTime(schedule.start)!, isDate: false, longestMs: durationMs,
-        wallAt: (instant) => wallTimeAt(instant, zone), idOf: formatDateTime, compareIds: byString, range,
+        start: parseLocalDateTime(schedule.start)!,
+        isDate: false,
+        longestMs: durationMs,
+        wallAt: (instant) => wallTimeAt(instant, zone),
+        idOf: formatDateTime,
+        compareIds: byString,
+        range,
         isAfterUntil: (wall, until) => (instantAt(formatDateTime(wall)) ?? 0) > Date.parse(until),
         occurrence(id, override) {
           if (override) return fromSchedule(id, override);
@@ -78,14 +83,7 @@ export function seriesShape(schedule: Schedule): SeriesShape {
   }
 }
 
-function dateShape(
-  start: WallTime,
-  longestMs: number,
-  zone: string,
-  idOf: (wall: WallTime) => string,
-  scheduleOf: (id: string) => Schedule,
-  validSchedule: (id: string) => Schedule | undefined,
-): SeriesShape {
+function dateShape(start: WallTime, longestMs: number, zone: string, idOf: (wall: WallTime) => string, scheduleOf: (id: string) => Schedule, validSchedule: (id: string) => Schedule | undefined): SeriesShape {
   const range = (id: string) => {
     const schedule = validSchedule(id);
     if (!schedule) return undefined;
@@ -93,7 +91,11 @@ function dateShape(
     return { start: Date.parse(r.start), end: Date.parse(r.end) };
   };
   return {
-    start, isDate: true, longestMs, idOf, range,
+    start,
+    isDate: true,
+    longestMs,
+    idOf,
+    range,
     wallAt: (instant) => wallTimeAt(instant, zone),
     compareIds: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
     // A month id ("2026-07") and a date UNTIL compare by the month's first day.

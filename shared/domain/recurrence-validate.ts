@@ -1,7 +1,17 @@
 /** Validation of a recurrence rule against the schedule it repeats: field errors, or the normalized rule. */
 import {
-  FREQUENCIES, MAX_COUNT, MAX_INTERVAL, RSCALES, SKIPS, WEEKDAYS, parseRuleString, parseWeekdayNum,
-  type RecurrenceRule, type RecurrenceRuleInput, type RuleFieldError, type WeekdayNum,
+  FREQUENCIES,
+  MAX_COUNT,
+  MAX_INTERVAL,
+  RSCALES,
+  SKIPS,
+  WEEKDAYS,
+  parseRuleString,
+  parseWeekdayNum,
+  type RecurrenceRule,
+  type RecurrenceRuleInput,
+  type RuleFieldError,
+  type WeekdayNum,
 } from './recurrence-rule.ts';
 import type { Schedule } from './schemas.ts';
 import { instantOf, parseInstant, parseLocalDate, parseLocalDateTime } from './time.ts';
@@ -49,11 +59,19 @@ function coerce(input: RecurrenceRuleInput, schedule: Schedule, at: (part: strin
   if (input.interval !== undefined) rule.interval = integerIn(input.interval, 1, MAX_INTERVAL, 'interval', 'INTERVAL', fail) ?? 1;
   if (input.count !== undefined) rule.count = integerIn(input.count, 1, MAX_COUNT, 'count', 'COUNT', fail);
   if (input.byDay !== undefined) rule.byDay = weekdayList(input.byDay, fail);
-  for (const [key, name, low, high] of [['byMonthDay', 'BYMONTHDAY', -31, 31], ['byMonth', 'BYMONTH', 1, 12], ['bySetPos', 'BYSETPOS', -366, 366]] as const) {
+  for (const [key, name, low, high] of [
+    ['byMonthDay', 'BYMONTHDAY', -31, 31],
+    ['byMonth', 'BYMONTH', 1, 12],
+    ['bySetPos', 'BYSETPOS', -366, 366],
+  ] as const) {
     if (input[key] !== undefined) rule[key] = intList(input[key], low, high, key, name, fail);
   }
   if (input.until !== undefined) rule.until = untilOf(String(input.until), schedule, fail);
-  for (const [key, name, allowed] of [['wkst', 'WKST', WEEKDAYS], ['rscale', 'RSCALE', RSCALES], ['skip', 'SKIP', SKIPS]] as const) {
+  for (const [key, name, allowed] of [
+    ['wkst', 'WKST', WEEKDAYS],
+    ['rscale', 'RSCALE', RSCALES],
+    ['skip', 'SKIP', SKIPS],
+  ] as const) {
     const value = input[key];
     if (value === undefined) continue;
     const upper = String(value).toUpperCase();
@@ -82,7 +100,7 @@ function intList(value: unknown, low: number, high: number, part: string, name: 
 
 function weekdayList(value: unknown, fail: Fail): WeekdayNum[] | undefined {
   const list = Array.isArray(value) ? value : [value];
-  const days = list.map((item) => (typeof item === 'string' ? parseWeekdayNum(item) : item as WeekdayNum));
+  const days = list.map((item) => (typeof item === 'string' ? parseWeekdayNum(item) : (item as WeekdayNum)));
   const bad = days.some((day) => !day || !(WEEKDAYS as readonly string[]).includes(day.weekday) || (day.ordinal !== undefined && (!Number.isInteger(day.ordinal) || day.ordinal === 0 || Math.abs(day.ordinal) > 53)));
   if (list.length === 0 || bad) {
     fail('byDay', 'invalid_value', 'BYDAY takes weekdays (MO…SU), each with an optional ordinal from -53 to 53 except 0, e.g. 2MO, -1FR');
@@ -119,9 +137,17 @@ const CHECKS: [string, RuleFieldError['code'], Check][] = [
   ['byDay', 'out_of_range', (r) => ((r.freq === 'MONTHLY' || r.byMonth) && r.byDay?.some((d) => Math.abs(d.ordinal ?? 0) > 5) ? 'a BYDAY ordinal within a month is from -5 to 5' : undefined)],
   ['byMonthDay', 'invalid_value', (r) => (r.byMonthDay && r.freq === 'WEEKLY' ? 'BYMONTHDAY must not be used with FREQ=WEEKLY' : undefined)],
   ['bySetPos', 'invalid_value', (r) => (r.bySetPos && !r.byDay && !r.byMonthDay && !r.byMonth ? 'BYSETPOS needs BYDAY, BYMONTHDAY or BYMONTH to choose from' : undefined)],
-  ['byMonthDay', 'invalid_value', (r) => (!hijri(r) && r.byMonth && r.byMonthDay?.every((d) => r.byMonth!.every((m) => Math.abs(d) > MONTH_DAYS[m - 1]!)) ? 'no month in BYMONTH has that BYMONTHDAY: the rule would never occur' : undefined)],
+  [
+    'byMonthDay',
+    'invalid_value',
+    (r) => (!hijri(r) && r.byMonth && r.byMonthDay?.every((d) => r.byMonth!.every((m) => Math.abs(d) > MONTH_DAYS[m - 1]!)) ? 'no month in BYMONTH has that BYMONTHDAY: the rule would never occur' : undefined),
+  ],
   ['skip', 'invalid_value', (r) => (r.skip && !r.rscale ? 'SKIP needs RSCALE (RFC 7529)' : undefined)],
-  ['freq', 'unsupported', (r) => (hijri(r) && (r.freq === 'DAILY' || r.freq === 'WEEKLY') ? `a Hijri (RSCALE=ISLAMIC-UMALQURA) rule is MONTHLY or YEARLY; ${r.freq} is the same in every calendar, so leave RSCALE out` : undefined)],
+  [
+    'freq',
+    'unsupported',
+    (r) => (hijri(r) && (r.freq === 'DAILY' || r.freq === 'WEEKLY') ? `a Hijri (RSCALE=ISLAMIC-UMALQURA) rule is MONTHLY or YEARLY; ${r.freq} is the same in every calendar, so leave RSCALE out` : undefined),
+  ],
   ['byDay', 'unsupported', (r) => (hijri(r) && (r.byDay || r.bySetPos) ? 'BYDAY and BYSETPOS are not supported with RSCALE=ISLAMIC-UMALQURA' : undefined)],
   ['byMonthDay', 'unsupported', (r) => (hijri(r) && r.byMonthDay?.some((d) => d < 1 || d > 30) ? 'a Hijri BYMONTHDAY is from 1 to 30' : undefined)],
   ['freq', 'unsupported', (r, s) => (s.type === 'month' && (r.freq === 'DAILY' || r.freq === 'WEEKLY') ? 'a month-only series repeats MONTHLY or YEARLY' : undefined)],

@@ -41,7 +41,10 @@ export function textFields(event: ICAL.Component): DraftText {
   set('url', text(event, 'url'));
   const status = text(event, 'status')?.toLowerCase();
   if (status === 'tentative' || status === 'confirmed' || status === 'cancelled') fields.status = status;
-  const tags = event.getAllProperties('categories').flatMap((p) => p.getValues().map((v) => String(v).trim())).filter(Boolean);
+  const tags = event
+    .getAllProperties('categories')
+    .flatMap((p) => p.getValues().map((v) => String(v).trim()))
+    .filter(Boolean);
   if (tags.length > 0) fields.tags = [...new Set(tags)];
   const klass = text(event, 'class')?.toUpperCase();
   if (klass) fields.visibility = klass === 'PUBLIC' ? 'public' : 'private';

@@ -8,10 +8,7 @@ import type { Schedule } from '#domain/schemas';
 import { addDays, instantOf, parseLocalDateTime, wallTimeAt } from '#domain/time';
 import { resolveTzid } from './windows-zones.ts';
 
-export type IcsTime =
-  | { kind: 'date'; date: string }
-  | { kind: 'instant'; at: number }
-  | { kind: 'local'; wall: string; zone: string };
+export type IcsTime = { kind: 'date'; date: string } | { kind: 'instant'; at: number } | { kind: 'local'; wall: string; zone: string };
 
 /** Why a time could not be read; becomes the reason an item is skipped. */
 export class TimeError extends Error {}
@@ -68,4 +65,3 @@ export function recurrenceIdOf(time: IcsTime, series: Schedule): string {
   if (time.kind === 'local' && time.zone === series.timeZone) return formatDateTime(parseLocalDateTime(time.wall)!);
   return formatDateTime(wallTimeAt(instantOfTime(time), series.timeZone));
 }
-

@@ -133,7 +133,12 @@ function timesOf(event: ICAL.Component, floatingZone: string) {
 
 function checkedSchedule(schedule: Schedule): Schedule {
   const result = scheduleSchema.safeParse(schedule);
-  if (!result.success) throw new ImportRefusal(toFieldErrors(result.error, 'schedule').map((e) => `${e.field} ${e.message}`).join('; '));
+  if (!result.success)
+    throw new ImportRefusal(
+      toFieldErrors(result.error, 'schedule')
+        .map((e) => `${e.field} ${e.message}`)
+        .join('; '),
+    );
   return result.data;
 }
 
@@ -155,7 +160,9 @@ function ruleText(property: ICAL.Property | undefined): string | undefined {
   const parts = property.toJSON()[3] as Record<string, unknown>;
   // ical.js numbers WKST from SUNDAY = 1; RFC 5545 writes the weekday.
   if (typeof parts.wkst === 'number') parts.wkst = ICAL_WEEKDAYS[parts.wkst - 1] ?? parts.wkst;
-  return Object.entries(parts).map(([key, value]) => `${key.toUpperCase()}=${Array.isArray(value) ? value.join(',') : String(value)}`).join(';');
+  return Object.entries(parts)
+    .map(([key, value]) => `${key.toUpperCase()}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+    .join(';');
 }
 
 const ICAL_WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];

@@ -113,8 +113,29 @@ export class DeliveryStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // Already due earlier, backing off or stopped: only count the enqueue.
-      await this.client.send(new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 } }));
+      // Already due earlier, backing off or stopped: count the enqueue. A lane backing off must still come due
+      // when its back-off ends, even if it had settled with nothing pending (else this work would wait for the
+      // next enqueue after the back-off, however long that is).
+      const lane = (
+        await this.client.send(
+          new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+        )
+      ).Attributes as Lane | undefined;
+      if (!lane || lane.stopped || !lane.probeAfter || lane.probeAfter <= iso) return;
+      const probeKey = laneKey(lane.probeAfter, webhookId);
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { webhookId, id: LANE },
+            UpdateExpression: 'SET laneDue = :due, laneDueAt = :key',
+            ConditionExpression: '(attribute_not_exists(laneDueAt) OR laneDueAt > :key) AND attribute_not_exists(stopped)',
+            ExpressionAttributeValues: { ':due': DUE, ':key': probeKey },
+          }),
+        );
+      } catch (again) {
+        if (!isConditionFailure(again)) throw again;
+      }
     }
   }
 

@@ -142,6 +142,12 @@ export class Alarms extends Construct {
         'Over a quarter of webhook attempts failed (at least 20 attempts): one partner down, or our egress.',
         2,
       ),
+      alarm(
+        'FanoutRecordsParked',
+        emf(metricNames.recordsParked, 'fanout'),
+        1,
+        'Webhook fan-out parked a journal record it could not handle: npm run redrive-webhooks / the webhooks-redrive function (README, Webhooks).',
+      ),
       alarm('WebhookBacklogAge', emf(metricNames.deliveryBacklogAge, 'dispatch', 'Maximum'), 900, 'A due webhook delivery has waited over 15 minutes: the dispatcher is behind or failing.', 2),
       alarm(
         'DispatchFailures',

@@ -1,13 +1,14 @@
 /**
  * Parked stream records: a journal commit fan-out could not handle (an unknown change type, a bug, a poison
  * record) is kept whole, with the error, in the deliveries table under `#parked`, and logged as an error with
- * the `WebhookFanoutParked` metric (CloudWatch embedded metric format) so it can be alarmed on. Every other
+ * the `RecordsParked` metric (EMF, through Powertools Metrics) so it can be alarmed on. Every other
  * record of the batch goes on. `redriveParked` fans them out again (after a fix or a deploy) and removes
  * those that went through.
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
 import { log } from '#config/log';
+import { countMetric, metricNames } from '#config/observability';
 import type { CommitItem } from '#journal/commit';
 import type { WebhookConfig } from './config.ts';
 import { DeliveryStore } from './deliveries.ts';
@@ -34,9 +35,9 @@ export async function parkRecord(d: Deps, commit: CommitItem, error: unknown, se
     version: commit.version,
     sequenceNumber,
     error: item.error,
-    _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Taqweem', Dimensions: [[]], Metrics: [{ Name: 'WebhookFanoutParked', Unit: 'Count' }] }] },
-    WebhookFanoutParked: 1,
   });
+  // What the FanoutRecordsParked alarm watches (infra/cdk/alarms.ts); flushed with the fan-out's other metrics.
+  countMetric(metricNames.recordsParked);
 }
 
 export async function parkedRecords(d: Deps): Promise<ParkedRecord[]> {

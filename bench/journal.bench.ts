@@ -13,6 +13,7 @@ import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { rebuildViews } from '#views/rebuild';
 import { startTestStore } from '../test/helpers/store.ts';
+import { timed } from './measure.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,16 +23,6 @@ const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1000);
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function timed(count: number, work: (i: number) => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await work(i);
-    samples.push(performance.now() - started);
-  }
-  return samples;
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;

@@ -26,6 +26,7 @@ import { rebuildViews } from '#views/rebuild';
 import { viewSnapshots } from '#views/snapshots';
 import { handler as project } from '../functions/stream/project.ts';
 import { startTestStore } from '../test/helpers/store.ts';
+import { timed } from './measure.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -39,16 +40,6 @@ const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.fl
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const n = (value: number) => Math.round(value).toLocaleString('en');
 const ratio = (value: number, limit: number, wantBelow = true) => `${value.toFixed(2)}× (target ${wantBelow ? '≤' : '≥'} ${limit}×: ${(wantBelow ? value <= limit : value >= limit) ? 'met' : 'NOT met'})`;
-
-async function timed(count: number, work: (i: number) => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await work(i);
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
 
 /** A calendar's events as journal commits: created, then updated (two commits, one change each). */
 function eventCommits(calendar: string, count: number): CommitItem[] {

@@ -49,12 +49,13 @@ function daylightByName(instant: number, timeZone: string): boolean | undefined 
 
 /**
  * DAYLIGHT as ICU's isdst has it (summer time, a permanent move such as Moscow's in 2011 is STANDARD). Where ICU
- * has no name to tell, a move up that the zone undoes within a year is daylight; a move down never is.
+ * has no name to tell, a move up that the zone undoes within a year is daylight; a move down never is. A range
+ * starts in the offset it has, moved to from the one before within a year, if any.
  */
 function isDaylight(instant: number, from: number, to: number, timeZone: string): boolean {
   const named = daylightByName(instant, timeZone);
   if (named !== undefined) return named;
-  if (to < from) return false;
+  if (to <= from) return false;
   for (let t = instant + WEEK; t <= instant + 53 * WEEK; t += WEEK) if (offsetSeconds(t, timeZone) < to) return true;
   return false;
 }
@@ -145,12 +146,19 @@ function build(timeZone: string, fromYear: number, toYear: number): string {
   let previous = offsetSeconds(start, timeZone);
   changes.forEach((instant, index) => {
     const offset = offsetSeconds(instant, timeZone);
-    const daylight = isDaylight(instant, previous, offset, timeZone);
+    const daylight = isDaylight(instant, index === 0 ? offsetBefore(start, timeZone) : previous, offset, timeZone);
     body += observance(daylight, previous, offset, instant);
     for (const flip of daylightFlips(instant, changes[index + 1] ?? end, daylight, timeZone)) body += observance(flip.daylight, offset, offset, flip.at);
     previous = offset;
   });
   return `BEGIN:VTIMEZONE\r\n${contentLine('TZID', timeZone)}${contentLine('X-LIC-LOCATION', timeZone)}${body}END:VTIMEZONE\r\n`;
+}
+
+/** The offset the zone had before its last change within the year before `instant`, or its offset if none. */
+function offsetBefore(instant: number, timeZone: string): number {
+  const offset = offsetSeconds(instant, timeZone);
+  for (let t = instant - WEEK; t >= instant - 53 * WEEK; t -= WEEK) if (offsetSeconds(t, timeZone) !== offset) return offsetSeconds(t, timeZone);
+  return offset;
 }
 
 function observance(daylight: boolean, from: number, to: number, at: number): string {

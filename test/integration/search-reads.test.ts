@@ -2,7 +2,7 @@
  * A title search costs what it touches: the window's month buckets, at most a read budget per request, however
  * few titles match. Proved by counting what the store answers (as views.test.ts does), never by timing.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '#auth/keys';
 import { putCalendar } from '#commands/calendars';
@@ -12,6 +12,7 @@ import { streams } from '#domain/changes';
 import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { INDEX } from '#views/items';
+import { rebuildViews } from '#views/rebuild';
 import { searchEvents, type SearchFilter } from '#views/search';
 import { SEARCH_VERSION } from '#views/search-text';
 import { viewSnapshots } from '#views/snapshots';
@@ -118,6 +119,11 @@ describe('a search', () => {
 
     expect(idsOf(await search({ calendar: 'old', q: 'مكتبه' }))).toEqual([id]);
     expect(idsOf(await search({ calendar: 'old', q: 'forum' }))).toEqual([]);
+
+    // The rebuild, from the journal alone, writes the folded titles again.
+    await rebuildViews({ client: store.client, journal: store.journal, viewsTable: store.tables.views, mode: 'live', segments: 2 });
+    const { Item } = await store.client.send(new GetCommand({ TableName: store.tables.views, Key: { pk: streams.event(id) } }));
+    expect(Item).toMatchObject({ searchText: 'مكتبه المدينه', searchVersion: SEARCH_VERSION });
   });
 
   it('keeps the folded titles on the item and in the index it reads', async () => {

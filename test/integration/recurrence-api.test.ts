@@ -199,5 +199,5 @@ describe('webhooks', () => {
     } finally {
       await receiver.close();
     }
-  });
+  }, 120_000);
 });

@@ -230,6 +230,8 @@ describe('subscriptions', () => {
     const hook = await receiver();
     const mine = await subscribe(hook.url, { description: 'mine' });
     const theirs = await subscribe(hook.url, { description: 'theirs' }, otherPartnerKey);
+    // Lists are views: wait until both subscriptions reached them, then the partner sees only its own.
+    await t.runtime.pump.drain();
     const listed = (await t.call('GET', '/webhooks', { key: otherPartnerKey })).body.items.map((w: { id: string }) => w.id);
     expect(listed).toEqual([theirs.id]);
     const all = (await t.call('GET', '/webhooks')).body.items.map((w: { id: string }) => w.id);

@@ -21,6 +21,7 @@ export default defineConfig({
             'test/integration/api.test.ts',
             'test/integration/journal.test.ts',
             'test/integration/lagged.test.ts',
+            'test/integration/search.test.ts',
             'test/integration/feeds.test.ts',
             'test/integration/webhooks.test.ts',
             'test/integration/runtime.test.ts',

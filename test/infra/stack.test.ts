@@ -88,8 +88,8 @@ describe('tables', () => {
       TableName: 'taqweem-prod-views',
       GlobalSecondaryIndexes: [
         { IndexName: 'byEntity', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'owner'] } },
-        { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
-        { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
+        { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags', 'searchText', 'searchVersion'] } },
+        { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags', 'searchText', 'searchVersion'] } },
         // Feeds' index: the pre-rendered fragments only (test/infra/feeds-stack.test.ts).
         { IndexName: 'byFeed', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] } },
       ],

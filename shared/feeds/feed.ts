@@ -90,12 +90,21 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
 
 /** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
 export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
+  return (await loadFeedBodyWithin(d, head, undefined))!;
+}
+
+/**
+ * The feed's chunks if its window holds fewer than `maxFragments` fragments per visibility, read in one Query
+ * page each; undefined when it holds more (what a HEAD may spend to learn a length: never the whole history).
+ */
+export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<string[] | undefined> {
   const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
-  const fragments = (await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart)))).flat();
-  return joinFeed(calendar, fragments, head);
+  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments)));
+  if (read.some((fragments) => fragments === undefined)) return undefined;
+  return joinFeed(calendar, read.flat() as FeedFragment[], head);
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
@@ -119,8 +128,11 @@ function shows(fragment: FeedFragment, head: FeedHead): boolean {
 
 type FeedIndexItem = { pk: string; feed?: FeedFragment; feedZ?: Uint8Array };
 
-/** Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from their event. */
-async function readFragments(d: Deps, partition: string, start: string | undefined): Promise<FeedFragment[]> {
+/**
+ * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from
+ * their event. With `maxFragments`, one page of at most that many, and undefined if there are more.
+ */
+async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined): Promise<FeedFragment[] | undefined> {
   const fragments: FeedFragment[] = [];
   const outdated: string[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -132,8 +144,10 @@ async function readFragments(d: Deps, partition: string, start: string | undefin
         KeyConditionExpression: start === undefined ? 'feedPartition = :partition' : 'feedPartition = :partition AND feedEnd >= :start',
         ExpressionAttributeValues: { ':partition': partition, ...(start === undefined ? {} : { ':start': start }) },
         ExclusiveStartKey: startKey,
+        Limit: maxFragments,
       }),
     );
+    if (maxFragments !== undefined && page.LastEvaluatedKey) return undefined;
     for (const item of (page.Items ?? []) as FeedIndexItem[]) {
       const fragment = fragmentOf(item);
       if (fragment?.r === RENDERING_VERSION) fragments.push(fragment);

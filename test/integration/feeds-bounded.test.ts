@@ -131,6 +131,29 @@ describe('validators in one read', () => {
     expect(perCalendar.large!.full).toContain(`QueryCommand ${views}`);
   }, 120_000);
 
+  it('answer a HEAD nobody has sent a GET for with at most one bounded Query, without a length for a large window', async () => {
+    await t.call('PUT', '/calendars/headless', { body: calendar });
+    for (let i = 0; i < 12; i++) await event('headless', { title: { en: `Headless ${i}` } });
+    process.env.FEED_HEAD_ASSEMBLY_LIMIT = '5';
+    try {
+      let reply: Awaited<ReturnType<typeof t.call>> | undefined;
+      const head = await storeRequests(async () => {
+        reply = await t.call('HEAD', '/feeds/headless.ics', { key: null });
+      });
+      const views = tableNames().views;
+      expect(reply!.status).toBe(200);
+      expect(reply!.headers.get('etag')).toMatch(/^"/);
+      expect(reply!.headers.get('content-length')).toBeNull();
+      expect(head).toEqual([`GetItemCommand ${views}`, `GetItemCommand ${views}`, `QueryCommand ${views}`]);
+      // Within the limit the HEAD states the GET's length, as before.
+      process.env.FEED_HEAD_ASSEMBLY_LIMIT = '50';
+      const small = await t.call('HEAD', '/feeds/headless.ics?pastDays=1', { key: null });
+      expect(Number(small.headers.get('content-length'))).toBe(Buffer.byteLength((await t.call('GET', '/feeds/headless.ics?pastDays=1', { key: null })).text));
+    } finally {
+      delete process.env.FEED_HEAD_ASSEMBLY_LIMIT;
+    }
+  }, 60_000);
+
   it('change the ETag when an event changes, and not otherwise', async () => {
     const etag = async () => (await t.call('HEAD', '/feeds/small.ics', { key: null })).headers.get('etag');
     const before = await etag();

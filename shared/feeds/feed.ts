@@ -41,6 +41,8 @@ export interface FeedHead {
   /** Earliest end shown; undefined: all. */
   windowStart: string | undefined;
   now: Date;
+  /** The ETag is final (not provisional while the index settles): the body may be kept under it. */
+  cacheable: boolean;
 }
 
 type CalendarSummary = Pick<Calendar, 'version' | 'updatedAt' | 'defaultLanguage' | 'feedPastDays'>;
@@ -85,7 +87,7 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
   ];
   const etag = `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
   const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), feedChangedAt ? Date.parse(feedChangedAt) : 0));
-  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now };
+  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
 }
 
 /** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */

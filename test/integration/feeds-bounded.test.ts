@@ -166,6 +166,44 @@ describe('validators in one read', () => {
   });
 });
 
+describe("the container's feed bodies", () => {
+  it('answer a GET of an unchanged feed with the one read its ETag needs and the same bytes; a change reads the fragments again', async () => {
+    await t.call('PUT', '/calendars/kept', { body: calendar });
+    const id = await event('kept', { title: { en: 'Kept' } });
+    await event('kept', { title: { en: 'Also kept' } });
+    const views = tableNames().views;
+    let first = '';
+    const cold = await storeRequests(async () => {
+      first = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    let second = '';
+    const warm = await storeRequests(async () => {
+      second = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    expect(cold).toContain(`QueryCommand ${views}`);
+    expect(warm).toEqual([`GetItemCommand ${views}`]);
+    expect(second).toBe(first);
+    expect(unfold(first)).toContain('SUMMARY;LANGUAGE=en:Kept');
+
+    await t.call('PATCH', `/events/${id}`, { body: { title: { en: 'Renamed' } } });
+    let changed = '';
+    const afterChange = await storeRequests(async () => {
+      changed = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    expect(afterChange).toContain(`QueryCommand ${views}`);
+    expect(unfold(changed)).toContain('SUMMARY;LANGUAGE=en:Renamed');
+    expect(unfold(changed)).not.toContain('SUMMARY;LANGUAGE=en:Kept');
+
+    process.env.FEED_CACHE_MB = '0';
+    try {
+      const off = await storeRequests(async () => expect((await t.call('GET', '/feeds/kept.ics', { key: null })).text).toBe(changed));
+      expect(off).toContain(`QueryCommand ${views}`);
+    } finally {
+      delete process.env.FEED_CACHE_MB;
+    }
+  });
+});
+
 describe('pre-rendered fragments', () => {
   it('follow a change of the default language without being rendered again', async () => {
     await t.call('PUT', '/calendars/langs', { body: { ...calendar, defaultLanguage: 'zh' } });
@@ -186,6 +224,8 @@ describe('pre-rendered fragments', () => {
         ExpressionAttributeValues: { ':old': 1 },
       }),
     );
+    // As a deploy with a new RENDERING_VERSION would, a new ETag: bodies kept under the old one are not reused.
+    await documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: 'calendar#window' }, UpdateExpression: 'SET feedRevision = :new', ExpressionAttributeValues: { ':new': 'after-deploy' } }));
     const after = await storeRequests(async () => expect((await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text).toBe(before));
     expect(after).toContain(`BatchGetItemCommand ${tableNames().views}`);
   });

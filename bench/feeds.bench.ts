@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
 import { joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
-import { FEED_INDEX, type FeedFragment } from '#feeds/fragments';
+import { FEED_INDEX, fragmentOf, type FeedFragment } from '#feeds/fragments';
 import { renderCalendar } from '#feeds/render';
 import { toViewItem } from '#views/items';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
@@ -127,7 +127,7 @@ async function queryFragments(calendarId: string): Promise<FeedFragment[]> {
     const page = await documentClient().send(
       new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }),
     );
-    fragments.push(...(page.Items ?? []).map((item) => item.feed as FeedFragment));
+    fragments.push(...(page.Items ?? []).map((item) => fragmentOf(item)!));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return fragments;

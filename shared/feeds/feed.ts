@@ -12,7 +12,7 @@ import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
 import type { CalendarEvent } from '#domain/event';
 import type { FeedRevision } from './digest.ts';
-import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment } from './fragments.ts';
+import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment, type StoredFragment } from './fragments.ts';
 import { calendarHeader } from './render.ts';
 import { cancellationShows, utcDay, windowStart } from './window.ts';
 import { ZoneYears } from './zones.ts';
@@ -128,7 +128,7 @@ function shows(fragment: FeedFragment, head: FeedHead): boolean {
   return fragment.c === undefined || cancellationShows(fragment.c, head.now, cancelledRetentionDays);
 }
 
-type FeedIndexItem = { pk: string; feed?: FeedFragment; feedZ?: Uint8Array };
+type FeedIndexItem = { pk: string } & StoredFragment;
 
 /**
  * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from

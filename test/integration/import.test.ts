@@ -9,13 +9,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as importHandler } from '../../functions/api/calendars-import.ts';
 import { MAX_IMPORT_BYTES } from '../../shared/import/limits.ts';
+import { startReceiver } from '../helpers/receiver.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 beforeAll(async () => {
+  process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
   t = await startTestRuntime();
 });
 afterAll(async () => {
+  delete process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS;
   await t.close();
 });
 
@@ -104,6 +107,23 @@ describe('an Outlook export', () => {
       ['B9B9', 'end_before_start', null],
       ['C9C9', 'required', 'title'],
     ]);
+  });
+});
+
+describe('the one write path', () => {
+  it('webhooks tell subscribers of imported events as of any other: event.created with the UID', async () => {
+    const calendar = await newCalendar('Asia/Kuwait');
+    const hook = await startReceiver();
+    try {
+      expect((await t.call('POST', '/webhooks', { body: { url: hook.url, types: ['event.created'], calendars: [calendar] } })).status).toBe(201);
+      const report = (await importInto(calendar, fixture('outlook-meetings.ics'))).body;
+      await hook.waitFor(2);
+      const messages = hook.received.map((r) => JSON.parse(r.body) as { type: string; data: { event: { id: string; uid: string } } });
+      expect(messages.map((m) => m.type)).toEqual(['event.created', 'event.created']);
+      expect(messages.map((m) => [m.data.event.uid, m.data.event.id]).sort()).toEqual(report.created.map((c: { uid: string; eventId: string }) => [c.uid, c.eventId]).sort());
+    } finally {
+      await hook.close();
+    }
   });
 });
 

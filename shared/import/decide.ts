@@ -44,10 +44,13 @@ export function decideImport(command: ImportCommand, state: EventState): EventCh
 
 const sameWallTime = (a: string, b: string) => jsonEqual(parseLocalDateTime(a) ?? a, parseLocalDateTime(b) ?? b);
 
-/** The same times, however written ("09:00" and "09:00:00"). */
+/** The same times, however written ("09:00" and "09:00:00"); the rest (a recurrence too) compared as is. */
 function sameSchedule(a: Schedule, b: Schedule): boolean {
-  if (a.type === 'timed' && b.type === 'timed') return a.timeZone === b.timeZone && sameWallTime(a.start, b.start) && sameWallTime(a.end, b.end);
-  return jsonEqual(a, b);
+  if (a.type !== 'timed' || b.type !== 'timed') return jsonEqual(a, b);
+  // A file's times are instants (never ambiguous), so ours keep their disambiguation.
+  const { start: aStart, end: aEnd, disambiguation: _a, ...aRest } = a;
+  const { start: bStart, end: bEnd, disambiguation: _b, ...bRest } = b;
+  return jsonEqual(aRest, bRest) && sameWallTime(aStart, bStart) && sameWallTime(aEnd, bEnd);
 }
 
 /** The LOCATION line our feed writes for a location in a language: how a file's one line is compared with ours. */

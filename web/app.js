@@ -30,6 +30,8 @@ const WORDS = {
   searchGo: ['Search', 'بحث', '搜索'],
   results: ['Titles matching “{q}”', 'العناوين المطابقة لـ «{q}»', '标题包含“{q}”的活动'],
   clearSearch: ['Clear search', 'مسح البحث', '清除搜索'],
+  searchFurther: ['No matching titles so far. “More” searches further on.', 'لا عناوين مطابقة حتى الآن. «المزيد» يبحث فيما بعد.', '目前没有匹配的标题。“更多”会继续往后搜索。'],
+  searchProblem: ['Search: {problem}', 'البحث: {problem}', '搜索：{problem}'],
   upcoming: ['Upcoming from {date}', 'القادمة ابتداءً من {date}', '{date} 起的活动'],
   more: ['More', 'المزيد', '更多'],
   moreN: ['+{n} more', '+{n} أخرى', '另有 {n} 项'],
@@ -287,6 +289,11 @@ class ApiError extends Error {
 function problemText(error) {
   if (!(error instanceof ApiError)) return t('network');
   return WORDS[`http_${error.status}`] ? t(`http_${error.status}`) : error.status >= 500 ? t('http_500') : t('http_400');
+}
+/** A refused search names what was wrong with the words typed (empty, too long), in the page's language. */
+function searchProblemText(error) {
+  const refused = error instanceof ApiError && (error.problem.errors ?? []).find((e) => e.field === 'query.q');
+  return refused ? t('searchProblem', { problem: fieldErrorText(refused.code) }) : problemText(error);
 }
 const fieldErrorText = (code) => t(WORDS[`err_${code}`] ? `err_${code}` : 'err_generic');
 
@@ -609,19 +616,16 @@ function weekView(calendar, firstDay, events, zone) {
   ];
 }
 
-const normalize = (text) => text.normalize('NFKD').replace(/[\u0300-\u036f\u064b-\u065f\u0670\u0640]/g, '').replace(/[أإآ]/g, 'ا').replace(/ى/g, 'ي').replace(/ة/g, 'ه').toLocaleLowerCase();
-const matches = (event, q) => Object.values(event.title ?? {}).some((title) => normalize(title).includes(q));
-
 /**
- * Upcoming events from a day on, grouped by their first day, with "More" for the next page. With a search, pages are
- * read until enough titles match (in any language) or ten pages are read, so one click costs at most ten requests.
+ * Upcoming events from a day on, grouped by their first day, with "More" for the next page. A search asks the API
+ * (`q`: titles in every language, folded there); each of its pages reads a bounded slice of the calendar and may
+ * match nothing, so one click follows the cursor until 20 titles match or five pages are read.
  */
 function agendaView(calendar, fromDay, zone, search) {
   const fallback = calendar.defaultLanguage;
   const list = el('div', { class: 'agenda' });
   const status = el('p', { role: 'status', class: 'agenda-status' });
   const more = el('button', { type: 'button', class: 'secondary', id: 'agenda-more', hidden: true }, t('more'));
-  const q = search ? normalize(search) : '';
   let cursor;
   let lastGroup;
   let group;
@@ -642,19 +646,19 @@ function agendaView(calendar, fromDay, zone, search) {
     const before = list.querySelectorAll('a.title').length;
     try {
       do {
-        const query = new URLSearchParams({ calendar: calendar.id, limit: search ? '200' : '50', ...(from !== undefined ? { from: new Date(from).toISOString() } : {}), ...(cursor ? { cursor } : {}) });
+        const query = new URLSearchParams({ calendar: calendar.id, limit: search ? '20' : '50', ...(search ? { q: search } : {}), ...(from !== undefined ? { from: new Date(from).toISOString() } : {}), ...(cursor ? { cursor } : {}) });
         const page = await get(`/events?${query}`);
-        const items = q ? page.items.filter((e) => matches(e, q)) : page.items;
-        items.forEach(append);
-        found += items.length;
+        page.items.forEach(append);
+        found += page.items.length;
         pages += 1;
         cursor = page.nextCursor;
-      } while (cursor && q && found < 20 && pages < 10);
+      } while (cursor && search && found < 20 && pages < 5);
       more.hidden = !cursor;
-      status.textContent = list.childElementCount === 0 ? t('noEvents') : cursor ? '' : t('noMore');
+      status.textContent = list.childElementCount > 0 ? (cursor ? '' : t('noMore')) : cursor ? t('searchFurther') : t('noEvents');
       if (before > 0) list.querySelectorAll('a.title')[before]?.focus();
     } catch (error) {
-      status.textContent = problemText(error);
+      more.hidden = true;
+      status.textContent = searchProblemText(error);
     } finally {
       more.disabled = false;
     }
@@ -702,7 +706,7 @@ function settingsForm(calendar, zone, link) {
 }
 
 function searchForm(search, link) {
-  const input = el('input', { id: 'search', name: 'q', type: 'search', value: search || '', dir: 'auto' });
+  const input = el('input', { id: 'search', name: 'q', type: 'search', value: search || '', dir: 'auto', maxlength: 100 });
   return el('form', { role: 'search', class: 'toolbar search', onsubmit: (e) => {
     e.preventDefault();
     location.hash = input.value.trim() ? link({ view: 'agenda', q: input.value.trim() }) : link({ q: '' });

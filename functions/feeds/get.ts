@@ -11,7 +11,9 @@ import { calendarResponse, notModified } from '#http/respond';
 export const handler = api(
   operations['GET /feeds/{file}'],
   async ({ deps, params, query, header, event }) => {
-    const calendar = /^(.+)\.ics$/.exec(params.file ?? '')?.[1];
+    // ops (#11): behind its function URL (AWS) the event has no pathParameters (routeKey $default): the path says.
+    const file = params.file ?? event.rawPath.replace(/^\/feeds\//, '');
+    const calendar = /^(.+)\.ics$/.exec(file)?.[1];
     if (!calendar) throw new DomainError('not_found', 'feeds are at /feeds/{calendar}.ics');
     const tags = query.tag ? query.tag.split(',') : [];
     const cancelledRetentionDays = Number(process.env.FEED_CANCELLED_RETENTION_DAYS ?? 30);

@@ -26,6 +26,11 @@ export interface AlarmsProps {
   tables: Table[];
   /** The journal's stream consumers: their iterator age is the projection and fan-out lag. */
   streamConsumers: { name: string; fn: IFunction }[];
+  /**
+   * The functions that answer routes (one per route, docs/decisions/0005; `web` serves its static files and the
+   * embed page), with the p99 Duration above which each is slow.
+   */
+  routeFunctions: { name: string; fn: IFunction; p99BudgetMs: number }[];
   /** Functions that throw on failure (stream consumers, the dispatcher), unlike the API functions. */
   throwingFunctions: IFunction[];
   streamFailures: Queue;
@@ -34,6 +39,14 @@ export interface AlarmsProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** CloudWatch reads at most 10 metrics in one alarm. */
+const METRICS_PER_ALARM = 10;
+
+/** `items` in runs of at most `size`, as even as can be. */
+const chunks = <T>(items: T[], size: number): T[][] => {
+  const count = Math.ceil(items.length / size);
+  return Array.from({ length: count }, (_, i) => items.slice(Math.floor((i * items.length) / count), Math.floor(((i + 1) * items.length) / count)));
+};
 
 export class Alarms extends Construct {
   readonly composites: CompositeAlarm[] = [];
@@ -67,6 +80,27 @@ export class Alarms extends Construct {
         'One route answered 5xx five times in 5 minutes (EMF ServerErrors by function): see that function’s logs.',
       ),
     ];
+    // p99 per route: Lambda's Duration of the function answering it (AWS publishes it per function, free). Each
+    // series is divided by its own budget and the alarm takes the largest, so any one route past its budget fires
+    // it; the description names the routes to compare. Groups of ten because CloudWatch reads at most ten metrics
+    // per alarm (cost is per metric read either way: docs/decisions/0009).
+    chunks(props.routeFunctions, METRICS_PER_ALARM).forEach((group, g) => {
+      const usingMetrics = Object.fromEntries(group.map(({ fn }, i) => [`d${i}`, fn.metricDuration({ statistic: 'p99', period: FIVE_MINUTES })]));
+      api.push(
+        alarm(
+          `RouteLatencyP99-${g + 1}`,
+          new MathExpression({
+            expression: `100 * MAX([${group.map(({ p99BudgetMs }, i) => `FILL(d${i}, 0) / ${p99BudgetMs}`).join(', ')}])`,
+            usingMetrics,
+            period: FIVE_MINUTES,
+            label: 'p99 Duration of the slowest route, % of its budget',
+          }),
+          100,
+          `A route's p99 exceeded its budget for 15 minutes; compare p99 Duration of ${group.map(({ name, p99BudgetMs }) => `${name} (${p99BudgetMs} ms)`).join(', ')}.`,
+          3,
+        ),
+      );
+    });
     if (props.distribution) {
       const cdn5xx = new Metric({
         namespace: 'AWS/CloudFront',

@@ -49,12 +49,6 @@ export interface TaqweemStackProps extends StackProps {
 /** Functions whose every route ignores the caller (no key changes the answer): they never read the admin key. */
 export const callerBlind = (spec: FunctionSpec): boolean => (spec.routes ?? []).every((route) => operations[route].access === 'public') && ['web', 'health', 'openapi', 'feeds-get'].includes(spec.name);
 
-/**
- * @debt Replay reads the journal with Scan until issue #10 gives it a time index; it is the only function
- * allowed to. (Rebuilding views scans too, but runs from an operator's machine: npm run rebuild-views -- --aws.)
- */
-export const journalScanners = new Set(['webhooks-replay']);
-
 /** Per-stage settings: production keeps its data and logs; dev can be torn down completely. */
 export const stageSettings = {
   dev: { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false, logRetention: RetentionDays.TWO_WEEKS, throttle: { rate: 50, burst: 100 } },
@@ -112,7 +106,9 @@ export class TaqweemStack extends Stack {
     };
     for (const spec of functions) {
       const fn = new TaqweemFunction(this, `Fn-${spec.name}`, { spec, prefix, logRetention: settings.logRetention, removalPolicy: settings.removalPolicy, environment });
-      fn.bindTables(tables, spec.tables, { scan: journalScanners.has(spec.name) });
+      // No function may Scan the journal: replay queries its byTime index; only the rebuild path scans, and it runs
+      // from an operator's machine (npm run rebuild-views -- --aws), never as a function.
+      fn.bindTables(tables, spec.tables);
       // Only functions that authenticate keys read the admin key; the others never see it (nor its ARN).
       if (spec.routes && !callerBlind(spec)) {
         adminKey.grantRead(fn);
@@ -171,6 +167,8 @@ export class TaqweemStack extends Stack {
       ...(cdnMetricsHere ? { distribution: cdn } : {}),
       tables: Object.values(tables),
       streamConsumers: functions.filter((f) => f.journalStream).map((f) => ({ name: f.name, fn: this.functions.get(f.name)! })),
+      // 3 s like the whole API; feeds stream large calendars (20 s timeout), so theirs is 10 s.
+      routeFunctions: functions.filter((f) => f.routes).map((f) => ({ name: f.name, fn: this.functions.get(f.name)!, p99BudgetMs: f.streaming ? 10_000 : 3_000 })),
       throwingFunctions: functions.filter((f) => !f.routes).map((f) => this.functions.get(f.name)!),
       streamFailures,
       dispatchFailures,

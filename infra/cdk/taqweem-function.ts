@@ -21,8 +21,8 @@ export interface TaqweemFunctionProps {
 
 /** Reading the journal: single items and queries by stream. Scan is for the rebuild path alone. */
 const JOURNAL_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-/** The journal is append-only: no function may change or remove what it holds. */
-const JOURNAL_NEVER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable'];
+/** The journal is append-only: no function may change or remove what it holds, nor read it whole (Scan). */
+const JOURNAL_NEVER = ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable'];
 
 export class TaqweemFunction extends NodejsFunction {
   private readonly ownRole: Role;
@@ -80,17 +80,17 @@ export class TaqweemFunction extends NodejsFunction {
   }
 
   /**
-   * Grants exactly what the spec says: read, or append to the journal (PutItem, with updates and deletes
-   * denied outright, and Scan unless `scan`), read or write the other tables.
+   * Grants exactly what the spec says: read, or append to the journal (PutItem, with updates, deletes and Scan
+   * denied outright), read or write the other tables.
    */
-  bindTables(tables: { journal: Table; views: ITable; idempotency: ITable; deliveries: ITable; secrets: ITable }, access: FunctionSpec['tables'], options: { scan?: boolean } = {}): void {
+  bindTables(tables: { journal: Table; views: ITable; idempotency: ITable; deliveries: ITable; secrets: ITable }, access: FunctionSpec['tables']): void {
     const journal = [tables.journal.tableArn, `${tables.journal.tableArn}/index/*`];
-    this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...JOURNAL_READ, ...(options.scan ? ['dynamodb:Scan'] : [])], resources: journal }));
+    this.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: JOURNAL_READ, resources: journal }));
     if (access.journal === 'append') tables.journal.grant(this, 'dynamodb:PutItem');
     this.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.DENY,
-        actions: [...JOURNAL_NEVER, ...(options.scan ? [] : ['dynamodb:Scan'])],
+        actions: JOURNAL_NEVER,
         resources: [tables.journal.tableArn, `${tables.journal.tableArn}/*`],
       }),
     );

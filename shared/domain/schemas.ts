@@ -9,7 +9,7 @@ import { instantsOf, isIanaTimeZone, isSupportedYear, offsetAt, parseLocalDate, 
 // zod/mini ships no messages of its own: English, as the classic API set it, for the fields we leave to zod.
 z.config(en());
 
-export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64, feedPastDays: 36_500 } as const;
+export const LIMITS = { titleChars: 500, descriptionChars: 10_000, bodyBytes: 64 * 1024, tags: 30, tagChars: 64, feedPastDays: 36_500, searchChars: 100 } as const;
 
 function isLanguageTag(tag: string): boolean {
   try {
@@ -222,6 +222,9 @@ export const listEventsQuerySchema = z.strictObject({
   to: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events starting before it')),
   status: z.optional(z.enum(['tentative', 'confirmed', 'cancelled'])),
   tag: z.optional(z.string()),
+  q: z
+    .optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(LIMITS.searchChars, `must be at most ${LIMITS.searchChars} characters`)))
+    .check(z.describe('title search, with calendar: events with every word of it in a title in some language (case, Arabic diacritics and letter variants ignored); pages may hold fewer than limit, follow nextCursor')),
   limit: pageLimit,
   cursor: z.optional(z.string()),
 });

@@ -214,7 +214,8 @@ const observe = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyR
     if (!response || typeof response !== 'object') return;
     const status = response.statusCode ?? 200;
     if (status >= 500) countMetric(metricNames.serverErrors);
-    if (/^(GET|HEAD) \/feeds\//.test(request.event.routeKey ?? '')) {
+    // By path, not routeKey: feeds come through a function URL, whose events all carry routeKey $default.
+    if (/^\/feeds\//.test(request.event.rawPath ?? '')) {
       if (status === 200) countMetric(metricNames.feedRenders);
       if (status === 304) countMetric(metricNames.feedNotModified);
     }

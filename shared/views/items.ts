@@ -16,6 +16,7 @@ import type { Webhook } from '#domain/webhook';
 import { utcRange } from '#domain/schedule';
 import { calendarFeedAttributes } from '#feeds/digest';
 import { feedItemAttributes } from '#feeds/fragments';
+import { SEARCH_VERSION, searchTextOf } from './search-text.ts';
 
 export const INDEX = { byEntity: 'byEntity', byCalendarMonth: 'byCalendarMonth', byMonth: 'byMonth' } as const;
 
@@ -24,7 +25,7 @@ export const MONTH_SHARDS = 4;
 /** An event is listed in at most this many months (ten years); longer ones show in their first ten years. */
 export const MAX_LISTED_MONTHS = 120;
 /** The attributes an event list reads from its index (with the keys): the index projects only these. */
-export const LISTED_ATTRIBUTES = ['doc', 'endUtc', 'status', 'visibility', 'tags'] as const;
+export const LISTED_ATTRIBUTES = ['doc', 'endUtc', 'status', 'visibility', 'tags', 'searchText', 'searchVersion'] as const;
 /** The attributes an entity list reads from its index (with the keys). */
 export const ENTITY_ATTRIBUTES = ['doc', 'owner'] as const;
 
@@ -52,6 +53,9 @@ export interface ViewItem {
   status?: string;
   visibility?: string;
   tags?: string[];
+  /** Every title folded for search, and the SEARCH_VERSION it was folded with (search-text.ts). */
+  searchText?: string;
+  searchVersion?: number;
   /** byCalendarMonth partition: `<calendar>#<YYYY-MM>`. */
   calendarMonth?: string;
   /** byMonth partition: `<YYYY-MM>#<shard>`. */
@@ -83,6 +87,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       status: event.status,
       visibility: event.visibility,
       tags: event.tags,
+      searchText: searchTextOf(event),
+      searchVersion: SEARCH_VERSION,
       ...bucketKeys(event.calendar, event.id, months[0]!),
       months,
       // feeds: the pre-rendered VEVENT parts and the byFeed index keys (shared/feeds/fragments.ts)
@@ -116,6 +122,8 @@ export function spanItems(item: ViewItem): ViewItem[] {
     status: item.status,
     visibility: item.visibility,
     tags: item.tags,
+    searchText: item.searchText,
+    searchVersion: item.searchVersion,
     ...bucketKeys(item.calendar!, String(item.doc.id), month),
   }));
 }

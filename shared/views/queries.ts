@@ -26,13 +26,15 @@ export interface EventFilter {
   to?: string;
   status?: string;
   tag?: string;
+  /** Title search (shared/views/search.ts): every term of it in some title. */
+  q?: string;
   includePrivate: boolean;
   limit: number;
   cursor?: string;
 }
 
 /** Where a list stopped: the month bucket and the sort key of the last event returned. */
-interface Position {
+export interface Position {
   m: string;
   k: string;
 }
@@ -62,9 +64,7 @@ export async function allCalendarEvents(client: DynamoDBDocumentClient, table: s
  * months only those starting there (a key condition), so an event spanning months comes once, in start order.
  */
 async function readWindow(client: DynamoDBDocumentClient, table: string, filter: Omit<EventFilter, 'cursor'>, position?: Position): Promise<{ items: ViewItem[]; next?: Position }> {
-  const firstMonth = filter.from ? monthOf(filter.from) : undefined;
-  const lastMonth = filter.to ? monthOf(new Date(Date.parse(filter.to) - 1).toISOString()) : undefined;
-  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter((month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m));
+  const { firstMonth, months } = await windowMonths(client, table, filter, position);
   const items: ViewItem[] = [];
   for (const [i, month] of months.entries()) {
     const after = position?.m === month ? position.k : undefined;
@@ -84,6 +84,14 @@ async function readWindow(client: DynamoDBDocumentClient, table: string, filter:
   return { items };
 }
 
+/** The listed months a window overlaps, from the position's on; `firstMonth` is the window's (month of `from`). */
+export async function windowMonths(client: DynamoDBDocumentClient, table: string, filter: Pick<EventFilter, 'calendar' | 'from' | 'to'>, position?: Position): Promise<{ firstMonth?: string; months: string[] }> {
+  const firstMonth = filter.from ? monthOf(filter.from) : undefined;
+  const lastMonth = filter.to ? monthOf(new Date(Date.parse(filter.to) - 1).toISOString()) : undefined;
+  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter((month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m));
+  return { firstMonth, months };
+}
+
 /** The months that hold a scope's events, ascending (one small read; a month left empty costs one empty Query). */
 async function listedMonths(client: DynamoDBDocumentClient, table: string, scope: string): Promise<string[]> {
   const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: directoryKey(scope) } }))).Item;
@@ -101,14 +109,14 @@ function partitions(calendar: string | undefined, month: string): Partition[] {
   return Array.from({ length: MONTH_SHARDS }, (_, shard) => ({ index: INDEX.byMonth, attribute: 'month', value: `${month}#${shard}` }));
 }
 
-interface BucketQuery {
+export interface BucketQuery {
   sortKeyCondition?: string;
   filters: string[];
   values: Record<string, unknown>;
   names: Record<string, string>;
 }
 
-function bucketQuery(filter: Omit<EventFilter, 'cursor'>, lower: string | undefined): BucketQuery {
+export function bucketQuery(filter: Omit<EventFilter, 'cursor'>, lower: string | undefined): BucketQuery {
   const query: BucketQuery = { filters: [], values: {}, names: {} };
   // Sort keys are `<start>#<id>`, so none equals `to`: BETWEEN's inclusive end is `start < to`.
   if (lower !== undefined) query.values[':lower'] = lower;

@@ -60,6 +60,7 @@ describe('accessibility', () => {
           ['week', '#/c/a11y?view=week&date=2027-01-12', false],
           ['agenda', '#/c/ato?view=agenda&date=2026-06-01', false],
           ['search', '#/c/ato?view=agenda&q=forum', false],
+          ['search-refused', `#/c/ato?view=agenda&q=${'x'.repeat(101)}`, false],
           ['event', `#/e/${eventId}`, false],
           ['event-as-of', `#/e/${eventId}?asOf=${created.slice(0, 10)}`, false],
           ['event-editor', `#/e/${eventId}`, true],

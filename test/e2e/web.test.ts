@@ -160,6 +160,50 @@ describe('the web page', () => {
     await expect.poll(() => page.locator('.agenda a.title').allTextContents(), POLL).toEqual(['Arab–Chinese Cities Forum']);
   });
 
+  it('searches on the server (q), pages the results with "More", and says in the page\'s language what was wrong with a query', async () => {
+    await newCalendar(env, 'finder', 'Asia/Kuwait');
+    for (let i = 0; i < 25; i++) {
+      const day = `2027-02-${String(1 + i).padStart(2, '0')}`;
+      await newEvent(env, {
+        calendar: 'finder',
+        title: { ar: `جَلْسَةُ العَمَلِ ${i}`, en: `Working session ${i}`, zh: `工作会议 ${i}` },
+        schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone: 'Asia/Kuwait' },
+      });
+    }
+    await newEvent(env, { calendar: 'finder', title: { en: 'Budget review', zh: '预算审查' }, schedule: { type: 'allDay', startDate: '2027-03-01', endDate: '2027-03-02' } });
+    const page = await open(env, '#/c/finder?view=month&date=2027-02-01', { lang: 'en' });
+    await page.waitForSelector('#search');
+    const asked: URL[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/events') asked.push(url);
+    });
+
+    await page.fill('#search', 'جلسة العمل');
+    await page.press('#search', 'Enter');
+    await expect.poll(() => page.locator('.agenda a.title').count(), POLL).toBe(20);
+    expect(asked.map((url) => url.searchParams.get('q'))).toEqual(['جلسة العمل']);
+    expect(await page.isVisible('#agenda-more')).toBe(true);
+    await page.click('#agenda-more');
+    await expect.poll(() => page.locator('.agenda a.title').count(), POLL).toBe(25);
+    expect(await page.textContent('.agenda-status')).toBe('No more events.');
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.searchParams.get('cursor')).toBeTruthy();
+
+    await page.fill('#search', 'WORKING SESSION 7');
+    await page.press('#search', 'Enter');
+    await expect.poll(() => page.locator('.agenda a.title').allTextContents(), POLL).toEqual(['Working session 7', 'Working session 17']);
+    await page.fill('#search', '预算');
+    await page.press('#search', 'Enter');
+    await expect.poll(() => page.locator('.agenda a.title').allTextContents(), POLL).toEqual(['Budget review']);
+
+    const arabic = await open(env, `#/c/finder?view=agenda&q=${'ب'.repeat(101)}`, { lang: 'ar' });
+    await expect.poll(() => arabic.textContent('.agenda-status'), POLL).toBe('البحث: طويل جداً');
+    const chinese = await open(env, `#/c/finder?view=agenda&q=${encodeURIComponent('ـ')}`, { lang: 'zh' });
+    await expect.poll(() => chinese.textContent('.agenda-status'), POLL).toBe('搜索：不能为空');
+    await shot(chinese, 'search-refused-zh');
+  });
+
   it('shows an event as it stood on a day, says so, and explains a day before it existed', async () => {
     await newCalendar(env, 'past', 'Asia/Kuwait');
     const id = await newEvent(env, { calendar: 'past', title: { en: 'Old title' }, schedule: { type: 'allDay', startDate: '2027-03-01', endDate: '2027-03-02' } });

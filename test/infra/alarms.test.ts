@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricNames } from '#config/metric-names';
 import { buildApp } from '../../infra/cdk/app.ts';
+import { functions } from '../../infra/functions.ts';
 import { repositoryRoot } from '../../infra/paths.ts';
 
 /** What AWS publishes, per namespace: metric names, and which resource type each dimension names. */
@@ -32,7 +33,10 @@ type AlarmProps = {
   MetricName?: string;
   Dimensions?: Dimension[];
   AlarmActions?: unknown[];
-  Metrics?: { Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] } } }[];
+  AlarmDescription?: string;
+  Threshold?: number;
+  EvaluationPeriods?: number;
+  Metrics?: { Id: string; Expression?: string; MetricStat?: { Stat: string; Metric: { Namespace: string; MetricName: string; Dimensions?: Dimension[] } } }[];
 };
 
 let template: Template;
@@ -105,11 +109,12 @@ describe('alarms', () => {
     }
   });
 
-  it('cover 5xx and p99 latency, per route 5xx, CDN 5xx, DynamoDB throttles, stream lag, parked records, webhook failures and backlog', () => {
+  it('cover 5xx and p99 latency, per route 5xx and p99, CDN 5xx, DynamoDB throttles, stream lag, parked records, webhook failures and backlog', () => {
     const names = alarms().map((a) => a.AlarmName.replace(/^taqweem-prod-/, ''));
     for (const name of [
       'Api5xx',
       'ApiLatencyP99',
+      'RouteLatencyP99-1',
       'RouteServerErrors',
       'Cdn5xxRate',
       'DynamoThrottles',
@@ -128,6 +133,38 @@ describe('alarms', () => {
     expect(metrics.find((m) => m.alarm.endsWith('ApiLatencyP99'))).toMatchObject({ namespace: 'AWS/ApiGateway', metric: 'Latency' });
     expect(alarms().find((a) => a.AlarmName.endsWith('ApiLatencyP99'))).toMatchObject({ ExtendedStatistic: 'p99' });
     expect(metrics.filter((m) => m.alarm.endsWith('DynamoThrottles'))).toHaveLength(10);
+  });
+
+  it('watch p99 latency per route: every routed function’s Duration p99 against its budget, ten to an alarm', () => {
+    const functionIds = Object.fromEntries(
+      Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [id, (fn as { Properties: { FunctionName: string } }).Properties.FunctionName.replace(/^taqweem-prod-/, '')]),
+    );
+    const latency = alarms().filter((a) => /-RouteLatencyP99-\d+$/.test(a.AlarmName));
+    const watchedFunctions: string[] = [];
+    for (const alarm of latency) {
+      const reads = alarm.Metrics!.filter((m) => m.MetricStat);
+      expect(reads.length, alarm.AlarmName).toBeLessThanOrEqual(10);
+      const [expression] = alarm.Metrics!.filter((m) => m.Expression);
+      for (const read of reads) {
+        expect(read.MetricStat).toMatchObject({ Stat: 'p99', Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration' } });
+        const [dimension] = read.MetricStat!.Metric.Dimensions!;
+        const name = functionIds[(dimension!.Value as { Ref: string }).Ref]!;
+        watchedFunctions.push(name);
+        // Each series is scaled by its own budget inside the MAX, so no route's p99 is averaged away.
+        const budget = functions.find((f) => f.name === name)!.streaming ? 10000 : 3000;
+        expect(expression!.Expression, `${alarm.AlarmName}: ${name}`).toContain(`FILL(${read.Id}, 0) / ${budget}`);
+        // The description names the routes to compare when it fires.
+        expect(alarm.AlarmDescription, name).toContain(`${name} (${budget} ms)`);
+      }
+      expect(expression!.Expression).toMatch(/^100 \* MAX\(\[.*\]\)$/);
+      expect(alarm).toMatchObject({ Threshold: 100, EvaluationPeriods: 3 });
+    }
+    // Every route is answered by exactly one watched function (HEAD and GET of feeds, web's files: one function).
+    const routed = functions.filter((f) => f.routes).map((f) => f.name);
+    expect(watchedFunctions.sort()).toEqual(routed.sort());
+    expect(latency).toHaveLength(Math.ceil(routed.length / 10));
+    // Per-route API Gateway metrics (detailed metrics) stay off: ~6 custom metrics per route, unused.
+    expect(JSON.stringify(template.findResources('AWS::ApiGatewayV2::Stage'))).not.toContain('DetailedMetricsEnabled');
   });
 
   it('notify through three composite alarms only, to the encrypted topic: fewer alarms and messages than one per function', () => {

@@ -2,13 +2,16 @@
  * What the middy stack tells operators and clients: a 5xx is counted in EMF (Lambda never sees it as an
  * error), feed answers are counted for the 304 ratio, and every URL minted names PUBLIC_BASE_URL.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as createFeedToken } from '../../functions/api/feed-tokens-create.ts';
 import { handler as getEvent } from '../../functions/api/events-get.ts';
-import { handler as getFeed } from '../../functions/feeds/get.ts';
 import { handler as putCalendar } from '../../functions/api/calendars-put.ts';
 import { hashSecret } from '#auth/keys';
+import { handler as project } from '../../functions/stream/project.ts';
+import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from '../../infra/local/streaming.ts';
 import { startTestStore } from '../helpers/store.ts';
 
 const ADMIN = 'observability-admin-key';
@@ -105,12 +108,88 @@ it('mints feed-token URLs and Location headers on PUBLIC_BASE_URL, whatever Host
   expect(created.headers?.location).toBe(`https://calendar.example.org/calendars/obs/feed-tokens/${body.id}`);
 });
 
-// @debt feeds-get now streams (RESPONSE_STREAM, merged from #9): drive it through the local runtime's streaming stand-in.
-it.skip('counts feed renders and 304s, the two halves of the 304 ratio', async () => {
-  const first = await emfDuring(() => getFeed(apiEvent('GET /feeds/{file}', '/feeds/obs.ics', { params: { file: 'obs.ics' }, headers: { authorization: '' } }), context));
-  expect(first.names).toContain('FeedRenders');
-  const etag = ((await getFeed(apiEvent('GET /feeds/{file}', '/feeds/obs.ics', { params: { file: 'obs.ics' }, headers: { authorization: '' } }), context)) as APIGatewayProxyStructuredResultV2).headers?.etag as string;
-  const again = await emfDuring(() => getFeed(apiEvent('GET /feeds/{file}', '/feeds/obs.ics', { params: { file: 'obs.ics' }, headers: { authorization: '', 'if-none-match': etag } }), context));
-  expect(again.names).toContain('FeedNotModified');
-  expect(again.names).not.toContain('FeedRenders');
+/**
+ * What a function URL hands feeds-get on AWS (CloudFront's origin): payload 2.0 with routeKey `$default` and no
+ * pathParameters, unlike API Gateway's events.
+ */
+function functionUrlEvent(method: string, url: URL, headers: Record<string, string>): APIGatewayProxyEventV2 {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'urlid',
+      domainName: 'urlid.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'urlid',
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: `r-${Math.random()}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+  } as APIGatewayProxyEventV2;
+}
+
+it('counts feed renders and 304s, the two halves of the 304 ratio, from feeds-get streamed behind its function URL', async () => {
+  // The local runtime's stand-in for Lambda's streaming globals, installed before the handler loads (as on Lambda).
+  installLambdaStreaming();
+  const { handler: getFeed } = await import('../../functions/feeds/get.ts');
+  expect(isStreamingHandler(getFeed)).toBe(true);
+  const calendar = { name: { en: 'Metrics' }, defaultLanguage: 'en', timeZone: 'Asia/Muscat' };
+  const put = (await putCalendar(apiEvent('PUT /calendars/{id}', '/calendars/feed-metrics', { params: { id: 'feed-metrics' }, body: calendar }), context)) as APIGatewayProxyStructuredResultV2;
+  expect(put.statusCode).toBe(201);
+  // The projector writes the calendar's feed head from the journal's stream records (feeds read views only).
+  const records = store.records.splice(0);
+  expect(records.length).toBeGreaterThan(0);
+  expect(await project({ Records: records } as DynamoDBStreamEvent, context)).toEqual({ batchItemFailures: [] });
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]));
+    invokeStreaming(getFeed as never, functionUrlEvent(req.method ?? 'GET', url, headers), context, res, req.method ?? 'GET').catch((error) => res.destroy(error as Error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feeds/feed-metrics.ics`;
+  try {
+    let first: Response | undefined;
+    let body = '';
+    const rendered = await emfDuring(async () => {
+      first = await fetch(feedUrl);
+      body = await first.text();
+    });
+    expect(first!.status).toBe(200);
+    expect(body).toContain('BEGIN:VCALENDAR');
+    expect(rendered.names).toContain('FeedRenders');
+    expect(rendered.names).not.toContain('FeedNotModified');
+    expect(rendered.documents.find((d) => 'FeedRenders' in d)).toMatchObject({ FeedRenders: 1 });
+
+    const etag = first!.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    let again: Response | undefined;
+    const notModified = await emfDuring(async () => {
+      again = await fetch(feedUrl, { headers: { 'if-none-match': etag } });
+      await again.arrayBuffer();
+    });
+    expect(again!.status).toBe(304);
+    expect(notModified.names).toContain('FeedNotModified');
+    expect(notModified.names).not.toContain('FeedRenders');
+    expect(notModified.documents.find((d) => 'FeedNotModified' in d)).toMatchObject({ FeedNotModified: 1 });
+    // A missing feed is neither half of the ratio.
+    const missing = await emfDuring(async () => {
+      const response = await fetch(feedUrl.replace('feed-metrics', 'no-such-calendar'));
+      expect(response.status).toBe(404);
+      await response.arrayBuffer();
+    });
+    expect(missing.names).not.toContain('FeedRenders');
+    expect(missing.names).not.toContain('FeedNotModified');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

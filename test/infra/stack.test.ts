@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/cdk/app.ts';
-import { callerBlind, journalScanners } from '../../infra/cdk/stack.ts';
+import { callerBlind } from '../../infra/cdk/stack.ts';
 import { functions } from '../../infra/functions.ts';
 import { repositoryRoot } from '../../infra/paths.ts';
 import { feedQuerySchema } from '#domain/schemas';
@@ -88,8 +88,8 @@ describe('tables', () => {
       TableName: 'taqweem-prod-views',
       GlobalSecondaryIndexes: [
         { IndexName: 'byEntity', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'owner'] } },
-        { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
-        { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags'] } },
+        { IndexName: 'byCalendarMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags', 'searchText', 'searchVersion'] } },
+        { IndexName: 'byMonth', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['doc', 'endUtc', 'status', 'visibility', 'tags', 'searchText', 'searchVersion'] } },
         // Feeds' index: the pre-rendered fragments only (test/infra/feeds-stack.test.ts).
         { IndexName: 'byFeed', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['feed', 'feedZ'] } },
       ],
@@ -300,16 +300,24 @@ describe('edge protection', () => {
 });
 
 describe('least privilege', () => {
-  it('lets no function Scan the journal but replay (#10 debt), and denies Scan to the rest outright', () => {
+  it('lets no function Scan the journal or its indexes (replay queries byTime; only the operator-run rebuild scans), and denies Scan outright', () => {
+    const journalId = journalLogicalId(prod);
+    const journalRead = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'];
+    const journalStream = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
     for (const spec of functions) {
       const statements = statementsOf(prod, `taqweem-prod-${spec.name}`);
       const allowed = statements.filter((s) => s.Effect === 'Allow' && onJournal(prod)(s)).flatMap(actions);
-      const denied = statements.filter((s) => s.Effect === 'Deny' && onJournal(prod)(s)).flatMap(actions);
-      expect(allowed.includes('dynamodb:Scan'), spec.name).toBe(journalScanners.has(spec.name));
-      expect(denied.includes('dynamodb:Scan'), spec.name).toBe(!journalScanners.has(spec.name));
-      expect(allowed).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      // Exactly the reads (the append, the stream where the spec says): no Scan, no wildcard, nothing else.
+      const expected = [...journalRead, ...(spec.tables.journal === 'append' ? ['dynamodb:PutItem'] : []), ...(spec.journalStream ? journalStream : [])];
+      expect([...new Set(allowed)].sort(), spec.name).toEqual(expected.sort());
+      const denyScan = statements.filter((s) => s.Effect === 'Deny' && actions(s).includes('dynamodb:Scan'));
+      expect(denyScan, spec.name).toHaveLength(1);
+      // The deny names the table and everything under it (its indexes), so no later grant can reopen Scan.
+      expect(denyScan[0]!.Resource, spec.name).toEqual([{ 'Fn::GetAtt': [journalId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [journalId, 'Arn'] }, '/*']] }]);
     }
-    expect([...journalScanners]).toEqual(['webhooks-replay']);
+    // Replay reads the days it covers through the byTime index: Query on the index is granted to it.
+    const replay = statementsOf(prod, 'taqweem-prod-webhooks-replay').filter((s) => s.Effect === 'Allow' && actions(s).includes('dynamodb:Query') && onJournal(prod)(s));
+    expect(JSON.stringify(replay.map((s) => s.Resource))).toContain('/index/*');
   });
 
   it('lets only functions that authenticate keys read the admin key, and tells only them where it is', () => {

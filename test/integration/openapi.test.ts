@@ -42,6 +42,8 @@ async function exerciseEveryOperation(): Promise<void> {
   await call('POST', '/events', { body, headers: { 'idempotency-key': 'spec-1' } });
   await call('POST', '/events', { body: { ...body, title: 'x' }, key: null });
   await call('GET', '/events?calendar=spec', { key: null });
+  await call('GET', `/events?calendar=spec&q=${encodeURIComponent('spec')}`, { key: null });
+  await call('GET', '/events?calendar=spec&q=', { key: null });
   await call('GET', `/events/${event.id}`, { key: null });
   const ics = await call('GET', `/events/${event.id}.ics`, { key: null });
   await call('GET', `/events/${event.id}.ics`, { key: null, headers: { 'if-none-match': ics.headers.get('etag')! } });
@@ -136,6 +138,8 @@ it('answers every documented operation as documented: status, body schema, ETag 
     }
     for (const header of ['ETag', 'Location']) if (response!.headers?.[header] && reply.status < 300) expect(reply.headers.get(header), `${where} ${header}`).not.toBeNull();
   }
+  // The title search is documented with its bounds (the calls above reach it, a 200 and a 400).
+  expect(doc.paths['/events'].get.parameters).toContainEqual(expect.objectContaining({ name: 'q', in: 'query', schema: expect.objectContaining({ type: 'string', maxLength: 100 }) }));
   const documented = Object.values(doc.paths as Record<string, Record<string, OperationDoc>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
   expect([...reached].sort()).toEqual(documented.sort());
 }, 120_000);

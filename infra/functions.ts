@@ -68,6 +68,11 @@ export const functions: FunctionSpec[] = [
   writeApi('events-patch', ['PATCH /events/{id}']),
   writeApi('events-cancel', ['POST /events/{id}/cancel']),
   readApi('events-history', ['GET /events/{id}/history']),
+  // recur (#14)
+  writeApi('occurrences-patch', ['PATCH /events/{id}/occurrences/{recurrenceId}']),
+  writeApi('occurrences-cancel', ['POST /events/{id}/occurrences/{recurrenceId}/cancel']),
+  writeApi('occurrences-restore', ['POST /events/{id}/occurrences/{recurrenceId}/restore']),
+  writeApi('occurrences-split', ['POST /events/{id}/occurrences/{recurrenceId}/split']),
   writeApi('participants-add', ['POST /events/{id}/participants']),
   writeApi('participants-patch', ['PATCH /events/{id}/participants/{pid}']),
   writeApi('participants-delete', ['DELETE /events/{id}/participants/{pid}']),

@@ -182,6 +182,13 @@ const WORDS = {
   'change_participant.invited': ['participant invited', 'دُعي مشارك', '已邀请参与者'],
   'change_participant.responded': ['participant responded', 'ردّ مشارك', '参与者已回复'],
   'change_participant.removed': ['participant removed', 'أُزيل مشارك', '已移除参与者'],
+  // recur (#14): changes of one occurrence of a series, and a series ended by "this and following"
+  'change_occurrence.rescheduled': ['occurrence rescheduled', 'تغيّر موعد إحدى المرات', '单次已改期'],
+  'change_occurrence.updated': ['occurrence updated', 'عُدِّلت إحدى المرات', '单次已更新'],
+  'change_occurrence.cancelled': ['occurrence cancelled', 'أُلغيت إحدى المرات', '单次已取消'],
+  'change_occurrence.restored': ['occurrence restored', 'أُعيدت إحدى المرات', '单次已恢复'],
+  'change_event.series.ended': ['series ended (continues as a new series)', 'انتهت السلسلة (تستمر سلسلةً جديدة)', '系列已结束（以新系列继续）'],
+  // --- end recur
   'change_webhook.test': ['test', 'تجريبي', '测试'],
   delivery_pending: ['pending', 'قيد الانتظار', '待发送'],
   delivery_succeeded: ['delivered', 'وصل', '已送达'],

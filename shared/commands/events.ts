@@ -4,7 +4,7 @@ import { recordedBy, type Deps } from '#config/deps';
 import { calendarAggregate, eventAggregate, fold } from '#domain/aggregates';
 import { streams, type Recorded } from '#domain/changes';
 import { DomainError } from '#domain/errors';
-import { decideEvent, type CalendarEvent, type EventCommand } from '#domain/event';
+import { decideEvent, type CalendarEvent, type EventCommand, type SeriesSupport } from '#domain/event';
 import type { CreateEventInput } from '#domain/schemas';
 import { handle } from '#journal/handle';
 import { claimIdempotencyKey, requestFingerprint } from '#journal/idempotency';
@@ -14,10 +14,11 @@ export interface EventResult {
   replayed: boolean;
 }
 
-export async function createEvent(d: Deps, input: CreateEventInput, principal: Principal, idempotencyKey?: string): Promise<EventResult> {
+/** Records a new event; a series (schedule.recurrence) needs `series` (#domain/series's seriesSupport). */
+export async function createEvent(d: Deps, input: CreateEventInput, principal: Principal, idempotencyKey?: string, series?: SeriesSupport): Promise<EventResult> {
   const calendarExists = fold(calendarAggregate, await d.journal.read(streams.calendar(input.calendar))) !== undefined;
   const participantIds = (input.participants ?? []).map(() => d.newId());
-  const command: EventCommand = { type: 'create', input, calendarExists, participantIds };
+  const command: EventCommand = { type: 'create', input, calendarExists, participantIds, ...(series ? { series } : {}) };
   // decide is pure: vetting the command first means a rejected request leaves no idempotency claim behind.
   decideEvent(command, undefined);
   let eventId = d.newId();

@@ -2,6 +2,7 @@
  * Every change the journal can hold. A change is an immutable fact; `data` carries what the fact needs and
  * nothing derivable. `schemaVersion` is bumped (with an upcaster in evolve) if a change's data ever changes shape.
  */
+import type { Recurrence } from './recurrence.ts';
 import type { ApiKeyRole, CalendarInput, EventFields, Schedule } from './schemas.ts';
 
 export const CHANGE_SCHEMA_VERSION = 1;
@@ -21,6 +22,8 @@ export interface Participant {
 
 export interface EventCreatedData extends Omit<EventFields, 'kind' | 'visibility' | 'status' | 'tags'> {
   calendar: string;
+  /** recur (#14): the series this one continues ("this and following" from that recurrence id). */
+  splitFrom?: { series: string; recurrenceId: string };
   kind: NonNullable<EventFields['kind']>;
   visibility: NonNullable<EventFields['visibility']>;
   status: NonNullable<EventFields['status']>;
@@ -40,7 +43,19 @@ export type EventChange =
   | { type: 'event.cancelled'; data: { reason?: string } }
   | { type: 'participant.invited'; data: { participant: Participant } }
   | { type: 'participant.responded'; data: { participantId: string; status: ParticipantStatus } }
-  | { type: 'participant.removed'; data: { participantId: string } };
+  | { type: 'participant.removed'; data: { participantId: string } }
+  // recur (#14): one occurrence of a series changed on its own, keyed by its recurrence id (docs/decisions/0017).
+  | { type: 'occurrence.rescheduled'; data: { recurrenceId: string; schedule: Schedule; previous: Schedule } }
+  | { type: 'occurrence.updated'; data: { recurrenceId: string; fields: OccurrenceFields } }
+  | { type: 'occurrence.cancelled'; data: { recurrenceId: string; reason?: string } }
+  | { type: 'occurrence.restored'; data: { recurrenceId: string } }
+  /** "This and following" from `recurrenceId`: the series now ends before it (`recurrence` is its new recurrence) and continues as `splitTo`. */
+  | { type: 'event.series.ended'; data: { recurrenceId: string; recurrence: Recurrence; previous: Recurrence; splitTo: string } };
+
+/** What one occurrence may say differently from its series; null: as the series says again. */
+export type OccurrenceFields = { [K in OccurrenceField]?: EventFields[K] | null };
+export const occurrenceFields = ['title', 'description', 'location', 'url'] as const;
+export type OccurrenceField = (typeof occurrenceFields)[number];
 
 export type CalendarChange = { type: 'calendar.created'; data: CalendarInput } | { type: 'calendar.updated'; data: CalendarInput };
 

@@ -1,9 +1,11 @@
 /** The calendar event aggregate: initial state, evolve (state + change → state) and decide (command + state → changes). */
 import { safeParse } from 'zod/mini';
-import type { EventChange, EventCreatedData, EventUpdatedData, Participant, ParticipantStatus, Recorded } from './changes.ts';
+import type { EventChange, EventCreatedData, EventUpdatedData, OccurrenceFields, Participant, ParticipantStatus, Recorded } from './changes.ts';
 import { DomainError } from './errors.ts';
 import { isPlainObject, jsonEqual, mergePatch } from './merge-patch.ts';
-import { eventFieldsSchema, type CreateEventInput, type EventFields, type ParticipantInput } from './schemas.ts';
+import type { OccurrenceOverride, Recurrence, Series } from './recurrence.ts';
+import type { RuleFieldError } from './recurrence-rule.ts';
+import { eventFieldsSchema, type CreateEventInput, type EventFields, type ParticipantInput, type Schedule } from './schemas.ts';
 import { toFieldErrors } from './validation.ts';
 
 export type EventStatus = 'tentative' | 'confirmed' | 'cancelled';
@@ -16,6 +18,10 @@ export interface CalendarEvent extends Omit<EventCreatedData, 'status'> {
   cancelledAt?: string;
   /** iCalendar SEQUENCE: rises with every reschedule, location or status change, and never falls. */
   sequence: number;
+  /** recur (#14): occurrences of the series changed on their own, by recurrence id. */
+  overrides?: OccurrenceOverride[];
+  /** recur (#14): the series that continues this one from `recurrenceId` ("this and following"). */
+  splitTo?: { series: string; recurrenceId: string };
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -41,6 +47,7 @@ function isSignificant(change: EventChange): boolean {
     case 'event.rescheduled':
     case 'event.confirmed':
     case 'event.cancelled':
+    case 'event.series.ended':
       return true;
     case 'event.updated':
       return 'location' in change.data || 'status' in change.data;
@@ -67,9 +74,56 @@ function applyChange(state: CalendarEvent, change: Recorded<EventChange>): Calen
       return { ...state, participants: state.participants.map((p) => (p.id === change.data.participantId ? { ...p, status: change.data.status } : p)) };
     case 'participant.removed':
       return { ...state, participants: state.participants.filter((p) => p.id !== change.data.participantId) };
+    case 'occurrence.rescheduled':
+      return withOverride(state, change.data.recurrenceId, (o) => ({ ...o, schedule: change.data.schedule, sequence: (o.sequence ?? 0) + 1 }));
+    case 'occurrence.updated':
+      return withOverride(state, change.data.recurrenceId, (o) => ({ ...o, fields: mergeFields(o.fields, change.data.fields) }));
+    case 'occurrence.cancelled':
+      return withOverride(state, change.data.recurrenceId, (o) => ({ ...o, cancelled: true, ...(change.data.reason ? { reason: change.data.reason } : {}), sequence: (o.sequence ?? 0) + 1 }));
+    case 'occurrence.restored': {
+      const overrides = (state.overrides ?? []).filter((o) => o.recurrenceId !== change.data.recurrenceId);
+      return { ...state, overrides };
+    }
+    case 'event.series.ended': {
+      // Ids sort as their wall times do: what starts at or after the split now belongs to the new series.
+      const overrides = (state.overrides ?? []).filter((o) => o.recurrenceId < change.data.recurrenceId);
+      return { ...state, schedule: { ...state.schedule, recurrence: change.data.recurrence }, overrides, splitTo: { series: change.data.splitTo, recurrenceId: change.data.recurrenceId } };
+    }
     default:
       return assertNever(change);
   }
+}
+
+/** The state with one occurrence's override replaced (or added, in recurrence id order). */
+function withOverride(state: CalendarEvent, recurrenceId: string, change: (override: OccurrenceOverride) => OccurrenceOverride): CalendarEvent {
+  const overrides = state.overrides ?? [];
+  const current = overrides.find((o) => o.recurrenceId === recurrenceId) ?? { recurrenceId };
+  const others = overrides.filter((o) => o.recurrenceId !== recurrenceId);
+  return { ...state, overrides: [...others, change(current)].sort((a, b) => (a.recurrenceId < b.recurrenceId ? -1 : 1)) };
+}
+
+function mergeFields(current: OccurrenceFields | undefined, change: OccurrenceFields): OccurrenceFields | undefined {
+  const next: Record<string, unknown> = { ...current };
+  for (const [field, value] of Object.entries(change)) {
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  return Object.keys(next).length > 0 ? (next as OccurrenceFields) : undefined;
+}
+
+/** The series an event is, or undefined for a single event. */
+export function seriesOf(event: Pick<CalendarEvent, 'schedule' | 'overrides'>): Series | undefined {
+  const recurrence = event.schedule.recurrence as Recurrence | undefined;
+  return recurrence && { schedule: event.schedule, recurrence, ...(event.overrides ? { overrides: event.overrides } : {}) };
+}
+
+/**
+ * Series arithmetic (ical.js and Intl expansion, #domain/series) handed to decide by the commands that need it,
+ * so the many bundles that only fold events (views, webhooks, other commands) do not carry the expansion.
+ */
+export interface SeriesSupport {
+  normalize(input: unknown, schedule: Schedule, field: string): { recurrence?: Recurrence; errors: RuleFieldError[] };
+  isOccurrence(series: Series, recurrenceId: string): boolean;
 }
 
 function applyFields(state: CalendarEvent, data: EventUpdatedData): CalendarEvent {
@@ -88,8 +142,8 @@ export function assertNever(value: never): never {
 }
 
 export type EventCommand =
-  | { type: 'create'; input: CreateEventInput; calendarExists: boolean; participantIds: string[] /** import (#14): the iCalendar UID it came with. */; uid?: string }
-  | { type: 'patch'; patch: Record<string, unknown> }
+  | { type: 'create'; input: CreateEventInput; calendarExists: boolean; participantIds: string[]; series?: SeriesSupport /** import (#14): the iCalendar UID it came with. */; uid?: string }
+  | { type: 'patch'; patch: Record<string, unknown>; series?: SeriesSupport }
   | { type: 'cancel'; reason?: string }
   | { type: 'invite'; participant: ParticipantInput; participantId: string }
   | { type: 'respond'; participantId: string; status: ParticipantStatus }
@@ -103,7 +157,7 @@ export function decideEvent(command: EventCommand, state: EventState): Decision 
   if (state.status === 'cancelled') throw new DomainError('conflict', 'the event is cancelled and can no longer be changed', [{ field: 'path.id', code: 'conflict', message: 'is cancelled' }]);
   switch (command.type) {
     case 'patch':
-      return decidePatch(command.patch, state);
+      return decidePatch(command.patch, state, command.series);
     case 'cancel':
       return [{ type: 'event.cancelled', data: command.reason ? { reason: command.reason } : {} }];
     case 'invite':
@@ -128,6 +182,7 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
   const { participants = [], ...input } = command.input;
   const created: EventCreatedData = {
     ...input,
+    schedule: normalizedSchedule(input.schedule, command.series),
     kind: input.kind ?? 'other',
     visibility: input.visibility ?? 'public',
     status: input.status ?? (input.schedule.type === 'month' ? 'tentative' : 'confirmed'),
@@ -145,11 +200,28 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
 
 const editableFields = Object.keys(eventFieldsSchema.shape) as (keyof EventFields)[];
 
-function editableView(state: CalendarEvent): Record<string, unknown> {
-  return Object.fromEntries(editableFields.filter((f) => state[f] !== undefined).map((f) => [f, state[f]]));
+export function editableView(state: CalendarEvent): Record<string, unknown> {
+  const view: Record<string, unknown> = Object.fromEntries(editableFields.filter((f) => state[f] !== undefined).map((f) => [f, state[f]]));
+  const recurrence = state.schedule.recurrence as Recurrence | undefined;
+  if (recurrence) {
+    // What a client may write: the derived last occurrence of a COUNT rule is not one of them.
+    const { lastRecurrenceId: _derived, ...written } = recurrence;
+    view.schedule = { ...state.schedule, recurrence: written };
+  }
+  return view;
 }
 
-function decidePatch(patch: Record<string, unknown>, state: CalendarEvent): Decision {
+/** The schedule with its recurrence (if any) checked against it and normalized; field errors otherwise. */
+export function normalizedSchedule(schedule: Schedule, series: SeriesSupport | undefined, field = 'schedule.recurrence'): Schedule {
+  if (schedule.recurrence === undefined) return schedule;
+  if (!series) throw new Error('a series needs SeriesSupport (#domain/series) in the command');
+  const { recurrence: _input, ...first } = schedule;
+  const { recurrence, errors } = series.normalize(schedule.recurrence, first as Schedule, field);
+  if (!recurrence) throw new DomainError('invalid', 'the recurrence is not supported as given', errors);
+  return { ...first, recurrence } as Schedule;
+}
+
+function decidePatch(patch: Record<string, unknown>, state: CalendarEvent, series: SeriesSupport | undefined): Decision {
   const current = editableView(state);
   const schedulePatch = patch.schedule;
   // A schedule of another type replaces the old one: merging a month into a timed schedule means nothing.
@@ -159,8 +231,15 @@ function decidePatch(patch: Record<string, unknown>, state: CalendarEvent): Deci
   const parsed = safeParse(eventFieldsSchema, merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the patched event is not valid', toFieldErrors(parsed.error));
   // Merge-patch null on a list means its empty value: `{"tags": null}` clears the tags.
-  const next: EventFields = { ...parsed.data, tags: uniqueTags(parsed.data.tags ?? []) };
-  return diff(state, next);
+  const next: EventFields = { ...parsed.data, schedule: normalizedSchedule(parsed.data.schedule, series), tags: uniqueTags(parsed.data.tags ?? []) };
+  return [...droppedOverrides(state, next.schedule, series), ...diff(state, next)];
+}
+
+/** A series given a new schedule keeps the overrides of occurrences it still has; the others are restored away first. */
+function droppedOverrides(state: CalendarEvent, schedule: Schedule, series: SeriesSupport | undefined): Decision {
+  if (!state.overrides?.length || jsonEqual(state.schedule, schedule)) return [];
+  const next = seriesOf({ schedule });
+  return state.overrides.filter((o) => !next || !series?.isOccurrence(next, o.recurrenceId)).map((o): EventChange => ({ type: 'occurrence.restored', data: { recurrenceId: o.recurrenceId } }));
 }
 
 function diff(state: CalendarEvent, next: EventFields): Decision {

@@ -1,5 +1,5 @@
 /** A recurrence as a client sends it (rule as RRULE string or object, EXDATE and RDATE lists) to its normalized form. */
-import type { RecurrenceRuleInput, RuleFieldError } from './recurrence-rule.ts';
+import { MAX_DATES, type RecurrenceRuleInput, type RuleFieldError } from './recurrence-rule.ts';
 import { formatDate, formatDateTime, seriesShape } from './recurrence-shape.ts';
 import { validateRule } from './recurrence-validate.ts';
 import { ruleIds, type Recurrence } from './recurrence.ts';
@@ -12,8 +12,7 @@ export interface RecurrenceInput {
   rdates?: string[];
 }
 
-/** EXDATE and RDATE lists are capped so a series stays one small item and its expansion stays cheap. */
-export const MAX_DATES = 500;
+export { MAX_DATES };
 const KEYS = new Set(['rule', 'exdates', 'rdates']);
 
 /**

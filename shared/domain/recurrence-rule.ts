@@ -44,6 +44,8 @@ export type RuleFieldError = FieldError & { code: FieldErrorCode };
 /** COUNT above this is refused: it bounds the one-off expansion that finds a counted series' last occurrence. */
 export const MAX_COUNT = 1000;
 export const MAX_INTERVAL = 1000;
+/** EXDATE and RDATE lists are capped so a series stays one small item and its expansion stays cheap. */
+export const MAX_DATES = 500;
 
 const PART_KEYS: Record<string, keyof RecurrenceRule> = {
   FREQ: 'freq',

@@ -4,8 +4,7 @@
  * as a field and runs `normalizeRecurrence` in the schedule's check, reporting its field errors.
  */
 import * as z from 'zod/mini';
-import { FREQUENCIES, MAX_COUNT, MAX_INTERVAL, RSCALES, SKIPS, WEEKDAYS } from './recurrence-rule.ts';
-import { MAX_DATES } from './recurrence-normalize.ts';
+import { FREQUENCIES, MAX_COUNT, MAX_DATES, MAX_INTERVAL, RSCALES, SKIPS, WEEKDAYS } from './recurrence-rule.ts';
 
 const ints = (low: number, high: number, about: string) => z.array(z.int().check(z.gte(low), z.lte(high))).check(z.describe(about));
 

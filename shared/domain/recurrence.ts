@@ -8,6 +8,7 @@
  */
 import { gregorianWalls, compareWall } from './recurrence-expand.ts';
 import { hijriWalls } from './hijri.ts';
+import type { OccurrenceFields } from './changes.ts';
 import type { RecurrenceRule } from './recurrence-rule.ts';
 import { seriesShape, type SeriesShape } from './recurrence-shape.ts';
 import type { Schedule } from './schemas.ts';
@@ -25,11 +26,16 @@ export interface Recurrence {
   lastRecurrenceId?: string;
 }
 
-/** One occurrence changed on its own: moved or retitled (a new schedule) or cancelled. */
+/** One occurrence changed on its own: moved (a new schedule), retitled (fields) or cancelled. */
 export interface OccurrenceOverride {
   recurrenceId: string;
   cancelled?: boolean;
   schedule?: Schedule;
+  /** Fields this occurrence says differently from its series (title, description, location, url). */
+  fields?: OccurrenceFields;
+  reason?: string;
+  /** iCalendar SEQUENCE of this occurrence's own VEVENT: rises when it is moved, cancelled or restored. */
+  sequence?: number;
 }
 
 export interface Series {

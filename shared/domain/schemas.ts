@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { recurrenceInputSchema } from './recurrence-schema.ts';
 import { instantsOf, isIanaTimeZone, isSupportedYear, offsetAt, parseLocalDate, parseLocalDateTime, parseMonth, SUPPORTED_YEARS, type WallTime } from './time.ts';
 
 // zod/mini ships no messages of its own: English, as the classic API set it, for the fields we leave to zod.
@@ -81,6 +82,10 @@ function instantOfField(ctx: Ctx, field: string, wall: WallTime, timeZone: strin
   return instant;
 }
 
+// recur (#14): a schedule with a recurrence is a series; its first occurrence is the schedule itself (DTSTART).
+// The rule is checked against the schedule by the event's decide (normalizeRecurrence), which stores its normalized form.
+const seriesRecurrence = z.optional(recurrenceInputSchema.check(z.describe('makes the event a series (RFC 5545 RRULE, EXDATE, RDATE; RFC 7529 RSCALE=ISLAMIC-UMALQURA); the schedule is its first occurrence')));
+
 const timedSchedule = z
   .strictObject({
     type: z.literal('timed'),
@@ -90,6 +95,7 @@ const timedSchedule = z
     disambiguation: z
       .optional(z.enum(disambiguations))
       .check(z.describe('which of the two instants an ambiguous start or end means (clocks set back repeat an hour): "earlier" (the first, daylight time) or "later"; required only for such times')),
+    recurrence: seriesRecurrence,
   })
   .check(
     z.superRefine((schedule, ctx) => {
@@ -102,7 +108,7 @@ const timedSchedule = z
     }),
   );
 
-const allDaySchedule = z.strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.check(z.describe('inclusive')) }).check(
+const allDaySchedule = z.strictObject({ type: z.literal('allDay'), startDate: localDate, endDate: localDate.check(z.describe('inclusive')), recurrence: seriesRecurrence }).check(
   z.superRefine((schedule, ctx) => {
     if (parseLocalDate(schedule.startDate) && parseLocalDate(schedule.endDate) && schedule.endDate < schedule.startDate) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate (endDate is inclusive)', params: { code: 'end_before_start' }, input: schedule.endDate });
@@ -110,7 +116,7 @@ const allDaySchedule = z.strictObject({ type: z.literal('allDay'), startDate: lo
   }),
 );
 
-const monthSchedule = z.strictObject({ type: z.literal('month'), month, timeZone: timeZoneSchema }).check(
+const monthSchedule = z.strictObject({ type: z.literal('month'), month, timeZone: timeZoneSchema, recurrence: seriesRecurrence }).check(
   z.superRefine((schedule, ctx) => {
     const first = parseMonth(schedule.month);
     if (!first || !isIanaTimeZone(schedule.timeZone) || !isSupportedYear(first.year)) return;
@@ -196,6 +202,15 @@ export const eventPatchSchema = z.strictObject({
   status: z.optional(z.enum(['tentative', 'confirmed'])),
 });
 
+/** recur (#14): what one occurrence may change (a merge patch; null: as the series says). */
+export const occurrencePatchSchema = z.strictObject({
+  title: eventPatchSchema.shape.title,
+  description: eventPatchSchema.shape.description,
+  location: eventPatchSchema.shape.location,
+  url: eventPatchSchema.shape.url,
+  schedule: z.optional(z.record(z.string(), z.unknown())).check(z.describe('the occurrence moved: the same kind of schedule as the series, without recurrence')),
+});
+
 export const cancelSchema = z.strictObject({ reason: z.optional(text(1000)) });
 
 export const calendarInputSchema = z.strictObject({
@@ -242,7 +257,22 @@ export const feedQuerySchema = z.object({
     .check(z.describe("narrows the calendar's window: only events that ended within this many days (0: none that ended), and everything ahead")),
 });
 
-export const eventChangeTypes = ['event.created', 'event.updated', 'event.rescheduled', 'event.confirmed', 'event.cancelled', 'participant.invited', 'participant.responded', 'participant.removed'] as const;
+export const eventChangeTypes = [
+  'event.created',
+  'event.updated',
+  'event.rescheduled',
+  'event.confirmed',
+  'event.cancelled',
+  'participant.invited',
+  'participant.responded',
+  'participant.removed',
+  // recur (#14): a series' occurrence changed on its own, and a series ended by "this and following"
+  'occurrence.rescheduled',
+  'occurrence.updated',
+  'occurrence.cancelled',
+  'occurrence.restored',
+  'event.series.ended',
+] as const;
 
 const webhookUrl = z.string().check(
   z.maxLength(2048),

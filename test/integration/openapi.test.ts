@@ -55,6 +55,17 @@ async function exerciseEveryOperation(): Promise<void> {
   await call('DELETE', `/events/${event.id}/participants/${pid}`, { headers: { 'if-match': '"1"' } });
   await call('DELETE', `/events/${event.id}/participants/${pid}`);
   await call('GET', `/events/${event.id}/history`, { key: null });
+  // recur (#14): a series and its occurrences
+  const series = (await call('POST', '/events', { body: { ...body, schedule: { ...body.schedule, recurrence: { rule: 'FREQ=WEEKLY;COUNT=5' } } } })).body;
+  await call('POST', '/events', { body: { ...body, schedule: { ...body.schedule, recurrence: { rule: 'FREQ=MINUTELY' } } } });
+  await call('PATCH', `/events/${series.id}/occurrences/2026-07-21T09:00`, { body: { title: { en: 'Moved' }, schedule: { start: '2026-07-22T09:00', end: '2026-07-22T10:00' } } });
+  await call('PATCH', `/events/${series.id}/occurrences/2026-07-22T09:00`, { body: { title: { en: 'Not one' } } });
+  await call('POST', `/events/${series.id}/occurrences/2026-07-28T09:00/cancel`, { body: { reason: 'holiday' } });
+  await call('POST', `/events/${series.id}/occurrences/2026-07-28T09:00/restore`);
+  await call('POST', `/events/${series.id}/occurrences/2026-07-14T09:00/split`, { body: { tags: ['all'] } });
+  await call('POST', `/events/${series.id}/occurrences/2026-08-04T09:00/split`, { body: { title: { en: 'Later' } }, headers: { 'idempotency-key': 'spec-split' } });
+  await call('GET', `/events/${series.id}`, { key: null });
+  // --- end recur
 
   // import (#14): a complete report, its replay, and the refusals a text/calendar body can meet.
   const icsFile = (uid: string) =>

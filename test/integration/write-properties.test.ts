@@ -11,6 +11,17 @@ let t: Awaited<ReturnType<typeof startTestRuntime>>;
 const calendar = { name: { en: 'Fuzz' }, defaultLanguage: 'en', timeZone: 'America/New_York' };
 const validEvent = { calendar: 'fuzz', title: { en: 'Fuzz' }, schedule: { type: 'timed', start: '2026-11-01T00:30', end: '2026-11-01T01:30', timeZone: 'America/New_York', disambiguation: 'earlier' }, tags: ['a'] };
 
+const validSeries = {
+  ...validEvent,
+  schedule: { type: 'timed', start: '2026-03-02T09:00', end: '2026-03-02T10:00', timeZone: 'America/New_York', recurrence: { rule: 'FREQ=WEEKLY;COUNT=8', exdates: ['2026-03-16T09:00'] } },
+};
+
+async function freshSeries(): Promise<string> {
+  const reply = await t.call('POST', '/events', { body: validSeries });
+  expect(reply.status).toBe(201);
+  return reply.body.id;
+}
+
 async function freshEvent(): Promise<string> {
   const reply = await t.call('POST', '/events', { body: validEvent });
   expect(reply.status).toBe(201);
@@ -49,6 +60,11 @@ interface Endpoint {
 let eventId: string;
 let participantId: string;
 let webhookId: string;
+let seriesId: string;
+const occurrence =
+  (action = '') =>
+  async () =>
+    `/events/${seriesId}/occurrences/2026-03-09T09:00${action}`;
 
 const endpoints: Record<string, Endpoint> = {
   'PUT /calendars/{id}': { method: 'PUT', path: async () => '/calendars/fuzz', valid: calendar },
@@ -62,6 +78,12 @@ const endpoints: Record<string, Endpoint> = {
   'POST /webhooks': { method: 'POST', path: async () => '/webhooks', valid: { url: 'http://127.0.0.1:9/hook', types: ['event.created'], calendars: ['fuzz'] } },
   'PATCH /webhooks/{id}': { method: 'PATCH', path: async () => `/webhooks/${webhookId}`, valid: { description: 'd', calendars: null } },
   'POST /keys': { method: 'POST', path: async () => '/keys', valid: { name: 'k', role: 'partner' } },
+  'POST /events (series)': { method: 'POST', path: async () => '/events', valid: validSeries },
+  'PATCH /events/{id}/occurrences/{rid}': { method: 'PATCH', path: occurrence(), valid: { title: { en: 'Moved' }, schedule: { start: '2026-03-10T09:00', end: '2026-03-10T10:00' } } },
+  'POST /events/{id}/occurrences/{rid}/cancel': { method: 'POST', path: occurrence('/cancel'), valid: { reason: 'rain' } },
+  'POST /events/{id}/occurrences/{rid}/restore': { method: 'POST', path: occurrence('/restore'), valid: {} },
+  'POST /events/{id}/occurrences/{rid}/split': { method: 'POST', path: occurrence('/split'), valid: { title: { en: 'Following' } } },
+  'POST /webhooks (v1a)': { method: 'POST', path: async () => '/webhooks', valid: { url: 'http://127.0.0.1:9/hook', types: ['event.created'], signature: 'v1a' } },
 };
 
 beforeAll(async () => {
@@ -101,6 +123,7 @@ describe('every write endpoint, fuzzed', () => {
       await fc.assert(
         fc.asyncProperty(body, headersArb, async ({ rawBody }, headers) => {
           eventId = await freshEvent();
+          if (route.includes('occurrences')) seriesId = await freshSeries();
           participantId = (await t.call('POST', `/events/${eventId}/participants`, { body: { name: 'Guest' } })).body.participants[0].id;
           const path = await endpoint.path();
           const before = await t.journalSize();
@@ -112,4 +135,52 @@ describe('every write endpoint, fuzzed', () => {
     },
     300_000,
   );
+});
+
+/** iCalendar bodies for import: a valid export with lines dropped, repeated, or given hostile values. */
+const validCalendar = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//Fuzz//EN',
+  'X-WR-TIMEZONE:Asia/Kuwait',
+  'BEGIN:VEVENT',
+  'UID:fuzz-1@example.org',
+  'DTSTAMP:20260101T000000Z',
+  'DTSTART:20260701T090000',
+  'DTEND:20260701T100000',
+  'SUMMARY:Forum',
+  'RRULE:FREQ=WEEKLY;COUNT=3',
+  'ATTENDEE;CN="A ^\'B^\'":mailto:a@example.org',
+  'END:VEVENT',
+  'BEGIN:VEVENT',
+  'UID:fuzz-2@example.org',
+  'DTSTAMP:20260101T000000Z',
+  'DTSTART;VALUE=DATE:20260702',
+  'SUMMARY:Day',
+  'END:VEVENT',
+  'END:VCALENDAR',
+];
+const icsLine = fc.oneof(
+  fc.constantFrom(...validCalendar),
+  edgeValue.map((value) => `DTSTART;TZID=Arab Standard Time:${typeof value === 'string' ? value : JSON.stringify(value)}`),
+  fc.tuple(fc.constantFrom('SUMMARY', 'DTEND', 'RRULE', 'EXDATE', 'UID', 'TZID', 'BEGIN', 'END'), fc.string({ maxLength: 40 })).map(([name, value]) => `${name}:${value}`),
+);
+const icsBodies = fc.oneof(
+  fc.tuple(fc.nat({ max: validCalendar.length - 1 }), icsLine).map(([at, line]) => validCalendar.toSpliced(at, 1, line).join('\r\n')),
+  fc.nat({ max: validCalendar.length - 1 }).map((at) => validCalendar.toSpliced(at, 1).join('\r\n')),
+  fc.array(icsLine, { maxLength: 20 }).map((lines) => lines.join('\r\n')),
+  fc.string({ maxLength: 200 }),
+);
+
+describe('import, fuzzed', () => {
+  it('POST /calendars/{id}/import: no 5xx, every 4xx names a field with a code, nothing recorded on refusal', async () => {
+    await fc.assert(
+      fc.asyncProperty(icsBodies, headersArb, async (rawBody, headers) => {
+        const before = await t.journalSize();
+        const reply = await t.call('POST', '/calendars/fuzz/import', { rawBody, headers: { 'content-type': 'text/calendar', ...headers } });
+        assertProperty(reply, before, await t.journalSize(), `import ${rawBody.slice(0, 200)} ${JSON.stringify(headers)}`);
+      }),
+      { numRuns: 40 },
+    );
+  }, 300_000);
 });

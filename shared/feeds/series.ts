@@ -5,6 +5,7 @@
  */
 import { seriesOf, type CalendarEvent } from '#domain/event';
 import { explicitDates, formatRule, HIJRI_FEED_HORIZON_YEARS, type Series } from '#domain/recurrence';
+import { explicitRule } from '#domain/recurrence-expand';
 import { seriesShape } from '#domain/recurrence-shape';
 import { utcRange } from '#domain/schedule';
 import type { Schedule } from '#domain/schemas';
@@ -71,7 +72,10 @@ export function veventSources(event: CalendarEvent, now: Date): VeventSource[] {
   const exdates = [...new Set([...(recurrence.exdates ?? []), ...overrides.filter((o) => o.cancelled).map((o) => o.recurrenceId)])].sort();
   // Calendar apps ignore RSCALE: a Hijri series is its explicit dates (the API keeps the rule).
   const rdates = hijri ? hijriDates(series, now).filter((id) => id !== first) : (recurrence.rdates ?? []);
-  const lines = [...(hijri ? [] : [contentLine('RRULE', formatRule(recurrence.rule))]), ...exdates.map((id) => idLine('EXDATE', id, schedule)), ...rdates.map((id) => idLine('RDATE', id, schedule))].join('');
+  // A YEARLY rule's implicit month and day are written out: ical.js (Thunderbird) rolls an implicit 29 February over
+  // to 1 March in common years, where RFC 5545 skips it; the explicit form means the same to every reader.
+  const rule = recurrence.rule.freq === 'YEARLY' ? explicitRule(recurrence.rule, shape.start) : recurrence.rule;
+  const lines = [...(hijri ? [] : [contentLine('RRULE', formatRule(rule))]), ...exdates.map((id) => idLine('EXDATE', id, schedule)), ...rdates.map((id) => idLine('RDATE', id, schedule))].join('');
   const sources: VeventSource[] = [{ event, lines, master: true }];
   for (const override of overrides) {
     const occurrenceSchedule = override.schedule ?? shape.occurrence(override.recurrenceId)?.schedule;

@@ -5,5 +5,5 @@ import { json } from '#http/respond';
 
 export const handler = api(operations['POST /webhooks'], async ({ deps, body, principal }) => {
   const { webhook, secret } = await createWebhook(deps, body, principal);
-  return json(201, { ...webhook, secret }, { location: `/webhooks/${webhook.id}`, 'cache-control': 'no-store' });
+  return json(201, secret ? { ...webhook, secret } : webhook, { location: `/webhooks/${webhook.id}`, 'cache-control': 'no-store' });
 });

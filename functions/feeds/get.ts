@@ -2,8 +2,9 @@
 import { Readable } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DomainError } from '#domain/errors';
+import { feedBodies } from '#feeds/bodies';
 import { feedLengths } from '#feeds/lengths';
-import { loadFeedBody, loadFeedHead } from '#feeds/feed';
+import { loadFeedBody, loadFeedBodyWithin, loadFeedHead } from '#feeds/feed';
 import { api } from '#http/api';
 import { operations } from '#http/operations';
 import { calendarResponse, notModified } from '#http/respond';
@@ -27,17 +28,33 @@ export const handler = api(
     };
     if (notModified(header('if-none-match'), head.etag)) return calendarResponse(304, undefined, options);
     const isHead = event.requestContext.http.method === 'HEAD';
-    // HEAD says how long the GET would be: remembered from a GET with the same ETag, else the feed is assembled.
+    // The body this container served under the same strong ETag: the same bytes, without reading the fragments.
+    const cached = head.cacheable ? feedBodies.get(head.etag) : undefined;
+    if (cached) return isHead ? withLength(calendarResponse(200, undefined, options), cached.length) : streamed(calendarResponse(200, undefined, options), [cached]);
+    // HEAD says how long the GET would be: remembered from a GET with the same ETag, else the feed is assembled
+    // if it is small; a larger one's HEAD goes without Content-Length (RFC 9110 §8.6 allows it) rather than
+    // reading the whole window, so a HEAD costs at most one bounded Query whatever the calendar holds.
     const knownLength = isHead ? feedLengths.get(head.etag) : undefined;
     if (knownLength !== undefined) return withLength(calendarResponse(200, undefined, options), knownLength);
+    if (isHead) {
+      const small = await loadFeedBodyWithin(deps, head, headAssemblyLimit());
+      return small === undefined ? calendarResponse(200, undefined, options) : withLength(calendarResponse(200, undefined, options), feedLengths.remember(head.etag, small));
+    }
     const chunks = await loadFeedBody(deps, head);
     const length = feedLengths.remember(head.etag, chunks);
-    if (isHead) return withLength(calendarResponse(200, undefined, options), length);
-    // Streamed in chunks: a feed of any size is never one string, nor one 6 MB Lambda payload.
-    return { ...calendarResponse(200, undefined, options), body: Readable.from(chunks) as unknown as string };
+    const body = head.cacheable ? feedBodies.remember(head.etag, chunks, length) : undefined;
+    return streamed(calendarResponse(200, undefined, options), body ? [body] : chunks);
   },
   { streamifyResponse: true },
 );
+
+/** The most fragments (per visibility) a HEAD assembles to state a Content-Length it has not seen a GET send. */
+const headAssemblyLimit = () => Number(process.env.FEED_HEAD_ASSEMBLY_LIMIT ?? 500);
+
+/** Streamed in chunks: a feed of any size is never one string, nor one 6 MB Lambda payload. */
+function streamed(response: APIGatewayProxyResultV2, chunks: readonly (string | Buffer)[]): APIGatewayProxyResultV2 {
+  return { ...(response as Exclude<APIGatewayProxyResultV2, string>), body: Readable.from(chunks) as unknown as string };
+}
 
 function withLength(response: APIGatewayProxyResultV2, length: number): APIGatewayProxyResultV2 {
   const structured = response as Exclude<APIGatewayProxyResultV2, string>;

@@ -2,7 +2,7 @@
 import { actorOf, type Principal } from '#auth/keys';
 import { recordedBy, type Deps } from '#config/deps';
 import { fold, webhookAggregate } from '#domain/aggregates';
-import { streams, type WebhookSettings } from '#domain/changes';
+import { streams, type SignatureScheme, type WebhookSettings } from '#domain/changes';
 import { DomainError, invalidField } from '#domain/errors';
 import { parseInstant } from '#domain/time';
 import { canSee, decideWebhook, type Manager, type Webhook, type WebhookCommand } from '#domain/webhook';
@@ -11,7 +11,7 @@ import type { WebhookConfig } from '#webhooks/config';
 import { DeliveryStore, type Delivery, type DeliveryStatus } from '#webhooks/deliveries';
 import { sendMessage } from '#webhooks/dispatch';
 import { messageId, testMessage } from '#webhooks/messages';
-import { newWebhookSecret, rotateSecret, saveSecret } from '#webhooks/secrets';
+import { newSigningKey, rotateSecret, saveSecret } from '#webhooks/secrets';
 import { checkWebhookUrl } from '#webhooks/targets';
 import { nudgeDispatcher } from '#webhooks/nudge';
 import { readReplay, startReplay, type ReplayJob } from '#webhooks/replay';
@@ -33,16 +33,21 @@ export async function readWebhook(d: Deps, id: string, principal: Principal): Pr
   return webhook;
 }
 
-/** Creates a subscription and returns its signing secret: the only time it is shown. */
-export async function createWebhook(d: Deps, settings: WebhookSettings, principal: Principal): Promise<{ webhook: Webhook; secret: string }> {
+/**
+ * Creates a subscription. `v1`: returns its shared secret, the only time it is shown. `v1a`: the webhook carries
+ * its public key (`whpk_…`) and the private key stays in the secrets table.
+ */
+export async function createWebhook(d: Deps, input: WebhookSettings & { signature?: SignatureScheme }, principal: Principal): Promise<{ webhook: Webhook; secret?: string }> {
   const manager = managerOf(principal);
+  const { signature = 'v1', ...settings } = input;
   await checkWebhookUrl(settings.url);
   const id = d.newId();
-  const secret = newWebhookSecret();
+  const key = newSigningKey(signature);
   // The secret is stored first: a subscription must never exist without one.
-  await saveSecret(d.client, d.tables.secrets, id, secret);
-  const webhook = await run(d, id, { type: 'create', settings, owner: { keyId: manager.keyId, role: manager.role as Webhook['owner']['role'] } }, principal);
-  return { webhook, secret };
+  await saveSecret(d.client, d.tables.secrets, id, key.stored);
+  const signing = signature === 'v1a' ? { signature, publicKey: key.publicKey } : {};
+  const webhook = await run(d, id, { type: 'create', settings, signing, owner: { keyId: manager.keyId, role: manager.role as Webhook['owner']['role'] } }, principal);
+  return { webhook, ...(key.secret ? { secret: key.secret } : {}) };
 }
 
 export async function updateWebhook(d: Deps, id: string, patch: Extract<WebhookCommand, { type: 'update' }>['patch'], principal: Principal): Promise<Webhook> {
@@ -65,13 +70,14 @@ export async function deleteWebhook(d: Deps, id: string, principal: Principal): 
   await run(d, id, { type: 'delete', manager: managerOf(principal) }, principal);
 }
 
+/** A new key in the subscription's scheme; the previous one keeps signing until the overlap ends. `v1a` answers the new public key only. */
 export async function rotateWebhookSecret(d: Deps, config: WebhookConfig, id: string, principal: Principal) {
-  await readWebhook(d, id, principal);
-  const secret = newWebhookSecret();
+  const webhook = await readWebhook(d, id, principal);
+  const key = newSigningKey(webhook.signature);
   const previousValidUntil = new Date(d.now().getTime() + config.secretOverlapMs).toISOString();
-  await rotateSecret(d.client, d.tables.secrets, id, secret, previousValidUntil, d.now());
-  await run(d, id, { type: 'rotateSecret', previousValidUntil, manager: managerOf(principal) }, principal);
-  return { secret, previousSecretValidUntil: previousValidUntil };
+  await rotateSecret(d.client, d.tables.secrets, id, key.stored, previousValidUntil, d.now());
+  await run(d, id, { type: 'rotateSecret', previousValidUntil, publicKey: key.publicKey, manager: managerOf(principal) }, principal);
+  return key.publicKey ? { publicKey: key.publicKey, previousPublicKeyValidUntil: previousValidUntil } : { secret: key.secret, previousSecretValidUntil: previousValidUntil };
 }
 
 export async function sendTestMessage(d: Deps, config: WebhookConfig, webhookId: string, principal: Principal) {

@@ -73,10 +73,19 @@ export interface WebhookSettings {
   description?: string;
 }
 
+/** Standard Webhooks signature schemes: `v1` HMAC-SHA256 with a shared secret, `v1a` ed25519 (the partner holds only the public key). */
+export type SignatureScheme = 'v1' | 'v1a';
+
+/** How a subscription's messages are signed; the public key (`whpk_…`) is recorded for `v1a` only (it is no secret). Absent: `v1`. */
+export interface WebhookSigning {
+  signature?: SignatureScheme;
+  publicKey?: string;
+}
+
 export type WebhookChange =
-  | { type: 'webhook.created'; data: WebhookSettings & { owner: WebhookOwner } }
+  | { type: 'webhook.created'; data: WebhookSettings & WebhookSigning & { owner: WebhookOwner } }
   | { type: 'webhook.updated'; data: { [K in keyof WebhookSettings]?: WebhookSettings[K] | null } & { disabled?: boolean } }
-  | { type: 'webhook.secretRotated'; data: { previousValidUntil: string } }
+  | { type: 'webhook.secretRotated'; data: { previousValidUntil: string; publicKey?: string } }
   | { type: 'webhook.disabled'; data: { reason: string } }
   | { type: 'webhook.deleted'; data: Record<string, never> };
 

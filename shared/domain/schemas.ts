@@ -285,6 +285,7 @@ export const createWebhookSchema = z.strictObject({
   types: webhookTypes,
   calendars: z.optional(z.array(calendarSlug).check(z.maxLength(100))),
   description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+  signature: z.optional(z.enum(['v1', 'v1a']).check(z.describe('Standard Webhooks signature scheme: v1 (HMAC-SHA256; you get a whsec_ secret, the default) or v1a (ed25519; you get only the whpk_ public key)'))),
 });
 
 export const patchWebhookSchema = z.strictObject({

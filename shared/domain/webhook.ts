@@ -1,11 +1,14 @@
 /** Webhook subscriptions: who is told about which changes, and where. Each is managed by its owner (or an admin). */
-import type { Recorded, WebhookChange, WebhookOwner, WebhookSettings } from './changes.ts';
+import type { Recorded, SignatureScheme, WebhookChange, WebhookOwner, WebhookSettings, WebhookSigning } from './changes.ts';
 import { DomainError } from './errors.ts';
 import { jsonEqual } from './merge-patch.ts';
 
 export interface Webhook extends WebhookSettings {
   id: string;
   owner: WebhookOwner;
+  signature: SignatureScheme;
+  /** `v1a`: the current public key (`whpk_…`) that verifies its messages. */
+  publicKey?: string;
   disabled: boolean;
   disabledReason?: string;
   deleted: boolean;
@@ -19,7 +22,7 @@ export type WebhookState = Webhook | undefined;
 
 export function evolveWebhook(state: WebhookState, change: Recorded<WebhookChange>): WebhookState {
   if (change.type === 'webhook.created') {
-    return { id: change.streamId.slice('webhook#'.length), ...change.data, disabled: false, deleted: false, createdAt: change.at, updatedAt: change.at, version: change.version };
+    return { id: change.streamId.slice('webhook#'.length), ...change.data, signature: change.data.signature ?? 'v1', disabled: false, deleted: false, createdAt: change.at, updatedAt: change.at, version: change.version };
   }
   if (!state) throw new Error(`${change.type} before webhook.created in ${change.streamId}`);
   const next: Webhook = { ...state, updatedAt: change.at, version: change.version };
@@ -34,7 +37,7 @@ export function evolveWebhook(state: WebhookState, change: Recorded<WebhookChang
       return next;
     }
     case 'webhook.secretRotated':
-      return { ...next, secretRotatedAt: change.at };
+      return { ...next, secretRotatedAt: change.at, ...(change.data.publicKey ? { publicKey: change.data.publicKey } : {}) };
     case 'webhook.disabled':
       return { ...next, disabled: true, disabledReason: change.data.reason };
     case 'webhook.deleted':
@@ -55,9 +58,9 @@ export function canSee(state: WebhookState, manager: Manager): state is Webhook 
 }
 
 export type WebhookCommand =
-  | { type: 'create'; settings: WebhookSettings; owner: WebhookOwner }
+  | { type: 'create'; settings: WebhookSettings; signing: WebhookSigning; owner: WebhookOwner }
   | { type: 'update'; patch: { [K in keyof WebhookSettings]?: WebhookSettings[K] | null } & { disabled?: boolean }; manager: Manager }
-  | { type: 'rotateSecret'; previousValidUntil: string; manager: Manager }
+  | { type: 'rotateSecret'; previousValidUntil: string; publicKey?: string; manager: Manager }
   | { type: 'disable'; reason: string }
   | { type: 'delete'; manager: Manager };
 
@@ -65,7 +68,7 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
   switch (command.type) {
     case 'create':
       if (state) throw new DomainError('conflict', 'a webhook with this id already exists');
-      return [{ type: 'webhook.created', data: { ...command.settings, owner: command.owner } }];
+      return [{ type: 'webhook.created', data: { ...command.settings, ...command.signing, owner: command.owner } }];
     case 'update': {
       const current = managed(state, command.manager) as unknown as Record<string, unknown>;
       const changed = Object.fromEntries(Object.entries(command.patch).filter(([field, value]) => value !== undefined && !jsonEqual(current[field] ?? null, value)));
@@ -73,7 +76,7 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
     }
     case 'rotateSecret':
       managed(state, command.manager);
-      return [{ type: 'webhook.secretRotated', data: { previousValidUntil: command.previousValidUntil } }];
+      return [{ type: 'webhook.secretRotated', data: { previousValidUntil: command.previousValidUntil, ...(command.publicKey ? { publicKey: command.publicKey } : {}) } }];
     case 'disable':
       return !state || state.deleted || state.disabled ? [] : [{ type: 'webhook.disabled', data: { reason: command.reason } }];
     case 'delete':

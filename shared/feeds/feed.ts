@@ -12,7 +12,7 @@ import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
 import type { CalendarEvent } from '#domain/event';
 import type { FeedRevision } from './digest.ts';
-import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment } from './fragments.ts';
+import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment, type StoredFragment } from './fragments.ts';
 import { calendarHeader } from './render.ts';
 import { cancellationShows, utcDay, windowStart } from './window.ts';
 import { zoneYearsUntil } from './series.ts';
@@ -42,6 +42,8 @@ export interface FeedHead {
   /** Earliest end shown; undefined: all. */
   windowStart: string | undefined;
   now: Date;
+  /** The ETag is final (not provisional while the index settles): the body may be kept under it. */
+  cacheable: boolean;
 }
 
 type CalendarSummary = Pick<Calendar, 'version' | 'updatedAt' | 'defaultLanguage' | 'feedPastDays'>;
@@ -86,17 +88,26 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
   ];
   const etag = `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
   const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), feedChangedAt ? Date.parse(feedChangedAt) : 0));
-  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now };
+  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
 }
 
 /** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
 export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
+  return (await loadFeedBodyWithin(d, head, undefined))!;
+}
+
+/**
+ * The feed's chunks if its window holds fewer than `maxFragments` fragments per visibility, read in one Query
+ * page each; undefined when it holds more (what a HEAD may spend to learn a length: never the whole history).
+ */
+export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<string[] | undefined> {
   const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
-  const fragments = (await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart)))).flat();
-  return joinFeed(calendar, fragments, head);
+  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments)));
+  if (read.some((fragments) => fragments === undefined)) return undefined;
+  return joinFeed(calendar, read.flat() as FeedFragment[], head);
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
@@ -118,10 +129,13 @@ function shows(fragment: FeedFragment, head: FeedHead): boolean {
   return fragment.c === undefined || cancellationShows(fragment.c, head.now, cancelledRetentionDays);
 }
 
-type FeedIndexItem = { pk: string; feed?: FeedFragment; feedZ?: Uint8Array };
+type FeedIndexItem = { pk: string } & StoredFragment;
 
-/** Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from their event. */
-async function readFragments(d: Deps, partition: string, start: string | undefined): Promise<FeedFragment[]> {
+/**
+ * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from
+ * their event. With `maxFragments`, one page of at most that many, and undefined if there are more.
+ */
+async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined): Promise<FeedFragment[] | undefined> {
   const fragments: FeedFragment[] = [];
   const outdated: string[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -133,8 +147,10 @@ async function readFragments(d: Deps, partition: string, start: string | undefin
         KeyConditionExpression: start === undefined ? 'feedPartition = :partition' : 'feedPartition = :partition AND feedEnd >= :start',
         ExpressionAttributeValues: { ':partition': partition, ...(start === undefined ? {} : { ':start': start }) },
         ExclusiveStartKey: startKey,
+        Limit: maxFragments,
       }),
     );
+    if (maxFragments !== undefined && page.LastEvaluatedKey) return undefined;
     for (const item of (page.Items ?? []) as FeedIndexItem[]) {
       const fragment = fragmentOf(item);
       if (fragment?.r === RENDERING_VERSION) fragments.push(fragment);

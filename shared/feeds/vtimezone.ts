@@ -24,13 +24,75 @@ function formatOffset(seconds: number): string {
   return `${sign}${p(Math.floor(abs / 3600))}${p(Math.floor((abs % 3600) / 60))}${abs % 60 ? p(abs % 60) : ''}`;
 }
 
+const longNames = new Map<string, Intl.DateTimeFormat>();
+
+/** ICU's name for the zone at an instant ("Chile Summer Time"), or a GMT offset ("GMT+01:00") where CLDR has none. */
+function longName(instant: number, timeZone: string): string {
+  let format = longNames.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'long' });
+    longNames.set(timeZone, format);
+  }
+  return format.formatToParts(instant).find((part) => part.type === 'timeZoneName')!.value;
+}
+
 /**
- * DAYLIGHT when the offset is above one the zone returns to within a year (as ICU's isdst has it: summer time,
- * Morocco outside Ramadan, Dublin's summer); a permanent move to a new offset stays STANDARD.
+ * ICU's isdst, which Intl shows only through the name it picks: CLDR's English daylight names say "Daylight" or
+ * "Summer", except Dublin's summer, "Irish Standard Time" (ICU keeps tzdata's rearguard form, where Irish summer
+ * time is the daylight one). Undefined where ICU has no name for the zone then and writes a GMT offset.
  */
-function isDaylight(instant: number, offset: number, timeZone: string): boolean {
-  for (let t = instant + WEEK; t <= instant + 53 * WEEK; t += WEEK) if (offsetSeconds(t, timeZone) < offset) return true;
+function daylightByName(instant: number, timeZone: string): boolean | undefined {
+  const name = longName(instant, timeZone);
+  if (/^GMT(?:[+-]|$)/.test(name)) return undefined;
+  return /\b(?:Daylight|Summer)\b/.test(name) || name === 'Irish Standard Time';
+}
+
+/**
+ * DAYLIGHT as ICU's isdst has it (summer time, a permanent move such as Moscow's in 2011 is STANDARD). Where ICU
+ * has no name to tell, a move up that the zone undoes within a year is daylight; a move down never is. A range
+ * starts in the offset it has, moved to from the one before within a year, if any.
+ */
+function isDaylight(instant: number, from: number, to: number, timeZone: string): boolean {
+  const named = daylightByName(instant, timeZone);
+  if (named !== undefined) return named;
+  if (to <= from) return false;
+  for (let t = instant + WEEK; t <= instant + 53 * WEEK; t += WEEK) if (offsetSeconds(t, timeZone) < to) return true;
   return false;
+}
+
+/**
+ * Where ICU's isdst flips while the offset stays (Moscow went from MSK to EEST at +03 in 1991; Indiana/Knox from
+ * CDT to EST in 1991 and back in 2006), the instants of the stretch [from, to) where the kind changes, read from
+ * the names a week apart. A daylight name that ICU drops for a GMT offset counts as the end of daylight time:
+ * London's summer time became "British Standard Time" on 1968-10-27 at the same +01, written "GMT+01:00".
+ */
+function daylightFlips(from: number, to: number, daylight: boolean, timeZone: string): { at: number; daylight: boolean }[] {
+  const flips: { at: number; daylight: boolean }[] = [];
+  let kind = daylight;
+  let lastNamed = daylightByName(from, timeZone);
+  const last = to - 1000;
+  for (let previous = from; previous < last; previous += WEEK) {
+    const t = Math.min(previous + WEEK, last);
+    const named = daylightByName(t, timeZone);
+    const next = named ?? (lastNamed === true ? false : kind);
+    if (next !== kind) {
+      const flipped = (instant: number) => (named === undefined ? daylightByName(instant, timeZone) !== true : daylightByName(instant, timeZone) === named);
+      flips.push({ at: firstInstant(previous, t, flipped), daylight: next });
+      kind = next;
+    }
+    lastNamed = named;
+  }
+  return flips;
+}
+
+/** The first whole second in (lo, hi] where `test` holds, given that it fails at lo and holds at hi. */
+function firstInstant(lo: number, hi: number, test: (instant: number) => boolean): number {
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (test(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 function localStampAt(instant: number, offset: number): string {
@@ -79,17 +141,27 @@ const cache = new Map<string, string>();
 function build(timeZone: string, fromYear: number, toYear: number): string {
   const start = Date.UTC(fromYear, 0, 1);
   const end = Date.UTC(toYear + 1, 0, 1);
-  const initial = offsetSeconds(start, timeZone);
-  const observance = (from: number, to: number, at: number) => {
-    const kind = isDaylight(at, to, timeZone) ? 'DAYLIGHT' : 'STANDARD';
-    return [`BEGIN:${kind}`, `DTSTART:${localStampAt(at, from)}`, `TZOFFSETFROM:${formatOffset(from)}`, `TZOFFSETTO:${formatOffset(to)}`, `END:${kind}`].map((line) => `${line}\r\n`).join('');
-  };
-  let body = observance(initial, initial, start);
-  let previous = initial;
-  for (const instant of transitions(timeZone, start, end)) {
-    const next = offsetSeconds(instant, timeZone);
-    body += observance(previous, next, instant);
-    previous = next;
-  }
+  const changes = [start, ...transitions(timeZone, start, end)];
+  let body = '';
+  let previous = offsetSeconds(start, timeZone);
+  changes.forEach((instant, index) => {
+    const offset = offsetSeconds(instant, timeZone);
+    const daylight = isDaylight(instant, index === 0 ? offsetBefore(start, timeZone) : previous, offset, timeZone);
+    body += observance(daylight, previous, offset, instant);
+    for (const flip of daylightFlips(instant, changes[index + 1] ?? end, daylight, timeZone)) body += observance(flip.daylight, offset, offset, flip.at);
+    previous = offset;
+  });
   return `BEGIN:VTIMEZONE\r\n${contentLine('TZID', timeZone)}${contentLine('X-LIC-LOCATION', timeZone)}${body}END:VTIMEZONE\r\n`;
+}
+
+/** The offset the zone had before its last change within the year before `instant`, or its offset if none. */
+function offsetBefore(instant: number, timeZone: string): number {
+  const offset = offsetSeconds(instant, timeZone);
+  for (let t = instant - WEEK; t >= instant - 53 * WEEK; t -= WEEK) if (offsetSeconds(t, timeZone) !== offset) return offsetSeconds(t, timeZone);
+  return offset;
+}
+
+function observance(daylight: boolean, from: number, to: number, at: number): string {
+  const kind = daylight ? 'DAYLIGHT' : 'STANDARD';
+  return [`BEGIN:${kind}`, `DTSTART:${localStampAt(at, from)}`, `TZOFFSETFROM:${formatOffset(from)}`, `TZOFFSETTO:${formatOffset(to)}`, `END:${kind}`].map((line) => `${line}\r\n`).join('');
 }

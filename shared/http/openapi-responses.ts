@@ -60,7 +60,13 @@ export function components(): Record<string, Schema> {
       description: 'One recorded change. `actor` (which key recorded it) is shown to key holders only.',
     },
     Listed: object(['id'], { id: string }),
-    Webhook: object(['id', 'url', 'types'], { id: string, url: string, types: { type: 'array', items: string } }),
+    Webhook: object(['id', 'url', 'types', 'signature'], {
+      id: string,
+      url: string,
+      types: { type: 'array', items: string },
+      signature: { type: 'string', enum: ['v1', 'v1a'], description: 'Standard Webhooks signature scheme: v1 HMAC-SHA256 (shared secret), v1a ed25519' },
+      publicKey: { type: 'string', pattern: '^whpk_', description: 'v1a only: the current public key (base64 of the raw 32-byte ed25519 key) that verifies the v1a signatures' },
+    }),
     Delivery: object(['id'], { id: string }),
   };
 }
@@ -102,11 +108,27 @@ const bodies: Record<string, Record<number, Success>> = {
   'GET /calendars/{id}/feed-tokens': { 200: { body: page(ref('Listed')) } },
   'GET /feeds/{file}': { 200: calendarFile, 304: { headers: ['ETag'] } },
   'HEAD /feeds/{file}': { 200: { headers: ['ETag', 'Last-Modified', 'Cache-Control', 'Content-Length'] }, 304: { headers: ['ETag'] } },
-  'POST /webhooks': { 201: { body: { allOf: [ref('Webhook'), object(['secret'], { secret: string })] }, headers: ['Location'] } },
+  'POST /webhooks': {
+    201: {
+      body: {
+        allOf: [ref('Webhook'), object([], { secret: { type: 'string', pattern: '^whsec_', description: 'v1 only, shown this once; a v1a subscription has publicKey instead and its private key is never shown' } })],
+      },
+      headers: ['Location'],
+    },
+  },
   'GET /webhooks': { 200: { body: page(ref('Webhook')) } },
   'GET /webhooks/{id}': { 200: { body: ref('Webhook'), headers: ['ETag'] } },
   'PATCH /webhooks/{id}': { 200: { body: ref('Webhook'), headers: ['ETag'] } },
-  'POST /webhooks/{id}/rotate-secret': { 200: { body: object(['secret', 'previousSecretValidUntil'], { secret: string, previousSecretValidUntil: instant }) } },
+  'POST /webhooks/{id}/rotate-secret': {
+    200: {
+      body: {
+        oneOf: [
+          object(['secret', 'previousSecretValidUntil'], { secret: string, previousSecretValidUntil: instant }),
+          object(['publicKey', 'previousPublicKeyValidUntil'], { publicKey: string, previousPublicKeyValidUntil: instant }),
+        ],
+      },
+    },
+  },
   'POST /webhooks/{id}/test': { 200: { body: object(['messageId', 'outcome'], { messageId: string, outcome: { type: 'object' } }) } },
   'GET /webhooks/{id}/deliveries': { 200: { body: page(ref('Delivery')) } },
   'GET /webhooks/{id}/deliveries/{deliveryId}': { 200: { body: ref('Delivery') } },

@@ -101,41 +101,37 @@ export class DeliveryStore {
   /** The lane has work due at `at`: moves its due time earlier (never into a back-off) and counts the enqueue. */
   async markLaneDue(webhookId: string, at: Date): Promise<void> {
     const iso = at.toISOString();
+    const earlierAndLive = '(attribute_not_exists(laneDueAt) OR laneDueAt > :key) AND attribute_not_exists(stopped)';
+    const notBackingOff = '(attribute_not_exists(probeAfter) OR probeAfter <= :at)';
+    if (await this.fileDue(webhookId, iso, { condition: `${earlierAndLive} AND ${notBackingOff}`, values: { ':at': iso }, countEnqueue: true })) return;
+    // Already due earlier, backing off or stopped: count the enqueue. A lane backing off must still come due
+    // when its back-off ends, even if it had settled with nothing pending (else this work would wait for the
+    // next enqueue after the back-off, however long that is).
+    const lane = (
+      await this.client.send(
+        new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
+      )
+    ).Attributes as Lane | undefined;
+    if (!lane || lane.stopped || !lane.probeAfter || lane.probeAfter <= iso) return;
+    await this.fileDue(webhookId, lane.probeAfter, { condition: earlierAndLive });
+  }
+
+  /** Files the lane as due at `at` if `condition` holds (counting an enqueue with it); false when it does not. */
+  private async fileDue(webhookId: string, at: string, options: { condition: string; values?: Record<string, unknown>; countEnqueue?: boolean }): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { webhookId, id: LANE },
-          UpdateExpression: 'SET laneDue = :due, laneDueAt = :key REMOVE idle ADD enqueued :one',
-          ConditionExpression: '(attribute_not_exists(laneDueAt) OR laneDueAt > :key) AND (attribute_not_exists(probeAfter) OR probeAfter <= :at) AND attribute_not_exists(stopped)',
-          ExpressionAttributeValues: { ':due': DUE, ':key': laneKey(iso, webhookId), ':at': iso, ':one': 1 },
+          UpdateExpression: options.countEnqueue ? 'SET laneDue = :due, laneDueAt = :key REMOVE idle ADD enqueued :one' : 'SET laneDue = :due, laneDueAt = :key',
+          ConditionExpression: options.condition,
+          ExpressionAttributeValues: { ':due': DUE, ':key': laneKey(at, webhookId), ...(options.countEnqueue ? { ':one': 1 } : {}), ...options.values },
         }),
       );
+      return true;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already due earlier, backing off or stopped: count the enqueue. A lane backing off must still come due
-      // when its back-off ends, even if it had settled with nothing pending (else this work would wait for the
-      // next enqueue after the back-off, however long that is).
-      const lane = (
-        await this.client.send(
-          new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
-        )
-      ).Attributes as Lane | undefined;
-      if (!lane || lane.stopped || !lane.probeAfter || lane.probeAfter <= iso) return;
-      const probeKey = laneKey(lane.probeAfter, webhookId);
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { webhookId, id: LANE },
-            UpdateExpression: 'SET laneDue = :due, laneDueAt = :key',
-            ConditionExpression: '(attribute_not_exists(laneDueAt) OR laneDueAt > :key) AND attribute_not_exists(stopped)',
-            ExpressionAttributeValues: { ':due': DUE, ':key': probeKey },
-          }),
-        );
-      } catch (again) {
-        if (!isConditionFailure(again)) throw again;
-      }
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
@@ -168,17 +164,12 @@ export class DeliveryStore {
     return (page.Items?.[0]?.laneDueAt as string | undefined)?.split('#')[0];
   }
 
-  /** One lane's pending deliveries due by `now`, oldest first. */
-  async dueIn(webhookId: string, now: Date, limit: number): Promise<Delivery[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'byLane',
-        KeyConditionExpression: 'webhookId = :w AND dueAt <= :now',
-        ExpressionAttributeValues: { ':w': webhookId, ':now': now.toISOString() },
-        Limit: limit,
-      }),
-    );
+  /**
+   * One lane's next pending deliveries, earliest due first, whether due yet or not: the due ones are the batch,
+   * and the first one not due tells when the lane is next due (one read for both).
+   */
+  async nextIn(webhookId: string, limit: number): Promise<Delivery[]> {
+    const page = await this.client.send(new QueryCommand({ TableName: this.table, IndexName: 'byLane', KeyConditionExpression: 'webhookId = :w', ExpressionAttributeValues: { ':w': webhookId }, Limit: limit }));
     return (page.Items ?? []) as Delivery[];
   }
 
@@ -236,11 +227,12 @@ export class DeliveryStore {
   /**
    * Releases a lane and files it under its next due time: the earliest pending delivery, not before the
    * back-off's next probe. An emptied lane leaves the index after one late recheck, unless work arrived
-   * meanwhile: then it is due now, and the answer is true.
+   * meanwhile: then it is due now, and the answer is true. `known`: the earliest pending due time when the
+   * caller has just read it (null: none pending), saving the read.
    */
-  async settleLane(lane: Lane, holder: string, now: Date): Promise<boolean> {
+  async settleLane(lane: Lane, holder: string, now: Date, known?: string | null): Promise<boolean> {
     const { webhookId } = lane;
-    const earliest = await this.earliestDue(webhookId);
+    const earliest = known === undefined ? await this.earliestDue(webhookId) : (known ?? undefined);
     const release = { ':holder': holder };
     const settle = async (update: string, values: Record<string, unknown>, condition = 'holder = :holder') => {
       try {
@@ -251,23 +243,30 @@ export class DeliveryStore {
         throw error;
       }
     };
+    const seen = { ':seen': lane.enqueued ?? 0, ':zero': 0 };
+    const unchanged = 'holder = :holder AND (enqueued = :seen OR (attribute_not_exists(enqueued) AND :seen = :zero))';
+    const fileAt = (at: string, condition?: string) =>
+      settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ...(condition ? seen : {}), ':due': DUE, ':key': laneKey(at, webhookId) }, condition);
     if (earliest) {
       const at = lane.probeAfter && lane.probeAfter > earliest ? lane.probeAfter : earliest;
-      await settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ':due': DUE, ':key': laneKey(at, webhookId) });
-      return false;
+      if (at <= now.toISOString()) {
+        await fileAt(at);
+        return false;
+      }
+      // Filed for later only if nothing was enqueued meanwhile (that work may be due now).
+      if (await fileAt(at, unchanged)) return false;
+    } else {
+      const settled = lane.idle
+        ? await settle('REMOVE laneDue, laneDueAt, leaseUntil, holder, idle', seen, unchanged)
+        : await settle(
+            'SET laneDue = :due, laneDueAt = :key, idle = :true REMOVE leaseUntil, holder',
+            { ...seen, ':due': DUE, ':key': laneKey(new Date(now.getTime() + IDLE_RECHECK_MS).toISOString(), webhookId), ':true': true },
+            unchanged,
+          );
+      if (settled) return false;
     }
-    const seen = { ':seen': lane.enqueued ?? 0 };
-    const unchanged = 'holder = :holder AND (enqueued = :seen OR (attribute_not_exists(enqueued) AND :seen = :zero))';
-    const settled = lane.idle
-      ? await settle('REMOVE laneDue, laneDueAt, leaseUntil, holder, idle', { ...seen, ':zero': 0 }, unchanged)
-      : await settle(
-          'SET laneDue = :due, laneDueAt = :key, idle = :true REMOVE leaseUntil, holder',
-          { ...seen, ':zero': 0, ':due': DUE, ':key': laneKey(new Date(now.getTime() + IDLE_RECHECK_MS).toISOString(), webhookId), ':true': true },
-          unchanged,
-        );
-    if (settled) return false;
     // Work arrived while the lane was settling: it is due now.
-    await settle('SET laneDue = :due, laneDueAt = :key REMOVE leaseUntil, holder, idle', { ':due': DUE, ':key': laneKey(now.toISOString(), webhookId) });
+    await fileAt(now.toISOString());
     return true;
   }
 
@@ -339,10 +338,26 @@ export class DeliveryStore {
     }
   }
 
-  /** Queues a delivery again, now, from the start of the retry schedule (manual retry, replay): the delivery as queued, or undefined when it does not exist. */
+  /** Queues a delivery again, now, from the start of the retry schedule (manual retry): the delivery as queued, or undefined when it does not exist. */
   async requeue(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {
+    const queued = await this.requeueItem(webhookId, id, now);
+    if (queued) await this.markLaneDue(webhookId, now);
+    return queued;
+  }
+
+  /**
+   * Sends deliveries again under their message ids (replay): each is created, or requeued where it exists, and
+   * each lane is marked due once for the lot. Returns how many were created and how many requeued.
+   */
+  async enqueueOrRequeue(deliveries: NewDelivery[], now: Date): Promise<{ created: number; requeued: number }> {
+    const outcomes = await Promise.all(deliveries.map(async (delivery) => ((await this.create(delivery, now)) ? 'created' : (await this.requeueItem(delivery.webhookId, delivery.id, now)) ? 'requeued' : undefined)));
+    const lanes = new Set(deliveries.filter((_, i) => outcomes[i]).map((delivery) => delivery.webhookId));
+    await Promise.all([...lanes].map((webhookId) => this.markLaneDue(webhookId, now)));
+    return { created: outcomes.filter((o) => o === 'created').length, requeued: outcomes.filter((o) => o === 'requeued').length };
+  }
+
+  private async requeueItem(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {
     const at = now.toISOString();
-    let queued: Delivery;
     try {
       const result = await this.client.send(
         new UpdateCommand({
@@ -355,13 +370,11 @@ export class DeliveryStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      queued = result.Attributes as Delivery;
+      return result.Attributes as Delivery;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
-    await this.markLaneDue(webhookId, now);
-    return queued;
   }
 
   async list(webhookId: string, query: { status?: DeliveryStatus; limit: number; cursor?: string }): Promise<{ items: Delivery[]; nextCursor: string | null }> {

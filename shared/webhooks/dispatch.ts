@@ -25,8 +25,8 @@ export interface SweepSummary {
 
 /** A lane gives the rest of its work to the next run after this long, so every run ends in bounded time. */
 const LANE_BUDGET_MS = 30_000;
-/** Attempts in flight at once on a healthy lane. */
-const LANE_BATCH = 16;
+/** Attempts in flight at once on a healthy lane (one keep-alive connection each). */
+const LANE_BATCH = 32;
 /** Lanes worked at once by one run. */
 const LANES_AT_ONCE = 64;
 
@@ -79,39 +79,46 @@ async function backOff(d: Deps, config: WebhookConfig, store: DeliveryStore, lan
   return false;
 }
 
-/** Works one lane for up to LANE_BUDGET_MS; returns false when it stopped the lane. */
-async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, lane: Lane, holder: string, summary: SweepSummary): Promise<boolean> {
+/**
+ * Works one lane for up to LANE_BUDGET_MS. Answers false when it stopped the lane; otherwise the earliest
+ * pending due time when its last read showed it (null: nothing pending), for settling without another read.
+ */
+async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, lane: Lane, holder: string, summary: SweepSummary): Promise<false | { earliest?: string | null }> {
   const now = d.now();
   const leaseMs = config.attemptTimeoutMs + 5_000;
   const backingOff = () => (lane.failures ?? 0) > 0;
-  if (backingOff() && lane.probeAfter && Date.parse(lane.probeAfter) > now.getTime()) return true;
-  // Read together: the subscription (and its owner's key), its secrets, and the first batch.
+  if (backingOff() && lane.probeAfter && Date.parse(lane.probeAfter) > now.getTime()) return {};
+  // Read together: the subscription (and its owner's key), its secrets, and the next deliveries (a backing-off lane: one probe).
   const [webhook, secrets, first] = await Promise.all([
     liveSubscription(d, store, lane.webhookId),
     activeSecrets(d.client, d.tables.secrets, lane.webhookId, now),
-    store.dueIn(lane.webhookId, now, backingOff() ? 1 : LANE_BATCH),
+    store.nextIn(lane.webhookId, backingOff() ? 1 : LANE_BATCH),
   ]);
   if (!webhook) return false;
-  if (secrets.length === 0) return true;
+  if (secrets.length === 0) return {};
   const sign = signerFor(secrets);
   const started = performance.now();
-  let batch = first;
+  const dueBy = (next: Delivery[], at: Date) => next.filter((delivery) => delivery.dueAt !== undefined && delivery.dueAt <= at.toISOString());
+  let next = first;
+  let batch = dueBy(next, now);
   // The claim just checked that the lane is not stopped; later batches renew (and re-check) first.
-  for (let renew = false; batch.length > 0 && performance.now() - started < LANE_BUDGET_MS; renew = true) {
+  for (let renew = false; batch.length > 0; renew = true) {
+    if (performance.now() - started >= LANE_BUDGET_MS) return {};
     if (renew && !(await store.renewLane(lane.webhookId, holder, d.now(), leaseMs))) return false;
     const results = await Promise.all(batch.map((delivery) => attempt(d, config, store, webhook, sign, delivery)));
     for (const result of results) summary[result.verdict]++;
     summary.attempted += results.length;
     const failure = results.find((result) => !result.ok);
-    if (failure) return backOff(d, config, store, lane, failure);
+    if (failure) return (await backOff(d, config, store, lane, failure)) && {};
     if (backingOff()) {
       await store.noteRecovery(lane.webhookId);
       lane.failures = 0;
       delete lane.probeAfter;
     }
-    batch = await store.dueIn(lane.webhookId, d.now(), LANE_BATCH);
+    next = await store.nextIn(lane.webhookId, LANE_BATCH);
+    batch = dueBy(next, d.now());
   }
-  return true;
+  return { earliest: next[0]?.dueAt ?? null };
 }
 
 /**
@@ -133,11 +140,11 @@ export async function sweep(d: Deps, config: WebhookConfig): Promise<SweepSummar
       const lane = await store.claimLane(webhookId, holder, d.now(), leaseMs);
       if (!lane) return;
       summary.lanes++;
-      let live = false;
+      let worked: Awaited<ReturnType<typeof workLane>> = false;
       try {
-        live = await workLane(d, config, store, lane, holder, summary);
+        worked = await workLane(d, config, store, lane, holder, summary);
       } finally {
-        again = live && (await store.settleLane(lane, holder, d.now()));
+        again = worked !== false && (await store.settleLane(lane, holder, d.now(), worked.earliest));
       }
     }
   };

@@ -171,12 +171,9 @@ async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<b
         return [];
       }
     });
-    await Promise.all(
-      deliveries.map(async (delivery) => {
-        if (await store.requeue(delivery.webhookId, delivery.id, d.now())) item.counts.requeued++;
-        else item.counts.created += await store.enqueue([delivery], d.now());
-      }),
-    );
+    const sent = await store.enqueueOrRequeue(deliveries, d.now());
+    item.counts.created += sent.created;
+    item.counts.requeued += sent.requeued;
     if (page.LastEvaluatedKey) item.progress = { day, after: page.LastEvaluatedKey };
     else item.progress = day < lastDay ? { day: nextDay(day) } : undefined;
     if (histories.size > 5_000) histories.clear();

@@ -1,10 +1,13 @@
 /**
  * Signing secrets, kept apart from the journal (which is forever) so that a rotated secret can really go.
  * After a rotation the previous secret stays valid for an overlap, and messages carry both signatures.
+ * A secret is either a shared HMAC secret (`whsec_…`, signatures `v1`) or an ed25519 private key (`whsk_…`,
+ * signatures `v1a`) whose public key (`whpk_…`) is all the partner gets; the private key never leaves this table.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as signWith, type KeyObject } from 'node:crypto';
 import { Webhook as Signer } from 'standardwebhooks';
+import type { SignatureScheme } from '#domain/changes';
 import { DomainError } from '#domain/errors';
 import { isConditionFailure } from '#journal/conditions';
 
@@ -23,6 +26,31 @@ interface PreviousSecret {
 
 /** A Standard Webhooks secret: "whsec_" and 32 random bytes in base64. */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** What a new key gives: the secret to store, and what the partner is shown (the secret itself, or only the public key). */
+export type NewSigningKey = { stored: string; secret: string; publicKey?: undefined } | { stored: string; publicKey: string; secret?: undefined };
+
+/** PKCS #8 DER header of an ed25519 private key, followed by its 32-byte seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+const privateKeyOf = (stored: string): KeyObject => createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(stored.slice('whsk_'.length), 'base64')]), format: 'der', type: 'pkcs8' });
+
+/** The partner's half of a stored `whsk_` key: "whpk_" and the raw 32-byte public key in base64, as the specification serialises it. */
+export function publicKeyOf(stored: string): string {
+  const { x } = createPublicKey(privateKeyOf(stored)).export({ format: 'jwk' });
+  return `whpk_${Buffer.from(x!, 'base64url').toString('base64')}`;
+}
+
+/** A new signing key for the scheme: an HMAC secret (shown once), or an ed25519 key pair whose private half (the seed, `whsk_`) is stored and never shown. */
+export function newSigningKey(scheme: SignatureScheme): NewSigningKey {
+  if (scheme === 'v1') {
+    const secret = newWebhookSecret();
+    return { stored: secret, secret };
+  }
+  const { d } = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const stored = `whsk_${Buffer.from(d!, 'base64url').toString('base64')}`;
+  return { stored, publicKey: publicKeyOf(stored) };
+}
 
 const key = (webhookId: string) => `webhook#${webhookId}`;
 const previousOf = (item: SecretItem): PreviousSecret[] => (item.previous === undefined ? [] : Array.isArray(item.previous) ? item.previous : [item.previous]);
@@ -68,17 +96,30 @@ export async function activeSecrets(client: DynamoDBDocumentClient, table: strin
   ];
 }
 
-/** Standard Webhooks headers; `webhook-signature` holds one signature per active secret. */
+/** Standard Webhooks headers; `webhook-signature` holds one signature per active secret (`v1,…` or `v1a,…`). */
 export function signedHeaders(secrets: string[], messageId: string, at: Date, body: string): Record<string, string> {
   return signerFor(secrets)(messageId, at, body);
 }
 
 /** A signing function for a set of secrets, decoded once (a lane signs many messages with the same ones). */
 export function signerFor(secrets: string[]): (messageId: string, at: Date, body: string) => Record<string, string> {
-  const signers = secrets.map((secret) => new Signer(secret));
+  const signers = secrets.map(signatureFor);
   return (messageId, at, body) => ({
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': signers.map((signer) => signer.sign(messageId, at, body)).join(' '),
+    'webhook-signature': signers.map((signer) => signer(messageId, at, body)).join(' '),
   });
+}
+
+type SignatureFor = (messageId: string, at: Date, body: string) => string;
+
+/** One secret's signature: the official library for `v1` (HMAC); node:crypto for `v1a`, which that library does not offer. */
+function signatureFor(secret: string): SignatureFor {
+  if (!secret.startsWith('whsk_')) {
+    const signer = new Signer(secret);
+    return (messageId, at, body) => signer.sign(messageId, at, body);
+  }
+  const key = privateKeyOf(secret);
+  // The signed content is the same as for v1: "{id}.{timestamp}.{body}".
+  return (messageId, at, body) => `v1a,${signWith(null, Buffer.from(`${messageId}.${Math.floor(at.getTime() / 1000)}.${body}`), key).toString('base64')}`;
 }

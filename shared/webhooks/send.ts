@@ -1,6 +1,6 @@
 /** One delivery attempt: a POST to the vetted address only, no redirects followed, bounded in time. */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { TargetRefused, vetTarget } from './targets.ts';
@@ -16,6 +16,13 @@ export interface AttemptOutcome {
 }
 
 const RESPONSE_BYTES = 1024;
+
+/**
+ * Connections are kept alive between attempts to the same endpoint: a new TCP (and TLS) connection per
+ * message was most of an attempt's cost. Only the connecting is pinned and vetted, so a kept socket is one that
+ * was vetted when it connected; one that hangs is destroyed with its attempt, never reused.
+ */
+const agents = { http: new HttpAgent({ keepAlive: true, maxFreeSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxFreeSockets: 64 }) };
 
 /** At most `bytes` bytes of UTF-8 text, never ending in part of a character. */
 export function utf8Prefix(buffer: Buffer, bytes: number): string {
@@ -54,7 +61,7 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
     else callback(null, target.address, target.family);
   };
-  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const [send, agent] = target.url.protocol === 'https:' ? [httpsRequest, agents.https] : [httpRequest, agents.http];
   return new Promise<AttemptOutcome>((resolve) => {
     const req = send(
       target.url,
@@ -62,6 +69,7 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
         lookup: pinned,
+        agent,
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
       },

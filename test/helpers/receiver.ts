@@ -31,12 +31,16 @@ export async function startReceiver(answer: (request: Received, count: number) =
       res.end(reply.body ?? '');
     });
   });
+  // TCP connections accepted: fewer than requests when the sender keeps connections alive.
+  const connections = { count: 0 };
+  server.on('connection', () => connections.count++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
     concurrency,
+    connections,
     /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
     waitFor(count: number, timeoutMs = 30_000): Promise<void> {
       if (received.length >= count) return Promise.resolve();

@@ -4,11 +4,12 @@
  */
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
 import { loadFeedBody, loadFeedHead, type FeedQuery } from '#feeds/feed';
+import { fragmentOf } from '#feeds/fragments';
 import { lintICalendar, unfold } from '../helpers/ical-lint.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 
@@ -131,6 +132,29 @@ describe('validators in one read', () => {
     expect(perCalendar.large!.full).toContain(`QueryCommand ${views}`);
   }, 120_000);
 
+  it('answer a HEAD nobody has sent a GET for with at most one bounded Query, without a length for a large window', async () => {
+    await t.call('PUT', '/calendars/headless', { body: calendar });
+    for (let i = 0; i < 12; i++) await event('headless', { title: { en: `Headless ${i}` } });
+    process.env.FEED_HEAD_ASSEMBLY_LIMIT = '5';
+    try {
+      let reply: Awaited<ReturnType<typeof t.call>> | undefined;
+      const head = await storeRequests(async () => {
+        reply = await t.call('HEAD', '/feeds/headless.ics', { key: null });
+      });
+      const views = tableNames().views;
+      expect(reply!.status).toBe(200);
+      expect(reply!.headers.get('etag')).toMatch(/^"/);
+      expect(reply!.headers.get('content-length')).toBeNull();
+      expect(head).toEqual([`GetItemCommand ${views}`, `GetItemCommand ${views}`, `QueryCommand ${views}`]);
+      // Within the limit the HEAD states the GET's length, as before.
+      process.env.FEED_HEAD_ASSEMBLY_LIMIT = '50';
+      const small = await t.call('HEAD', '/feeds/headless.ics?pastDays=1', { key: null });
+      expect(Number(small.headers.get('content-length'))).toBe(Buffer.byteLength((await t.call('GET', '/feeds/headless.ics?pastDays=1', { key: null })).text));
+    } finally {
+      delete process.env.FEED_HEAD_ASSEMBLY_LIMIT;
+    }
+  }, 60_000);
+
   it('change the ETag when an event changes, and not otherwise', async () => {
     const etag = async () => (await t.call('HEAD', '/feeds/small.ics', { key: null })).headers.get('etag');
     const before = await etag();
@@ -140,6 +164,44 @@ describe('validators in one read', () => {
     expect(added).not.toBe(before);
     await t.call('PATCH', `/events/${id}`, { body: { title: { en: 'One more, renamed' } } });
     expect(await etag()).not.toBe(added);
+  });
+});
+
+describe("the container's feed bodies", () => {
+  it('answer a GET of an unchanged feed with the one read its ETag needs and the same bytes; a change reads the fragments again', async () => {
+    await t.call('PUT', '/calendars/kept', { body: calendar });
+    const id = await event('kept', { title: { en: 'Kept' } });
+    await event('kept', { title: { en: 'Also kept' } });
+    const views = tableNames().views;
+    let first = '';
+    const cold = await storeRequests(async () => {
+      first = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    let second = '';
+    const warm = await storeRequests(async () => {
+      second = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    expect(cold).toContain(`QueryCommand ${views}`);
+    expect(warm).toEqual([`GetItemCommand ${views}`]);
+    expect(second).toBe(first);
+    expect(unfold(first)).toContain('SUMMARY;LANGUAGE=en:Kept');
+
+    await t.call('PATCH', `/events/${id}`, { body: { title: { en: 'Renamed' } } });
+    let changed = '';
+    const afterChange = await storeRequests(async () => {
+      changed = (await t.call('GET', '/feeds/kept.ics', { key: null })).text;
+    });
+    expect(afterChange).toContain(`QueryCommand ${views}`);
+    expect(unfold(changed)).toContain('SUMMARY;LANGUAGE=en:Renamed');
+    expect(unfold(changed)).not.toContain('SUMMARY;LANGUAGE=en:Kept');
+
+    process.env.FEED_CACHE_MB = '0';
+    try {
+      const off = await storeRequests(async () => expect((await t.call('GET', '/feeds/kept.ics', { key: null })).text).toBe(changed));
+      expect(off).toContain(`QueryCommand ${views}`);
+    } finally {
+      delete process.env.FEED_CACHE_MB;
+    }
   });
 });
 
@@ -154,15 +216,11 @@ describe('pre-rendered fragments', () => {
 
   it('rendered by an older RENDERING_VERSION are rendered again from their event: the bytes do not change', async () => {
     const before = (await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text;
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableNames().views,
-        Key: { pk: `event#${ids.ahead}` },
-        UpdateExpression: 'SET #feed.#r = :old',
-        ExpressionAttributeNames: { '#feed': 'feed', '#r': 'r' },
-        ExpressionAttributeValues: { ':old': 1 },
-      }),
-    );
+    const { Item: item } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `event#${ids.ahead}` } }));
+    const old = JSON.stringify({ ...fragmentOf(item!)!, r: 1 });
+    await documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: `event#${ids.ahead}` }, UpdateExpression: 'SET feed = :old', ExpressionAttributeValues: { ':old': old } }));
+    // As a deploy with a new RENDERING_VERSION would, a new ETag: bodies kept under the old one are not reused.
+    await documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: 'calendar#window' }, UpdateExpression: 'SET feedRevision = :new', ExpressionAttributeValues: { ':new': 'after-deploy' } }));
     const after = await storeRequests(async () => expect((await t.call('GET', '/feeds/window.ics?lang=en', { key: null })).text).toBe(before));
     expect(after).toContain(`BatchGetItemCommand ${tableNames().views}`);
   });

@@ -71,7 +71,12 @@ describe('npm start', () => {
     expect(statSync(join(dataDir, 'admin-key')).mode & 0o777).toBe(0o600);
     expect(first.output()).toContain(adminKey);
     expect(first.output()).toContain('loaded the launch customer');
-    const seeded = (await (await fetch(`${first.url}/events?calendar=ato`)).json()) as { items: { schedule: { type: string; month: string } }[] };
+    // The list is a view: in the lagged mode (this child inherits TAQWEEM_STREAM_LAG_MS) it fills in after start.
+    type Listed = { items: { schedule: { type: string; month: string } }[] };
+    const seeded = await eventually(async () => {
+      const list = (await (await fetch(`${first.url}/events?calendar=ato`)).json()) as Listed;
+      return list.items.length >= 4 ? list : undefined;
+    });
     expect(seeded.items.map((e: { schedule: { type: string; month: string } }) => `${e.schedule.type} ${e.schedule.month}`)).toEqual(['month 2026-06', 'month 2026-07', 'month 2026-10', 'month 2026-12']);
     const created = await fetch(`${first.url}/events`, {
       method: 'POST',
@@ -86,7 +91,10 @@ describe('npm start', () => {
     try {
       expect(second.output()).toContain('not seeded');
       expect(second.output()).not.toContain(adminKey);
-      const after = (await (await fetch(`${second.url}/events?calendar=ato`)).json()) as { items: unknown[] };
+      const after = await eventually(async () => {
+        const list = (await (await fetch(`${second.url}/events?calendar=ato`)).json()) as { items: unknown[] };
+        return list.items.length >= 5 ? list : undefined;
+      });
       expect(after.items).toHaveLength(5);
       const auth = await fetch(`${second.url}/keys`, { headers: { authorization: `Bearer ${adminKey}` } });
       expect(auth.status).toBe(200);

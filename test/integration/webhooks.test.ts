@@ -192,6 +192,8 @@ describe('waking the dispatcher', () => {
       await createEvent('Wake the dispatcher');
       await lambdaApi.waitFor(1);
       expect(lambdaApi.received[0]).toMatchObject({ url: '/2015-03-31/functions/taqweem-test-dispatch/invocations', headers: { 'x-amz-invocation-type': 'Event' } });
+      // Signed for Lambda in the function's region (one SigV4 request, no Lambda client in the bundle).
+      expect(String(lambdaApi.received[0]!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[^,]*x-amz-invocation-type/);
       // Only the schedule delivers here (the wake went to the stand-in), so this also proves the timer fallback.
       await hook.waitFor(1);
     } finally {
@@ -230,6 +232,8 @@ describe('subscriptions', () => {
     const hook = await receiver();
     const mine = await subscribe(hook.url, { description: 'mine' });
     const theirs = await subscribe(hook.url, { description: 'theirs' }, otherPartnerKey);
+    // Lists are views: wait until both subscriptions reached them, then the partner sees only its own.
+    await t.runtime.pump.drain();
     const listed = (await t.call('GET', '/webhooks', { key: otherPartnerKey })).body.items.map((w: { id: string }) => w.id);
     expect(listed).toEqual([theirs.id]);
     const all = (await t.call('GET', '/webhooks')).body.items.map((w: { id: string }) => w.id);

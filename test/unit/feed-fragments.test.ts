@@ -97,6 +97,16 @@ describe('fragments', () => {
   });
 });
 
+describe('stored fragments', () => {
+  it('are one JSON string attribute, and read back the same; a map written before reads as it was', () => {
+    const event = { ...base, title: { en: 'Stored', ar: 'مخزّن' } };
+    const attributes = feedItemAttributes(event);
+    expect(typeof attributes.feed).toBe('string');
+    expect(fragmentOf(attributes)).toEqual(renderFragment(event));
+    expect(fragmentOf({ feed: renderFragment(event) })).toEqual(renderFragment(event));
+  });
+});
+
 /** DynamoDB's item size: attribute names plus values (strings and binaries by bytes, numbers ~ digits). */
 function itemBytes(value: unknown): number {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;

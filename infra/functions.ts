@@ -31,6 +31,8 @@ export interface FunctionSpec {
   tables: TableAccess;
   memoryMb: number;
   timeoutSeconds: number;
+  /** import (#14): the p99 Duration above which the route is slow, when not the API's 3 s (streams: 10 s). */
+  p99BudgetMs?: number;
 }
 
 const readApi = (name: string, routes: Route[], views = false): FunctionSpec => ({
@@ -74,6 +76,8 @@ export const functions: FunctionSpec[] = [
   writeApi('participants-add', ['POST /events/{id}/participants']),
   writeApi('participants-patch', ['PATCH /events/{id}/participants/{pid}']),
   writeApi('participants-delete', ['DELETE /events/{id}/participants/{pid}']),
+  // import (#14): one command per event, paced against its deadline (28 s: API Gateway HTTP API waits at most 30).
+  { ...writeApi('calendars-import', ['POST /calendars/{id}/import']), memoryMb: 1024, timeoutSeconds: 28, p99BudgetMs: 28_000 },
   writeApi('feed-tokens-create', ['POST /calendars/{id}/feed-tokens']),
   readApi('feed-tokens-list', ['GET /calendars/{id}/feed-tokens'], true),
   writeApi('feed-tokens-delete', ['DELETE /calendars/{id}/feed-tokens/{tokenId}']),

@@ -168,7 +168,7 @@ export class TaqweemStack extends Stack {
       tables: Object.values(tables),
       streamConsumers: functions.filter((f) => f.journalStream).map((f) => ({ name: f.name, fn: this.functions.get(f.name)! })),
       // 3 s like the whole API; feeds stream large calendars (20 s timeout), so theirs is 10 s.
-      routeFunctions: functions.filter((f) => f.routes).map((f) => ({ name: f.name, fn: this.functions.get(f.name)!, p99BudgetMs: f.streaming ? 10_000 : 3_000 })),
+      routeFunctions: functions.filter((f) => f.routes).map((f) => ({ name: f.name, fn: this.functions.get(f.name)!, p99BudgetMs: f.p99BudgetMs ?? (f.streaming ? 10_000 : 3_000) })),
       throwingFunctions: functions.filter((f) => !f.routes).map((f) => this.functions.get(f.name)!),
       streamFailures,
       dispatchFailures,

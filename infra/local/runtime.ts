@@ -23,7 +23,8 @@ import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from './s
 
 export { repositoryRoot };
 const STREAMED = Symbol('streamed');
-const MAX_REQUEST_BYTES = 1024 * 1024;
+// import (#14): Lambda's synchronous payload limit (API Gateway would take 10 MB); each route has its own, smaller one.
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;

@@ -28,6 +28,8 @@ export interface EventCreatedData extends Omit<EventFields, 'kind' | 'visibility
   visibility: NonNullable<EventFields['visibility']>;
   status: NonNullable<EventFields['status']>;
   tags: string[];
+  /** import (#14): the iCalendar UID the event was imported with; feeds keep it as the event's UID. */
+  uid?: string;
 }
 
 /** Fields an event.updated sets; null means the field was removed. */

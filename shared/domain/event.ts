@@ -142,7 +142,7 @@ export function assertNever(value: never): never {
 }
 
 export type EventCommand =
-  | { type: 'create'; input: CreateEventInput; calendarExists: boolean; participantIds: string[]; series?: SeriesSupport }
+  | { type: 'create'; input: CreateEventInput; calendarExists: boolean; participantIds: string[]; series?: SeriesSupport /** import (#14): the iCalendar UID it came with. */; uid?: string }
   | { type: 'patch'; patch: Record<string, unknown>; series?: SeriesSupport }
   | { type: 'cancel'; reason?: string }
   | { type: 'invite'; participant: ParticipantInput; participantId: string }
@@ -187,6 +187,7 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
     visibility: input.visibility ?? 'public',
     status: input.status ?? (input.schedule.type === 'month' ? 'tentative' : 'confirmed'),
     tags: uniqueTags(input.tags ?? []),
+    ...(command.uid === undefined ? {} : { uid: command.uid }),
   };
   const invitations = participants.map(
     (participant, i): EventChange => ({

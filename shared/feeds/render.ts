@@ -113,7 +113,8 @@ export const veventParts = {
   head(event: CalendarEvent, source?: Pick<VeventSource, 'lines' | 'master'>): string {
     return [
       'BEGIN:VEVENT\r\n',
-      contentLine('UID', `${raw(event.id)}@taqweem`),
+      // import (#14): an imported event keeps its UID (subscribers key on it); ours are <id>@taqweem.
+      contentLine('UID', event.uid === undefined ? `${raw(event.id)}@taqweem` : text(event.uid)),
       contentLine('DTSTAMP', utcStamp(event.updatedAt)),
       contentLine('CREATED', utcStamp(event.createdAt)),
       contentLine('LAST-MODIFIED', utcStamp(event.updatedAt)),

@@ -14,6 +14,7 @@ import { toFieldErrors } from '#domain/validation';
 import { withDeadline } from '#journal/deadline';
 import { checkIdempotencyKey, claimRequest, releaseRequest, requestFingerprint, settleRequest, type StoredResponse } from '#journal/idempotency';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
+import type { TextBody } from './operations.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -39,6 +40,8 @@ export interface ApiOptions<Body, Query> {
   query?: $ZodType<Query, unknown>;
   /** The command handles Idempotency-Key itself (POST /events fixes the id it creates). */
   ownIdempotency?: boolean;
+  /** import (#14): the body is text of this media type (not JSON), handed over as a string. */
+  textBody?: TextBody;
 }
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>;
@@ -156,6 +159,20 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
   return parsed;
 }
 
+// import (#14) begin: a text body (text/calendar), checked for presence, size and media type like a JSON one.
+function parseTextBody(event: APIGatewayProxyEventV2, expected: TextBody): string {
+  if (event.body === undefined || event.body === '') throw invalidBody(`is required: send ${expected.mediaType}`, 'required');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > expected.maxBytes)
+    throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${expected.maxBytes} are accepted`, [{ field: 'body', code: 'too_large', message: `must be at most ${expected.maxBytes} bytes` }]);
+  const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== expected.mediaType) {
+    throw new DomainError('unsupported_media_type', `send the body as ${expected.mediaType}`, [{ field: 'header.content-type', code: 'unsupported_media_type', message: `must be ${expected.mediaType}` }]);
+  }
+  return raw.toString('utf8');
+}
+// import (#14) end
+
 function validate<T>(schema: $ZodType<T, unknown> | undefined, input: unknown, prefix: string): T {
   if (!schema) return input as T;
   // reportInput: a wrong-typed field is told from a missing one (its input never reaches the response).
@@ -173,8 +190,8 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
     // The admin key's hash is fetched only when a request presents a key.
     const principal = await resolvePrincipal(event.headers?.authorization, deps().journal, deps().adminKeyHash);
     authorize(principal, options.access);
-    if (!options.body && event.body) throw new DomainError('invalid', 'this request takes no body', [{ field: 'body', code: 'invalid_value', message: 'must be empty' }]);
-    const body = options.body ? parseJsonBody(event, options.bodyOptional ?? false) : undefined;
+    if (!options.body && !options.textBody && event.body) throw new DomainError('invalid', 'this request takes no body', [{ field: 'body', code: 'invalid_value', message: 'must be empty' }]);
+    const body = options.textBody ? parseTextBody(event, options.textBody) : options.body ? parseJsonBody(event, options.bodyOptional ?? false) : undefined;
     const internal: Internal = {
       principal,
       body: validate(options.body, body, ''),

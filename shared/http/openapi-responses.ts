@@ -1,6 +1,7 @@
 /** What each operation answers on success: body schemas and headers, for /openapi.json. */
 import { toJSONSchema } from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
+import { fieldErrorCodes } from '#domain/errors';
 import { calendarInputSchema, eventFieldsSchema, participantInputSchema } from '#domain/schemas';
 
 type Schema = Record<string, unknown>;
@@ -14,6 +15,32 @@ const page = (items: Schema): Schema => object(['items', 'nextCursor'], { items:
 function output(schema: $ZodType): { properties: Schema; required?: string[] } {
   const { $schema: _dialect, ...json } = toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as unknown as { $schema?: string; properties: Schema; required?: string[] };
   return json;
+}
+
+// import (#14): what POST /calendars/{id}/import answers.
+function importReport(): Schema {
+  const imported = { type: 'array', items: object(['uid', 'eventId'], { uid: string, eventId: string }) };
+  const skipped = object(['component', 'code', 'message'], {
+    uid: string,
+    recurrenceId: string,
+    component: { ...string, description: 'VEVENT, VTODO, …' },
+    field: { ...string, description: 'the property or event field refused, e.g. "title", "DTSTART", "RRULE"' },
+    code: { ...string, enum: [...fieldErrorCodes], description: 'the field error code' },
+    message: string,
+  });
+  return {
+    ...object(['calendar', 'complete', 'created', 'updated', 'unchanged', 'skipped', 'remaining'], {
+      calendar: string,
+      complete: { type: 'boolean', description: 'false when the deadline came first (202): repeat the request with resume.idempotencyKey' },
+      created: imported,
+      updated: imported,
+      unchanged: imported,
+      skipped: { type: 'array', items: skipped },
+      remaining: { ...integer, description: 'events not imported yet' },
+      resume: object(['idempotencyKey', 'detail'], { idempotencyKey: string, detail: string }),
+    }),
+    additionalProperties: false,
+  };
 }
 
 /** The resources the API answers with, as components. */
@@ -39,6 +66,7 @@ export function components(): Record<string, Schema> {
         version: { ...integer, description: 'as in the ETag' },
         createdAt: instant,
         updatedAt: instant,
+        uid: { ...string, description: 'the iCalendar UID an imported event came with; feeds write it as its UID (others: <id>@taqweem)' },
         // recur (#14)
         overrides: {
           type: 'array',
@@ -60,6 +88,8 @@ export function components(): Record<string, Schema> {
       description: 'One recorded change. `actor` (which key recorded it) is shown to key holders only.',
     },
     Listed: object(['id'], { id: string }),
+    // import (#14)
+    ImportReport: importReport(),
     Webhook: object(['id', 'url', 'types', 'signature'], {
       id: string,
       url: string,
@@ -104,6 +134,7 @@ const bodies: Record<string, Record<number, Success>> = {
   'POST /events/{id}/participants': { 201: { body: ref('Event'), headers: ['ETag', 'Location'] } },
   'PATCH /events/{id}/participants/{pid}': { 200: { body: ref('Event'), headers: ['ETag'] } },
   'DELETE /events/{id}/participants/{pid}': { 200: { body: ref('Event'), headers: ['ETag'] } },
+  'POST /calendars/{id}/import': { 200: { body: ref('ImportReport') }, 202: { body: ref('ImportReport') } },
   'POST /calendars/{id}/feed-tokens': { 201: { body: object(['id', 'label', 'token', 'url'], { id: string, label: string, token: string, url: string }), headers: ['Location'] } },
   'GET /calendars/{id}/feed-tokens': { 200: { body: page(ref('Listed')) } },
   'GET /feeds/{file}': { 200: calendarFile, 304: { headers: ['ETag'] } },

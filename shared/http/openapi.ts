@@ -44,13 +44,21 @@ function parameters(path: string, operation: Operation) {
 function operationObject(route: string, operation: Operation) {
   const [method, path] = route.split(' ') as [string, string];
   const responses: Record<string, unknown> = { ...successResponses(route, operation.success) };
-  const errors = WRITE.has(method) ? [400, 401, 403, 404, 409, 412, 422, 503, ...(operation.body ? [413, 415] : [])] : [400, 401, 403, 404];
+  const errors = WRITE.has(method) ? [400, 401, 403, 404, 409, 412, 422, 503, ...(operation.body || operation.textBody ? [413, 415] : [])] : [400, 401, 403, 404];
   for (const status of errors.sort()) responses[status] = problem(errorDescriptions[status]!);
+  // import (#14): a text body has its own media type and size limit.
+  if (operation.textBody) {
+    responses[413] = problem(`body over ${operation.textBody.maxBytes} bytes`);
+    responses[415] = problem(`body not ${operation.textBody.mediaType}`);
+  }
   return {
     operationId: operationId(route),
     summary: operation.summary,
     ...(operation.access === 'public' ? { security: [] } : { 'x-taqweem-access': operation.access }),
     parameters: parameters(path, operation),
+    ...(operation.textBody
+      ? { requestBody: { required: true, description: operation.textBody.description, content: { [operation.textBody.mediaType]: { schema: { type: 'string', maxLength: operation.textBody.maxBytes } } } } }
+      : {}),
     ...(operation.body ? { requestBody: { required: !operation.bodyOptional, content: { 'application/json': { schema: toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
     responses,
   };

@@ -23,6 +23,7 @@ import {
   participantInputSchema,
   participantPatchSchema,
 } from '#domain/schemas';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS } from '#import/limits';
 
 export interface Operation<Body = unknown, Query = unknown> {
   summary: string;
@@ -36,6 +37,15 @@ export interface Operation<Body = unknown, Query = unknown> {
   /** Status codes of success, with what they carry. */
   success: Record<number, string>;
   headers?: string[];
+  /** import (#14): the body is text of this media type, not JSON. */
+  textBody?: TextBody;
+}
+
+/** A non-JSON body: its media type (checked, else 415) and its size limit (else 413). */
+export interface TextBody {
+  mediaType: string;
+  maxBytes: number;
+  description: string;
 }
 
 const pageQuery = z.strictObject({ limit: pageLimit, cursor: z.optional(z.string()) });
@@ -103,6 +113,16 @@ export const operations = {
   'POST /events/{id}/participants': op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema, query: noQuery, success: { 201: 'the event' }, headers: ['If-Match'] }),
   'PATCH /events/{id}/participants/{pid}': op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema, query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
   'DELETE /events/{id}/participants/{pid}': op({ summary: 'Remove a participant', access: 'write', query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
+  // import (#14): a text/calendar body; the command keys its events' claims on the request's Idempotency-Key.
+  'POST /calendars/{id}/import': op({
+    summary: 'Import an iCalendar file (Google, Outlook, Apple exports, feeds): one recorded command per event, keyed on UID',
+    access: 'write',
+    textBody: { mediaType: 'text/calendar', maxBytes: MAX_IMPORT_BYTES, description: `an iCalendar file (RFC 5545), at most ${MAX_IMPORT_BYTES} bytes (4 MiB) and ${MAX_IMPORT_EVENTS} events` },
+    query: noQuery,
+    success: { 200: 'the report: every event created, updated, unchanged or skipped (with the reason)', 202: 'the report so far (complete: false): repeat the request with resume.idempotencyKey to finish' },
+    headers: ['Idempotency-Key'],
+    ownIdempotency: true,
+  }),
   'POST /calendars/{id}/feed-tokens': op({ summary: 'Create a private feed URL (shown once)', access: 'admin', body: createFeedTokenSchema, query: noQuery, success: { 201: '{id, label, token, url}' } }),
   'GET /calendars/{id}/feed-tokens': op({ summary: "List a calendar's feed tokens (never the tokens)", access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
   'DELETE /calendars/{id}/feed-tokens/{tokenId}': op({ summary: 'Revoke a feed token at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),

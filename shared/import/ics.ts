@@ -5,7 +5,7 @@
  * times and recurrences go through the same domain code as the API, so an import accepts what the API accepts.
  */
 import ICAL from 'ical.js';
-import { DomainError } from '#domain/errors';
+import { DomainError, type FieldErrorCode } from '#domain/errors';
 import { normalizeRecurrence, type OccurrenceOverride, type Recurrence } from '#domain/recurrence';
 import { scheduleSchema, type ParticipantInput, type Schedule } from '#domain/schemas';
 import { toFieldErrors } from '#domain/validation';
@@ -13,10 +13,9 @@ import { readTime, recurrenceIdOf, scheduleOf, TimeError } from './ics-times.ts'
 import { attendeesOf, organizerOf, textFields, type DraftText } from './ics-people.ts';
 import { resolveTzid } from './windows-zones.ts';
 
-/** Bodies above this are refused (413): base64 by API Gateway, 4 MiB stays under Lambda's 6 MB payload. */
-export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
-/** More events than this in one file are refused: an import is one recorded command per event. */
-export const MAX_IMPORT_EVENTS = 5000;
+import { MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS } from './limits.ts';
+
+export { MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS };
 
 export interface ImportOverride extends OccurrenceOverride, Partial<DraftText> {}
 
@@ -34,6 +33,8 @@ export interface SkippedItem {
   uid?: string;
   recurrenceId?: string;
   component: string;
+  /** Why, as a field error code (the import report's `code`). */
+  code: FieldErrorCode;
   reason: string;
 }
 
@@ -63,24 +64,24 @@ export function parseIcsImport(body: string, options: { defaultTimeZone: string 
     throw new DomainError('too_large', `an import holds at most ${MAX_IMPORT_EVENTS} events`, [{ field: 'body', code: 'too_many', message: `must hold at most ${MAX_IMPORT_EVENTS} events (found ${events.length})` }]);
   }
   for (const other of components.filter((c) => c.name !== 'vevent' && c.name !== 'vtimezone')) {
-    skipped.push({ component: other.name.toUpperCase(), uid: stringOf(other, 'uid'), reason: `${other.name.toUpperCase()} is not an event` });
+    skipped.push({ component: other.name.toUpperCase(), uid: stringOf(other, 'uid'), code: 'unsupported', reason: `${other.name.toUpperCase()} is not an event` });
   }
   const masters = new Map<string, ImportDraft>();
   const refused = new Set<string>();
   const overrides: ICAL.Component[] = [];
   for (const event of events) {
     const uid = stringOf(event, 'uid');
-    if (!uid) skipped.push({ component: 'VEVENT', reason: 'has no UID, so a re-import could not find it' });
+    if (!uid) skipped.push({ component: 'VEVENT', code: 'required', reason: 'has no UID, so a re-import could not find it' });
     else if (event.hasProperty('recurrence-id')) overrides.push(event);
-    else if (masters.has(uid)) skipped.push({ component: 'VEVENT', uid, reason: 'a second event with the same UID' });
+    else if (masters.has(uid)) skipped.push({ component: 'VEVENT', uid, code: 'conflict', reason: 'a second event with the same UID' });
     else if (!attempt(skipped, { component: 'VEVENT', uid }, () => masters.set(uid, draftOf(event, uid, timeZone)))) refused.add(uid);
   }
   for (const event of overrides) {
     const uid = stringOf(event, 'uid')!;
     const master = masters.get(uid);
     const recurrenceId = String(event.getFirstPropertyValue('recurrence-id'));
-    if (refused.has(uid)) skipped.push({ component: 'VEVENT', uid, recurrenceId, reason: 'an occurrence override (RECURRENCE-ID) of a series that was skipped' });
-    else if (!master) skipped.push({ component: 'VEVENT', uid, recurrenceId, reason: 'an occurrence override (RECURRENCE-ID) whose series is not in the file' });
+    if (refused.has(uid)) skipped.push({ component: 'VEVENT', uid, recurrenceId, code: 'not_found', reason: 'an occurrence override (RECURRENCE-ID) of a series that was skipped' });
+    else if (!master) skipped.push({ component: 'VEVENT', uid, recurrenceId, code: 'not_found', reason: 'an occurrence override (RECURRENCE-ID) whose series is not in the file' });
     else attempt(skipped, { component: 'VEVENT', uid }, () => master.overrides.push(overrideOf(event, master, timeZone)));
   }
   return { timeZone, drafts: [...masters.values()], skipped };
@@ -91,7 +92,9 @@ function parseCalendar(body: string): ICAL.Component {
   try {
     parsed = ICAL.parse(body);
   } catch (error) {
-    throw new DomainError('invalid', 'the body is not iCalendar', [{ field: 'body', code: 'invalid_format', message: `is not iCalendar: ${(error as Error).message}` }]);
+    const where = lineOf(body, (error as Error).message);
+    const message = `is not iCalendar: ${where ? `line ${where}: ` : ''}${(error as Error).message}`;
+    throw new DomainError('invalid', `the body ${message}`, [{ field: 'body', code: 'invalid_format', message }]);
   }
   const root = new ICAL.Component((Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed[0] : parsed) as unknown[]);
   if (root.name !== 'vcalendar') {
@@ -100,19 +103,43 @@ function parseCalendar(body: string): ICAL.Component {
   return root;
 }
 
+/** The line of the file (1-based) where the content line ical.js quotes in its error starts, when it quotes one. */
+function lineOf(body: string, message: string): number | undefined {
+  const quoted = /"([^"]+)"|'([^']+)'/.exec(message);
+  const text = quoted?.[1] ?? quoted?.[2];
+  const physical = body.split(/\r?\n/);
+  let logical = '';
+  for (let i = 0; i < physical.length; i++) {
+    // A line starting with a space or tab continues the one before (RFC 5545 folding).
+    let end = i;
+    logical = physical[i]!;
+    while (end + 1 < physical.length && /^[ \t]/.test(physical[end + 1]!)) logical += physical[++end]!.slice(1);
+    if (text !== undefined && logical.includes(text)) return i + 1;
+    i = end;
+  }
+  return undefined;
+}
+
 /** Runs one item's work; a refusal becomes a skipped item with its reason (false), anything else is a bug and throws. */
-function attempt(skipped: SkippedItem[], item: Omit<SkippedItem, 'reason'>, work: () => void): boolean {
+function attempt(skipped: SkippedItem[], item: Omit<SkippedItem, 'reason' | 'code'>, work: () => void): boolean {
   try {
     work();
     return true;
   } catch (error) {
     if (!(error instanceof TimeError || error instanceof ImportRefusal)) throw error;
-    skipped.push({ ...item, reason: error.message });
+    skipped.push({ ...item, code: error.code, reason: error.message });
     return false;
   }
 }
 
-class ImportRefusal extends Error {}
+class ImportRefusal extends Error {
+  constructor(
+    message: string,
+    readonly code: FieldErrorCode = 'unsupported',
+  ) {
+    super(message);
+  }
+}
 
 const stringOf = (component: ICAL.Component, name: string): string | undefined => {
   const value = component.getFirstPropertyValue(name);
@@ -121,7 +148,7 @@ const stringOf = (component: ICAL.Component, name: string): string | undefined =
 
 function timesOf(event: ICAL.Component, floatingZone: string) {
   const start = event.getFirstProperty('dtstart');
-  if (!start) throw new ImportRefusal('has no DTSTART');
+  if (!start) throw new ImportRefusal('has no DTSTART', 'required');
   const end = event.getFirstProperty('dtend');
   const duration = event.getFirstPropertyValue('duration') as ICAL.Duration | null;
   return {
@@ -133,12 +160,10 @@ function timesOf(event: ICAL.Component, floatingZone: string) {
 
 function checkedSchedule(schedule: Schedule): Schedule {
   const result = scheduleSchema.safeParse(schedule);
-  if (!result.success)
-    throw new ImportRefusal(
-      toFieldErrors(result.error, 'schedule')
-        .map((e) => `${e.field} ${e.message}`)
-        .join('; '),
-    );
+  if (!result.success) {
+    const errors = toFieldErrors(result.error, 'schedule');
+    throw new ImportRefusal(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors[0]?.code ?? 'invalid_value');
+  }
   return result.data;
 }
 
@@ -176,7 +201,7 @@ function recurrenceOf(event: ICAL.Component, rrule: ICAL.Property | undefined, s
   if (!rule) throw new ImportRefusal('RDATE without an RRULE is not supported yet');
   const input = { rule, exdates: idsOf(event, 'exdate', schedule, zone), rdates: idsOf(event, 'rdate', schedule, zone) };
   const { recurrence, errors } = normalizeRecurrence(input, schedule);
-  if (!recurrence) throw new ImportRefusal(`recurrence refused: ${errors.map((e) => `${e.field.replace('schedule.recurrence.', '')}: ${e.message}`).join('; ')}`);
+  if (!recurrence) throw new ImportRefusal(`recurrence refused: ${errors.map((e) => `${e.field.replace('schedule.recurrence.', '')}: ${e.message}`).join('; ')}`, errors[0]?.code ?? 'unsupported');
   return recurrence;
 }
 

@@ -51,3 +51,10 @@ export async function whileAppending<T>(append: () => Promise<T>): Promise<T> {
     budget.appending--;
   }
 }
+
+// import (#14): long requests pace themselves against the same deadline.
+/** Milliseconds left before the request's deadline (Infinity outside a request). */
+export function timeLeft(): number {
+  const budget = budgets.getStore();
+  return budget ? budget.deadline - Date.now() : Number.POSITIVE_INFINITY;
+}

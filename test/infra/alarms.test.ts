@@ -151,7 +151,8 @@ describe('alarms', () => {
         const name = functionIds[(dimension!.Value as { Ref: string }).Ref]!;
         watchedFunctions.push(name);
         // Each series is scaled by its own budget inside the MAX, so no route's p99 is averaged away.
-        const budget = functions.find((f) => f.name === name)!.streaming ? 10000 : 3000;
+        const spec = functions.find((f) => f.name === name)!;
+        const budget = spec.p99BudgetMs ?? (spec.streaming ? 10000 : 3000);
         expect(expression!.Expression, `${alarm.AlarmName}: ${name}`).toContain(`FILL(${read.Id}, 0) / ${budget}`);
         // The description names the routes to compare when it fires.
         expect(alarm.AlarmDescription, name).toContain(`${name} (${budget} ms)`);

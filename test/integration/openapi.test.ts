@@ -67,6 +67,15 @@ async function exerciseEveryOperation(): Promise<void> {
   await call('GET', `/events/${series.id}`, { key: null });
   // --- end recur
 
+  // import (#14): a complete report, its replay, and the refusals a text/calendar body can meet.
+  const icsFile = (uid: string) =>
+    `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nDTSTART:20260801T100000Z\r\nDTEND:20260801T110000Z\r\nSUMMARY:Imported\r\nEND:VEVENT\r\nBEGIN:VTODO\r\nUID:todo\r\nEND:VTODO\r\nEND:VCALENDAR\r\n`;
+  const asCalendar = { 'content-type': 'text/calendar' };
+  await call('POST', '/calendars/spec/import', { rawBody: icsFile('spec-import'), headers: { ...asCalendar, 'idempotency-key': 'spec-import' } });
+  await call('POST', '/calendars/spec/import', { rawBody: icsFile('spec-import'), headers: { ...asCalendar, 'idempotency-key': 'spec-import' } });
+  await call('POST', '/calendars/spec/import', { rawBody: 'not iCalendar', headers: asCalendar });
+  await call('POST', '/calendars/spec/import', { rawBody: icsFile('spec-import'), headers: { 'content-type': 'application/json' } });
+  await call('POST', '/calendars/none/import', { rawBody: icsFile('spec-import'), headers: asCalendar });
   const token = (await call('POST', '/calendars/spec/feed-tokens', { body: { label: 'phone' } })).body;
   await call('GET', '/calendars/spec/feed-tokens');
   await call('DELETE', `/calendars/spec/feed-tokens/${token.id}`);

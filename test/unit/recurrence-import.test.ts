@@ -59,9 +59,9 @@ describe('importing a Google Calendar export', () => {
 
   it('skips, with a reason each, what it cannot take, and ignores unknown properties', () => {
     expect(result.skipped).toEqual([
-      { component: 'VTODO', uid: 'todo-1@google.com', reason: 'VTODO is not an event' },
-      { component: 'VEVENT', uid: 'twice-daily@google.com', reason: 'recurrence refused: rule: BYHOUR is not supported' },
-      { component: 'VEVENT', uid: 'orphan@google.com', recurrenceId: '2026-05-01T09:00:00', reason: 'an occurrence override (RECURRENCE-ID) whose series is not in the file' },
+      { component: 'VTODO', uid: 'todo-1@google.com', code: 'unsupported', reason: 'VTODO is not an event' },
+      { component: 'VEVENT', uid: 'twice-daily@google.com', code: 'unsupported', reason: 'recurrence refused: rule: BYHOUR is not supported' },
+      { component: 'VEVENT', uid: 'orphan@google.com', recurrenceId: '2026-05-01T09:00:00', code: 'not_found', reason: 'an occurrence override (RECURRENCE-ID) whose series is not in the file' },
     ]);
     expect([...drafts.keys()].sort()).toEqual(['0a1b2c3d4e5f6g7h8i9j@google.com', '7kq0s2v4m1n3p5r7t9v1x3z5b7@google.com', 'floating-1@google.com', 'leap-day@google.com', 'utc-1@google.com']);
   });
@@ -73,7 +73,9 @@ describe('importing an Outlook export', () => {
 
   it("maps Windows zone names through CLDR's windowsZones, and skips a zone Outlook made up", () => {
     expect(drafts.map((d) => (d.schedule.type === 'timed' ? d.schedule.timeZone : d.schedule.type))).toEqual(['Asia/Riyadh', 'allDay', 'Asia/Shanghai']);
-    expect(result.skipped).toEqual([{ component: 'VEVENT', uid: '040000008200E00074C5B7101A82E00800000000E1E2E3E4E5E6E7E8E9F0F1F2F3F4F5F6', reason: 'DTSTART has a time zone we do not know: "Customized Time Zone"' }]);
+    expect(result.skipped).toEqual([
+      { component: 'VEVENT', uid: '040000008200E00074C5B7101A82E00800000000E1E2E3E4E5E6E7E8E9F0F1F2F3F4F5F6', code: 'invalid_time_zone', reason: 'DTSTART has a time zone we do not know: "Customized Time Zone"' },
+    ]);
     expect(result.timeZone).toBe('Asia/Muscat');
   });
 
@@ -114,7 +116,7 @@ describe('bounds and refusals', () => {
       `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Asia/Riyadh:20270208T200000\r\nDTEND;TZID=Asia/Riyadh:20270208T220000\r\nRRULE:${rule}\r\nEND:VEVENT\r\n`;
     const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${event('a', 'FREQ=MONTHLY;X-PRIORITY=2')}${event('b', 'RSCALE=ISLAMIC-UMALQURA;FREQ=YEARLY')}END:VCALENDAR\r\n`;
     const result = parseIcsImport(body, { defaultTimeZone: 'UTC' });
-    expect(result.skipped).toEqual([{ component: 'VEVENT', uid: 'a', reason: 'recurrence refused: rule: X-PRIORITY is not a recurrence part we know' }]);
+    expect(result.skipped).toEqual([{ component: 'VEVENT', uid: 'a', code: 'unsupported', reason: 'recurrence refused: rule: X-PRIORITY is not a recurrence part we know' }]);
     expect(result.drafts.map((d) => [d.uid, d.recurrence?.rule])).toEqual([['b', { freq: 'YEARLY', interval: 1, rscale: 'ISLAMIC-UMALQURA' }]]);
   });
 });

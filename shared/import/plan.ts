@@ -1,0 +1,82 @@
+/**
+ * An import draft as the API's own create input: the same fields POST /events takes, validated by the same
+ * schema, so an import accepts exactly what the API accepts. What cannot become an event is a skipped item
+ * naming the field and its error code.
+ */
+import { safeParse } from 'zod/mini';
+import type { FieldError } from '#domain/errors';
+import { createEventSchema, eventKinds, type CreateEventInput } from '#domain/schemas';
+import { toFieldErrors } from '#domain/validation';
+import type { ImportDraft } from './ics.ts';
+
+/** What the file says about one event, ready for the command: the create input, and whether it is cancelled. */
+export interface PlannedEvent {
+  uid: string;
+  input: CreateEventInput;
+  cancelled: boolean;
+}
+
+export interface PlanContext {
+  calendar: string;
+  /** Text without a LANGUAGE parameter is in the calendar's default language. */
+  defaultLanguage: string;
+  /** The file is one of our own feeds: its first CATEGORIES value is the event's kind. */
+  ours: boolean;
+}
+
+export type Plan = { planned: PlannedEvent } | { refused: FieldError & { code: NonNullable<FieldError['code']> } };
+
+function canonicalLanguage(tag: string | undefined, fallback: string): string {
+  if (!tag) return fallback;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** kind and tags from CATEGORIES: our feeds write the kind first; anyone else's are all tags. */
+function kindAndTags(tags: string[] | undefined, ours: boolean): Pick<CreateEventInput, 'kind' | 'tags'> {
+  if (!tags) return {};
+  const [first, ...rest] = tags;
+  if (ours && (eventKinds as readonly string[]).includes(first!)) return { kind: first as CreateEventInput['kind'], tags: rest };
+  return { tags };
+}
+
+/** Attendees once each: exporters repeat one (by e-mail address, else by name) across delegations. */
+function distinctPeople(people: ImportDraft['participants']): ImportDraft['participants'] {
+  const seen = new Set<string>();
+  return people.filter((person) => {
+    const key = person.email ? `mailto:${person.email.toLowerCase()}` : `cn:${person.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A single event's draft as POST /events input. Series (RRULE, overrides) are planned by the recurrence import. */
+export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
+  if (draft.recurrence || draft.overrides.length > 0) {
+    return { refused: { field: 'RRULE', code: 'unsupported', message: 'recurring events are imported once series are in the API (issue #14); nothing was recorded for this one' } };
+  }
+  const language = canonicalLanguage(draft.language, context.defaultLanguage);
+  const candidate: Record<string, unknown> = {
+    calendar: context.calendar,
+    title: draft.title === undefined ? undefined : { [language]: draft.title },
+    schedule: draft.schedule,
+    ...(draft.description === undefined ? {} : { description: { [language]: draft.description } }),
+    ...(draft.location === undefined ? {} : { location: { name: { [language]: draft.location } } }),
+    ...(draft.url === undefined ? {} : { url: draft.url }),
+    ...(draft.visibility === undefined ? {} : { visibility: draft.visibility }),
+    ...(draft.status === 'tentative' || draft.status === 'confirmed' ? { status: draft.status } : {}),
+    ...(draft.organizer === undefined ? {} : { organizer: draft.organizer }),
+    ...kindAndTags(draft.tags, context.ours),
+    ...(draft.participants.length > 0 ? { participants: distinctPeople(draft.participants) } : {}),
+  };
+  const parsed = safeParse(createEventSchema, candidate, { reportInput: true });
+  if (!parsed.success) {
+    const [first] = toFieldErrors(parsed.error);
+    return { refused: { field: first?.field ?? 'body', code: first?.code ?? 'invalid_value', message: first?.message ?? 'is not a valid event' } };
+  }
+  return { planned: { uid: draft.uid, input: parsed.data, cancelled: draft.status === 'cancelled' } };
+}

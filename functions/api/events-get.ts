@@ -20,13 +20,16 @@ export const handler = api(operations['GET /events/{id}'], async ({ deps, params
   const calendar = await readCalendar(deps, event.calendar);
   const language = query.lang ?? calendar.defaultLanguage;
   const withPrivateDetails = seesPrivate(principal);
+  const now = deps.now();
+  // rfeeds (#14): an endless or Hijri series' bytes move with the year (VTIMEZONE and RDATE horizons), so its ETag does.
+  const horizon = event.schedule.recurrence ? `-${now.getUTCFullYear()}` : '';
   const options = {
-    etag: `"ics-${RENDERING_VERSION}-${event.version}-${calendar.version}-${language}-${withPrivateDetails ? 'private' : 'public'}"`,
+    etag: `"ics-${RENDERING_VERSION}-${event.version}-${calendar.version}-${language}-${withPrivateDetails ? 'private' : 'public'}${horizon}"`,
     lastModified: new Date(event.updatedAt),
     cacheControl: withPrivateDetails ? 'private, no-cache' : 'public, max-age=300',
     filename: `${event.id}.ics`,
     disposition: 'attachment' as const,
   };
   if (notModified(header('if-none-match'), options.etag)) return calendarResponse(304, undefined, options);
-  return calendarResponse(200, renderCalendar(calendar, [event], { language, withPrivateDetails }), options);
+  return calendarResponse(200, renderCalendar(calendar, [event], { language, withPrivateDetails }, now), options);
 });

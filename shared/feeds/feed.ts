@@ -15,6 +15,7 @@ import type { FeedRevision } from './digest.ts';
 import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment, type StoredFragment } from './fragments.ts';
 import { calendarHeader } from './render.ts';
 import { cancellationShows, utcDay, windowStart } from './window.ts';
+import { zoneYearsUntil } from './series.ts';
 import { ZoneYears } from './zones.ts';
 
 export { RENDERING_VERSION };
@@ -113,7 +114,7 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
 export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
   const shown = fragments.filter((fragment) => shows(fragment, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
-  for (const { z } of shown) if (z) zones.add(z[0], z[1], z[2]);
+  for (const { z, zx } of shown) for (const [zone, from, to] of z ? [z, ...(zx ?? [])] : []) zones.add(zone, from, zoneYearsUntil(from, to, head.now));
   const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
   const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
   return [preamble, ...shown.map((fragment) => assembleFragment(fragment, head.language, calendar.defaultLanguage, head.withPrivateDetails)), 'END:VCALENDAR\r\n'];
@@ -172,5 +173,5 @@ async function renderAgain(d: Deps, keys: string[]): Promise<FeedFragment[]> {
       request = reply.UnprocessedKeys as typeof request;
     }
   }
-  return events.map(renderFragment);
+  return events.map((event) => renderFragment(event));
 }

@@ -13,14 +13,15 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
 import { pickLanguage } from './language.ts';
-import { eventLanguages, veventParts, zoneYearsOf } from './render.ts';
+import { eventLanguages, veventParts } from './render.ts';
+import { seriesEnd, seriesZoneYears, veventSources, type VeventSource } from './series.ts';
 
 /**
  * Bumped whenever rendering changes. Fragments carry the version they were rendered with; a feed renders older
  * ones again from their event (correct at once, at the old cost) until `npm run rebuild-views` re-renders them
  * all. ETags include it, so no cache outlives the bytes it stands for.
  */
-export const RENDERING_VERSION = 2;
+export const RENDERING_VERSION = 3;
 
 /** The index a feed reads (infra/tables.ts): partition per calendar and visibility, sorted by end. */
 export const FEED_INDEX = 'byFeed';
@@ -28,19 +29,8 @@ export const FEED_INDEX = 'byFeed';
 /** Fragments larger than this are stored gzipped (DynamoDB items stop at 400 KB; descriptions can be long). */
 const INLINE_LIMIT = 64 * 1024;
 
-/** One event's feed fragment, as stored (short names: this is repeated on every event item). */
-export interface FeedFragment {
-  /** RENDERING_VERSION it was rendered with. */
-  r: number;
-  /** Start (UTC): feeds are ordered by start, then id. */
-  s: string;
-  id: string;
-  /** Zone and years of a timed event's wall times, for its VTIMEZONE. */
-  z?: [string, number, number];
-  /** Tags, tentative (tentative or month-only), and when it was cancelled: the feed's filters. */
-  g: string[];
-  t: boolean;
-  c?: string;
+/** One VEVENT's parts, chosen per language at request time. */
+export interface VeventFragment {
   /** Sorted languages of the title, description and location name. */
   ls: [string[], string[], string[]];
   h: string;
@@ -55,16 +45,34 @@ export interface FeedFragment {
   q?: string;
 }
 
+/** One event's feed fragment, as stored (short names: this is repeated on every event item). */
+export interface FeedFragment extends VeventFragment {
+  /** RENDERING_VERSION it was rendered with. */
+  r: number;
+  /** Start (UTC): feeds are ordered by start, then id. */
+  s: string;
+  id: string;
+  /** Zone and years of a timed event's wall times, for its VTIMEZONE (a series' last year may be ENDLESS_YEAR). */
+  z?: [string, number, number];
+  /** rfeeds (#14): further zones a series' changed occurrences use. */
+  zx?: [string, number, number][];
+  /** Tags, tentative (tentative or month-only), and when it was cancelled: the feed's filters. */
+  g: string[];
+  t: boolean;
+  c?: string;
+  /** rfeeds (#14): a series' changed occurrences, each its own VEVENT after the master (this fragment's own parts). */
+  o?: VeventFragment[];
+}
+
 const NO_NAME = '-';
 
 function locationKey(nameLanguage: string | undefined, countryLanguage?: string): string {
   return countryLanguage === undefined ? (nameLanguage ?? NO_NAME) : `${nameLanguage ?? NO_NAME}|${countryLanguage}`;
 }
 
-/** Renders every part of an event's VEVENT that some feed may show. */
-export function renderFragment(event: CalendarEvent): FeedFragment {
+/** Renders every part of one VEVENT that some feed may show. */
+function renderVevent({ event, ...source }: VeventSource): VeventFragment {
   const ls = eventLanguages(event);
-  const zone = zoneYearsOf(event);
   const lo: Record<string, string> = {};
   const country = event.location?.country;
   const nameLanguages: (string | undefined)[] = ls.locationName.length > 0 ? ls.locationName : [undefined];
@@ -78,21 +86,43 @@ export function renderFragment(event: CalendarEvent): FeedFragment {
   const p = veventParts.tail(event, false);
   const q = veventParts.tail(event, true);
   return {
-    r: RENDERING_VERSION,
-    s: utcRange(event.schedule).start,
-    id: event.id,
-    ...(zone ? { z: [zone.zone, zone.from, zone.to] as [string, number, number] } : {}),
-    g: event.tags,
-    t: event.status === 'tentative' || event.schedule.type === 'month',
-    ...(event.status === 'cancelled' ? { c: event.cancelledAt ?? event.updatedAt } : {}),
     ls: [ls.title, ls.description, ls.locationName],
-    h: veventParts.head(event),
+    h: veventParts.head(event, source),
     su: Object.fromEntries(ls.title.map((language) => [language, veventParts.summary(event, language)])),
     de: Object.fromEntries(ls.description.map((language) => [language, veventParts.description(event, language)])),
     lo,
     ...(country ? { loc: event.location } : {}),
     p,
     ...(q !== p ? { q } : {}),
+  };
+}
+
+/**
+ * Renders every part of an event's VEVENTs that some feed may show: a series' master and its changed occurrences
+ * (series.ts). `now` bounds what an endless Hijri series writes (RDATEs from its year, for 10 years).
+ */
+export function renderFragment(event: CalendarEvent, now = new Date()): FeedFragment {
+  const [main, ...overrides] = veventSources(event, now);
+  const [zone, ...zones] = seriesZoneYears(event, now);
+  const { ls, h, su, de, lo, loc, p, q } = renderVevent(main!);
+  return {
+    r: RENDERING_VERSION,
+    s: utcRange(event.schedule).start,
+    id: event.id,
+    ...(zone ? { z: zone } : {}),
+    ...(zones.length > 0 ? { zx: zones } : {}),
+    g: event.tags,
+    t: event.status === 'tentative' || event.schedule.type === 'month',
+    ...(event.status === 'cancelled' ? { c: event.cancelledAt ?? event.updatedAt } : {}),
+    ls,
+    h,
+    su,
+    de,
+    lo,
+    ...(loc ? { loc } : {}),
+    p,
+    ...(q !== undefined ? { q } : {}),
+    ...(overrides.length > 0 ? { o: overrides.map(renderVevent) } : {}),
   };
 }
 
@@ -109,7 +139,8 @@ export interface StoredFragment {
  */
 export function feedItemAttributes(event: CalendarEvent): { feedPartition: string; feedEnd: string } & StoredFragment {
   const json = JSON.stringify(renderFragment(event));
-  const keys = { feedPartition: `${event.calendar}#${event.visibility}`, feedEnd: `${utcRange(event.schedule).end}#${event.id}` };
+  // A series stays in a feed's window while any occurrence can be (series.ts: its last end, or ENDLESS).
+  const keys = { feedPartition: `${event.calendar}#${event.visibility}`, feedEnd: `${seriesEnd(event)}#${event.id}` };
   return Buffer.byteLength(json) <= INLINE_LIMIT ? { ...keys, feed: json } : { ...keys, feedZ: new Uint8Array(gzipSync(json)) };
 }
 
@@ -120,8 +151,13 @@ export function fragmentOf(item: StoredFragment): FeedFragment | undefined {
   return item.feedZ ? (JSON.parse(gunzipSync(item.feedZ).toString('utf8')) as FeedFragment) : undefined;
 }
 
-/** Chooses one fragment's parts for a feed in `language` of a calendar whose default is `defaultLanguage`. */
+/** Chooses one fragment's parts (a series' master and changed occurrences) for a feed in `language` of a calendar whose default is `defaultLanguage`. */
 export function assembleFragment(fragment: FeedFragment, language: string, defaultLanguage: string, withPrivateDetails: boolean): string {
+  const main = assembleVevent(fragment, language, defaultLanguage, withPrivateDetails);
+  return fragment.o ? main + fragment.o.map((part) => assembleVevent(part, language, defaultLanguage, withPrivateDetails)).join('') : main;
+}
+
+function assembleVevent(fragment: VeventFragment, language: string, defaultLanguage: string, withPrivateDetails: boolean): string {
   const preferred = [language, defaultLanguage, 'en'];
   const [titles, descriptions, names] = fragment.ls;
   const description = pickLanguage(descriptions, preferred);

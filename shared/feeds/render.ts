@@ -10,6 +10,7 @@ import type { Schedule } from '#domain/schemas';
 import { addDays, firstDayOfNextMonth, instantsOf, parseLocalDateTime } from '#domain/time';
 import { contentLine, dateStamp, localStamp, raw, text, utcStamp } from './ics.ts';
 import { countryName, pickLanguage, pickText, toBeConfirmed } from './language.ts';
+import { seriesZoneYears, veventSources, zoneYearsUntil, type VeventSource } from './series.ts';
 import { ZoneYears } from './zones.ts';
 
 export interface RenderOptions {
@@ -63,10 +64,12 @@ function timedProperty(name: 'DTSTART' | 'DTEND', wall: string, schedule: Extrac
   return contentLine(name, utcStamp(new Date(instant).toISOString()));
 }
 
-function when(event: CalendarEvent): string[] {
+function when(event: CalendarEvent, master = false): string[] {
   const { schedule } = event;
   switch (schedule.type) {
     case 'timed':
+      // rfeeds (#14): a series' master keeps TZID (its rule repeats wall times); see series.ts.
+      if (master) return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })];
       return [timedProperty('DTSTART', schedule.start, schedule), timedProperty('DTEND', schedule.end, schedule)];
     case 'allDay':
       return [contentLine('DTSTART', dateStamp(schedule.startDate), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(addDays(schedule.endDate, 1)), { VALUE: 'DATE' })];
@@ -106,7 +109,8 @@ function people(event: CalendarEvent, withPrivateDetails: boolean): string[] {
  * are exactly `vevent`'s output.
  */
 export const veventParts = {
-  head(event: CalendarEvent): string {
+  /** `source` (rfeeds #14): a series' master or changed occurrence adds its RRULE…/RECURRENCE-ID lines after DTEND. */
+  head(event: CalendarEvent, source?: Pick<VeventSource, 'lines' | 'master'>): string {
     return [
       'BEGIN:VEVENT\r\n',
       // import (#14): an imported event keeps its UID (subscribers key on it); ours are <id>@taqweem.
@@ -115,7 +119,8 @@ export const veventParts = {
       contentLine('CREATED', utcStamp(event.createdAt)),
       contentLine('LAST-MODIFIED', utcStamp(event.updatedAt)),
       contentLine('SEQUENCE', String(event.sequence)),
-      ...when(event),
+      ...when(event, source?.master),
+      source?.lines ?? '',
     ].join('');
   },
   summary(event: CalendarEvent, language: string): string {
@@ -151,11 +156,11 @@ export function eventLanguages(event: CalendarEvent): { title: string[]; descrip
   return { title: Object.keys(event.title).sort(), description: Object.keys(event.description ?? {}).sort(), locationName: Object.keys(event.location?.name ?? {}).sort() };
 }
 
-function vevent(event: CalendarEvent, calendar: Calendar, options: RenderOptions): string {
+function vevent({ event, ...source }: VeventSource, calendar: Calendar, options: RenderOptions): string {
   const preferred = [options.language, calendar.defaultLanguage, 'en'];
   const languages = eventLanguages(event);
   return (
-    veventParts.head(event) +
+    veventParts.head(event, source) +
     veventParts.summary(event, pickLanguage(languages.title, preferred)!) +
     veventParts.description(event, pickLanguage(languages.description, preferred)) +
     veventParts.location(event, pickLanguage(languages.locationName, preferred), options.language) +
@@ -171,13 +176,14 @@ function ordered(events: CalendarEvent[]): CalendarEvent[] {
     .map(({ event }) => event);
 }
 
-/** A whole iCalendar object for these events (the single-event .ics; feeds assemble pre-rendered parts instead). */
-export function renderCalendar(calendar: Calendar, events: CalendarEvent[], options: RenderOptions): string {
+/**
+ * A whole iCalendar object for these events (the single-event .ics; feeds assemble pre-rendered parts instead).
+ * `now` bounds what an endless series writes (its VTIMEZONE years, a Hijri series' RDATEs; series.ts).
+ */
+export function renderCalendar(calendar: Calendar, events: CalendarEvent[], options: RenderOptions, now = new Date()): string {
   const sorted = ordered(events);
   const zones = new ZoneYears();
-  for (const event of sorted) {
-    const used = zoneYearsOf(event);
-    if (used) zones.add(used.zone, used.from, used.to);
-  }
-  return `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(undefined, 0).join('')}${sorted.map((event) => vevent(event, calendar, options)).join('')}END:VCALENDAR\r\n`;
+  for (const event of sorted) for (const [zone, from, to] of seriesZoneYears(event, now)) zones.add(zone, from, zoneYearsUntil(from, to, now));
+  const vevents = sorted.flatMap((event) => veventSources(event, now).map((source) => vevent(source, calendar, options)));
+  return `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(undefined, 0).join('')}${vevents.join('')}END:VCALENDAR\r\n`;
 }

@@ -35,6 +35,11 @@ const KNOWN = new Set([
   'URL',
   'ORGANIZER',
   'ATTENDEE',
+  // rfeeds (#14): a series' master and its changed occurrences.
+  'RRULE',
+  'EXDATE',
+  'RDATE',
+  'RECURRENCE-ID',
 ]);
 
 export function unfold(ics: string): string[] {
@@ -90,7 +95,7 @@ export function lintICalendar(ics: string): string[] {
       event[name] = value;
       if (['DTSTAMP', 'CREATED', 'LAST-MODIFIED'].includes(name) && !/^\d{8}T\d{6}Z$/.test(value)) problems.push(`${name} is not UTC: ${value}`);
       if (name === 'SEQUENCE' && !/^\d+$/.test(value)) problems.push(`SEQUENCE is not an integer: ${value}`);
-      if ((name === 'DTSTART' || name === 'DTEND') && !tzid && !params.includes('VALUE=DATE') && !value.endsWith('Z')) problems.push(`${name} is floating: ${value}`);
+      if (['DTSTART', 'DTEND', 'RECURRENCE-ID', 'EXDATE', 'RDATE'].includes(name) && !tzid && !params.includes('VALUE=DATE') && !value.endsWith('Z')) problems.push(`${name} is floating: ${value}`);
       if (name === 'ORGANIZER' && !/^(mailto:|invalid:nomail$)/.test(value)) problems.push(`ORGANIZER value: ${value}`);
     }
   }

@@ -39,6 +39,27 @@ const variants: CalendarEvent[] = [
     location: undefined,
     url: 'https://ato.example/x',
   },
+  // rfeeds (#14): series, with overrides whose texts use other languages than the series'.
+  {
+    ...base,
+    id: '01KEEEEEEEEEEEEEEEEEEEEEEE',
+    schedule: { ...base.schedule, recurrence: { rule: { freq: 'WEEKLY', interval: 1, byDay: [{ weekday: 'TU' }] }, exdates: ['2026-07-28T09:00:00'] } } as CalendarEvent['schedule'],
+    overrides: [
+      {
+        recurrenceId: '2026-07-21T09:00:00',
+        schedule: { type: 'timed', start: '2026-07-22T11:00:00', end: '2026-07-22T12:00:00', timeZone: 'Asia/Muscat' },
+        fields: { title: { fr: 'Déplacé' }, location: { name: { zh: '佐法尔' }, country: 'OM' } },
+        sequence: 1,
+      },
+      { recurrenceId: '2026-08-04T09:00:00', cancelled: true, sequence: 1 },
+    ],
+  },
+  {
+    ...base,
+    id: '01KFFFFFFFFFFFFFFFFFFFFFFF',
+    schedule: { type: 'month', month: '2026-09', timeZone: 'Asia/Kuwait', recurrence: { rule: { freq: 'YEARLY', interval: 1, count: 3 }, lastRecurrenceId: '2028-09' } } as CalendarEvent['schedule'],
+    overrides: [{ recurrenceId: '2027-09', fields: { description: { ar: 'وصف' } } }],
+  },
 ];
 
 const vevents = (ics: string) => ics.slice(ics.indexOf('BEGIN:VEVENT'), ics.lastIndexOf('END:VCALENDAR'));
@@ -57,6 +78,20 @@ describe('fragments', () => {
         }
       }
     }
+  });
+
+  it('write a series as its master and changed occurrences, and keep it in the window until its last end', () => {
+    const [weekly, monthly] = variants.slice(-2) as [CalendarEvent, CalendarEvent];
+    const weeklyIcs = assembleFragment(renderFragment(weekly), 'en', 'ar', false);
+    expect(weeklyIcs.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+    expect(weeklyIcs).toContain('RRULE:FREQ=WEEKLY;BYDAY=TU\r\nEXDATE;TZID=Asia/Muscat:20260728T090000\r\nEXDATE;TZID=Asia/Muscat:20260804T090000\r\n');
+    expect(weeklyIcs).toContain('SEQUENCE:3\r\nDTSTART;TZID=Asia/Muscat:20260722T110000\r\nDTEND;TZID=Asia/Muscat:20260722T120000\r\nRECURRENCE-ID;TZID=Asia/Muscat:20260721T090000\r\nSUMMARY;LANGUAGE=fr:Déplacé');
+    expect(weeklyIcs).toMatch(/RECURRENCE-ID;TZID=Asia\/Muscat:20260804T090000\r\n[\s\S]*STATUS:CANCELLED/);
+    const monthlyIcs = assembleFragment(renderFragment(monthly), 'en', 'ar', false);
+    expect(monthlyIcs).toContain('DTSTART;VALUE=DATE:20260901\r\nDTEND;VALUE=DATE:20261001\r\nRRULE:FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1;COUNT=3\r\n');
+    expect(monthlyIcs).toContain('RECURRENCE-ID;VALUE=DATE:20270901');
+    expect(feedItemAttributes(weekly).feedEnd).toBe(`9999-12-31T23:59:59Z#${weekly.id}`);
+    expect(feedItemAttributes(monthly).feedEnd).toBe(`2028-09-30T21:00:00Z#${monthly.id}`);
   });
 
   it('name the country in a language no text uses by rendering that line on request', () => {

@@ -9,15 +9,13 @@ import { putCalendar } from '#commands/calendars';
 import { createEvent } from '#commands/events';
 import type { Deps } from '#config/deps';
 import { streams } from '#domain/changes';
-import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { INDEX } from '#views/items';
 import { rebuildViews } from '#views/rebuild';
 import { searchEvents, type SearchFilter } from '#views/search';
 import { SEARCH_VERSION } from '#views/search-text';
-import { viewSnapshots } from '#views/snapshots';
 import { handler as project } from '../../functions/stream/project.ts';
-import { startTestStore } from '../helpers/store.ts';
+import { commandDeps, startTestStore } from '../helpers/store.ts';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
 let deps: Deps;
@@ -30,15 +28,7 @@ const resetTraffic = () => Object.assign(traffic, { requests: 0, itemsRead: 0 })
 
 beforeAll(async () => {
   store = await startTestStore();
-  deps = {
-    client: store.client,
-    journal: store.journal,
-    tables: store.tables,
-    now: () => new Date(),
-    newId: () => newId(),
-    adminKeyHash: async () => undefined,
-    snapshots: viewSnapshots(store.client, store.tables.views),
-  };
+  deps = commandDeps(store);
   store.client.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);

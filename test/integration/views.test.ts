@@ -10,12 +10,10 @@ import { changeEvent, createEvent } from '#commands/events';
 import type { Deps } from '#config/deps';
 import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
-import { newId } from '#domain/ids';
 import { createEventSchema } from '#domain/schemas';
 import { listEntities, listEvents } from '#views/queries';
-import { viewSnapshots } from '#views/snapshots';
 import { handler as project } from '../../functions/stream/project.ts';
-import { startTestStore } from '../helpers/store.ts';
+import { commandDeps, startTestStore } from '../helpers/store.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 
 let store: Awaited<ReturnType<typeof startTestStore>>;
@@ -33,15 +31,7 @@ function resetTraffic(): void {
 
 beforeAll(async () => {
   store = await startTestStore();
-  deps = {
-    client: store.client,
-    journal: store.journal,
-    tables: store.tables,
-    now: () => new Date(),
-    newId: () => newId(),
-    adminKeyHash: async () => undefined,
-    snapshots: viewSnapshots(store.client, store.tables.views),
-  };
+  deps = commandDeps(store);
   store.client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);

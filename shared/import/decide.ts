@@ -33,12 +33,25 @@ export function decideImport(command: ImportCommand, state: EventState): EventCh
   // The series' overrides on the same stream, each decided on the series as the changes before it leave it.
   let current = applied(state, changes);
   for (const occurrence of command.occurrences) {
-    const decided = decideOccurrence(occurrence.cancelled ? { type: 'cancel', recurrenceId: occurrence.recurrenceId } : { type: 'change', recurrenceId: occurrence.recurrenceId, patch: occurrence.patch }, current);
+    const decided = inFileTerms(occurrence.recurrenceId, () =>
+      decideOccurrence(occurrence.cancelled ? { type: 'cancel', recurrenceId: occurrence.recurrenceId } : { type: 'change', recurrenceId: occurrence.recurrenceId, patch: occurrence.patch }, current),
+    );
     changes.push(...decided);
     current = applied(current, decided);
   }
   if (cancelled) changes.push({ type: 'event.cancelled', data: {} });
   return changes;
+}
+
+/** The occurrence route's refusal, naming the file's fields (RECURRENCE-ID for the route's path) and the occurrence. */
+function inFileTerms(recurrenceId: string, decide: () => EventChange[]): EventChange[] {
+  try {
+    return decide();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const errors = error.errors.map((e) => ({ ...e, field: e.field === 'path.recurrenceId' ? 'RECURRENCE-ID' : e.field, message: `${recurrenceId}: ${e.message}` }));
+    throw new DomainError(error.code, error.message, errors);
+  }
 }
 
 function decideUpdate(command: ImportCommand, state: CalendarEvent): EventChange[] {

@@ -82,7 +82,7 @@ describe('decideImport', () => {
     // An override the series does not make is refused with the field, like the occurrence route.
     given(eventAggregate, decideImport, stream, [])
       .when(command({ input: series, occurrences: [{ recurrenceId: '2026-08-09T10:00:00', cancelled: true }] }))
-      .thenFails('not_found', 'path.recurrenceId');
+      .thenFails('not_found', 'RECURRENCE-ID');
   });
 
   it('leaves a cancelled event cancelled, and refuses to restore it', () => {

@@ -72,7 +72,9 @@ export function parseIcsImport(body: string, options: { defaultTimeZone: string 
   for (const event of events) {
     const uid = stringOf(event, 'uid');
     if (!uid) skipped.push({ component: 'VEVENT', code: 'required', reason: 'has no UID, so a re-import could not find it' });
-    else if (event.hasProperty('recurrence-id')) overrides.push(event);
+    else if (!attempt(skipped, { component: 'VEVENT', uid }, () => decodeValues(event))) {
+      if (!event.hasProperty('recurrence-id')) refused.add(uid);
+    } else if (event.hasProperty('recurrence-id')) overrides.push(event);
     else if (masters.has(uid)) skipped.push({ component: 'VEVENT', uid, code: 'conflict', reason: 'a second event with the same UID' });
     else if (!attempt(skipped, { component: 'VEVENT', uid }, () => masters.set(uid, draftOf(event, uid, timeZone)))) refused.add(uid);
   }
@@ -138,6 +140,21 @@ class ImportRefusal extends Error {
     readonly code: FieldErrorCode = 'unsupported',
   ) {
     super(message);
+  }
+}
+
+/**
+ * ical.js decodes a property's value when it is first read, and throws a plain Error for a mangled one (e.g.
+ * `DTSTART;TZID=…:null`). Reading every value once, here, turns that into a refusal of this event naming the
+ * property, instead of an error wherever the value happens to be read later (decoded values are kept).
+ */
+function decodeValues(event: ICAL.Component): void {
+  for (const property of event.getAllProperties()) {
+    try {
+      property.getValues();
+    } catch (error) {
+      throw new ImportRefusal(`${property.name.toUpperCase()} has a value that cannot be read: ${(error as Error).message}`, 'invalid_format');
+    }
   }
 }
 

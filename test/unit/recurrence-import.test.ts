@@ -134,3 +134,17 @@ describe('round trip: a series written as iCalendar imports to the same occurren
     });
   }
 });
+
+describe('mangled values (found by the import fuzz)', () => {
+  it('skips an event whose DTSTART ical.js cannot decode, naming the property, and takes the rest of the file', () => {
+    const vevent = (uid: string, start: string) => `BEGIN:VEVENT\r\nUID:${uid}\r\n${start}\r\nDTEND:20260701T100000\r\nSUMMARY:Forum\r\nEND:VEVENT\r\n`;
+    const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${vevent('bad', 'DTSTART;TZID=Arab Standard Time:null')}${vevent('good', 'DTSTART:20260701T090000')}BEGIN:VEVENT\r\nUID:bad\r\nRECURRENCE-ID:nonsense\r\nDTSTART:20260708T090000\r\nSUMMARY:Moved\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    const result = parseIcsImport(body, { defaultTimeZone: 'Asia/Kuwait' });
+    expect(result.drafts.map((d) => d.uid)).toEqual(['good']);
+    expect(result.skipped.map((s) => [s.uid, s.code])).toEqual([
+      ['bad', 'invalid_format'],
+      ['bad', 'invalid_format'],
+    ]);
+    expect(result.skipped[0]!.reason).toMatch(/^DTSTART has a value that cannot be read/);
+  });
+});

@@ -7,14 +7,20 @@ import { safeParse } from 'zod/mini';
 import type { FieldError } from '#domain/errors';
 import { createEventSchema, eventKinds, type CreateEventInput } from '#domain/schemas';
 import { toFieldErrors } from '#domain/validation';
-import type { ImportDraft } from './ics.ts';
+import type { Recurrence } from '#domain/recurrence';
+import type { ImportDraft, ImportOverride } from './ics.ts';
 
 /** What the file says about one event, ready for the command: the create input, and whether it is cancelled. */
 export interface PlannedEvent {
   uid: string;
   input: CreateEventInput;
   cancelled: boolean;
+  /** A series' occurrences the file changes (RECURRENCE-ID), as the occurrence commands the API takes. */
+  occurrences: PlannedOccurrence[];
 }
+
+/** One overridden occurrence: cancelled, or a merge patch of its schedule and text (as PATCH .../occurrences/{rid}). */
+export type PlannedOccurrence = { recurrenceId: string; cancelled: true } | { recurrenceId: string; cancelled: false; patch: Record<string, unknown> };
 
 export interface PlanContext {
   calendar: string;
@@ -54,16 +60,38 @@ function distinctPeople(people: ImportDraft['participants']): ImportDraft['parti
   });
 }
 
-/** A single event's draft as POST /events input. Series (RRULE, overrides) are planned by the recurrence import. */
+/**
+ * The normalized recurrence as API input: lastRecurrenceId is derived on create, never sent. An occurrence the
+ * file both leaves out (EXDATE) and cancels (RECURRENCE-ID with STATUS:CANCELLED), as our feeds write a cancelled
+ * occurrence for clients that ignore the override, is a cancelled occurrence, not an EXDATE.
+ */
+function recurrenceInput({ lastRecurrenceId: _derived, exdates, ...recurrence }: Recurrence, overrides: ImportOverride[]): Omit<Recurrence, 'lastRecurrenceId'> {
+  const cancelled = new Set(overrides.filter((o) => o.cancelled).map((o) => o.recurrenceId));
+  const left = exdates?.filter((id) => !cancelled.has(id));
+  return left?.length ? { ...recurrence, exdates: left } : recurrence;
+}
+
+/** An override's schedule and text as an occurrence patch; text without LANGUAGE is in the series' language. */
+function occurrencePlan(override: ImportOverride, language: string): PlannedOccurrence {
+  if (override.cancelled) return { recurrenceId: override.recurrenceId, cancelled: true };
+  const lang = override.language ? canonicalLanguage(override.language, language) : language;
+  const patch: Record<string, unknown> = {
+    ...(override.schedule ? { schedule: override.schedule } : {}),
+    ...(override.title === undefined ? {} : { title: { [lang]: override.title } }),
+    ...(override.description === undefined ? {} : { description: { [lang]: override.description } }),
+    ...(override.location === undefined ? {} : { location: { name: { [lang]: override.location } } }),
+    ...(override.url === undefined ? {} : { url: override.url }),
+  };
+  return { recurrenceId: override.recurrenceId, cancelled: false, patch };
+}
+
+/** A draft as POST /events input: a series with its recurrence, and its overrides as occurrence commands. */
 export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
-  if (draft.recurrence || draft.overrides.length > 0) {
-    return { refused: { field: 'RRULE', code: 'unsupported', message: 'recurring events are imported once series are in the API (issue #14); nothing was recorded for this one' } };
-  }
   const language = canonicalLanguage(draft.language, context.defaultLanguage);
   const candidate: Record<string, unknown> = {
     calendar: context.calendar,
     title: draft.title === undefined ? undefined : { [language]: draft.title },
-    schedule: draft.schedule,
+    schedule: draft.recurrence ? { ...draft.schedule, recurrence: recurrenceInput(draft.recurrence, draft.overrides) } : draft.schedule,
     ...(draft.description === undefined ? {} : { description: { [language]: draft.description } }),
     ...(draft.location === undefined ? {} : { location: { name: { [language]: draft.location } } }),
     ...(draft.url === undefined ? {} : { url: draft.url }),
@@ -78,5 +106,5 @@ export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
     const [first] = toFieldErrors(parsed.error);
     return { refused: { field: first?.field ?? 'body', code: first?.code ?? 'invalid_value', message: first?.message ?? 'is not a valid event' } };
   }
-  return { planned: { uid: draft.uid, input: parsed.data, cancelled: draft.status === 'cancelled' } };
+  return { planned: { uid: draft.uid, input: parsed.data, cancelled: draft.status === 'cancelled', occurrences: draft.overrides.map((o) => occurrencePlan(o, language)) } };
 }

@@ -13,7 +13,7 @@ const input = {
   location: { name: { en: 'Hall, Muscat, Oman' } },
   participants: [{ name: 'Layla', email: 'layla@example.org', role: 'required' as const, status: 'accepted' as const }],
 };
-const command = (overrides: Partial<ImportCommand> = {}): ImportCommand => ({ uid: 'b-1@google.com', input, cancelled: false, newId: () => 'p1', ...overrides });
+const command = (overrides: Partial<ImportCommand> = {}): ImportCommand => ({ uid: 'b-1@google.com', input, cancelled: false, occurrences: [], newId: () => 'p1', ...overrides });
 const created: EventChange[] = [
   {
     type: 'event.created',
@@ -63,6 +63,26 @@ describe('decideImport', () => {
         { type: 'participant.responded', data: { participantId: 'p1', status: 'declined' } },
         { type: 'participant.invited', data: { participant: { id: 'p2', name: 'Omar', role: 'optional', status: 'invited' } } },
       ]);
+  });
+
+  it('records a series and its overrides in one command (moved and retitled, cancelled), and nothing when the file says it again', () => {
+    const series = { ...input, participants: [], schedule: { ...input.schedule, recurrence: { rule: 'FREQ=WEEKLY;COUNT=4' } } };
+    const moved = { type: 'timed' as const, start: '2026-08-08T12:00:00', end: '2026-08-08T13:30:00', timeZone: 'Asia/Kuwait' };
+    const occurrences: ImportCommand['occurrences'] = [
+      { recurrenceId: '2026-08-08T10:00:00', cancelled: false, patch: { schedule: moved, title: { en: 'Board briefing (moved)' } } },
+      { recurrenceId: '2026-08-15T10:00:00', cancelled: true },
+    ];
+    const changes = decideImport(command({ input: series, occurrences }), undefined);
+    expect(changes.map((c) => c.type)).toEqual(['event.created', 'occurrence.rescheduled', 'occurrence.updated', 'occurrence.cancelled']);
+    expect(changes[1]).toMatchObject({ data: { recurrenceId: '2026-08-08T10:00:00', schedule: moved } });
+    expect(changes[2]).toMatchObject({ data: { recurrenceId: '2026-08-08T10:00:00', fields: { title: { en: 'Board briefing (moved)' } } } });
+    given(eventAggregate, decideImport, stream, changes)
+      .when(command({ input: series, occurrences }))
+      .then([]);
+    // An override the series does not make is refused with the field, like the occurrence route.
+    given(eventAggregate, decideImport, stream, [])
+      .when(command({ input: series, occurrences: [{ recurrenceId: '2026-08-09T10:00:00', cancelled: true }] }))
+      .thenFails('not_found', 'RECURRENCE-ID');
   });
 
   it('leaves a cancelled event cancelled, and refuses to restore it', () => {

@@ -44,7 +44,7 @@ export function materializedRange(event: CalendarEvent, now: Date, previous?: Ma
   const start = utcRange(event.schedule).start;
   const to = previous && previous.to > ahead ? previous.to : ahead;
   const back = previous && previous.from < floor ? previous.from : floor;
-  return { from: start > back ? start : back, to };
+  return { from: [start, back].sort().at(-1)!, to };
 }
 
 /** The range recorded on a series' item, if any. */

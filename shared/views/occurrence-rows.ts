@@ -79,7 +79,9 @@ export async function expandBeyond(store: Store, window: BeyondWindow, docs: Ser
   let slice = FIRST_SLICE_DAYS * DAY_MS;
   for (let from = lower; from < upper; from += slice, slice *= items.length === 0 ? 2 : 1) {
     const to = Math.min(from + slice, upper);
-    for (const entry of entries) items.push(...expandSlice(docs.get(entry.doc.id), entry.segment, [from === lower ? undefined : from, to], window));
+    // The first slice also takes occurrences begun before the window, unless a cursor already passed them.
+    const open = from === lower && (cursorStart === undefined || (window.from !== undefined && cursorStart < window.from));
+    for (const entry of entries) items.push(...expandSlice(docs.get(entry.doc.id), entry.segment, [open ? undefined : from, to], window));
     if (items.length > window.wanted) {
       items.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
       return { items, bound: new Date(to).toISOString(), complete: to >= upper };

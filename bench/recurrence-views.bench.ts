@@ -4,8 +4,8 @@
  * - A (baseline): BENCH_SERIES (1,000) single events in the month;
  * - B: BENCH_SERIES series with exactly one occurrence each in the month (-1FR, 2MO, BYMONTHDAY, BYSETPOS, yearly,
  *   Hijri monthly), begun years earlier; target B ≤ 2× A;
- * - C: BENCH_WEEKLY (250) weekly series (four or five occurrences each in the month), reported per returned row.
- * The list is what GET /events runs (listEvents: the page size the API allows, 200, all pages), `BENCH_LISTS` (15)
+ * - C: BENCH_WEEKLY (100) weekly series (four or five occurrences each in the month), reported per returned row.
+ * The list is what GET /events runs (listEvents: the page size the API allows, 200, all pages), `BENCH_LISTS` (9)
  * times each, interleaved. The views are written as `npm run rebuild-views` writes them (offline), materialized
  * occurrences included.
  */
@@ -26,8 +26,8 @@ import { startTestStore } from '../test/helpers/store.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 1_000);
-const WEEKLY = Number(process.env.BENCH_WEEKLY ?? 250);
-const LISTS = Number(process.env.BENCH_LISTS ?? 15);
+const WEEKLY = Number(process.env.BENCH_WEEKLY ?? 100);
+const LISTS = Number(process.env.BENCH_LISTS ?? 9);
 const MONTH = { from: '2027-03-01T00:00:00.000Z', to: '2027-04-01T00:00:00.000Z' };
 const ZONES = ['Asia/Kuwait', 'Asia/Muscat', 'Asia/Shanghai'];
 const meta = { at: '2026-01-01T00:00:00.000Z', actor: 'key:BENCH', newId };

@@ -1072,14 +1072,21 @@ function showProblem(form, error) {
   (form.querySelector('[aria-invalid="true"]') ?? form.querySelector('.form-error'))?.focus?.();
 }
 
-/** Sends a form once at a time: its submit button is disabled (and says so) until the answer arrives. */
-async function submit(e, send, done) {
+/**
+ * Sends a form once at a time: its submit button is disabled (and says so) until the answer arrives. `ask(values)`,
+ * when given, runs first (a question such as "which events?"); a falsy answer sends nothing.
+ */
+async function submit(e, send, done, ask) {
   e.preventDefault();
   const form = e.target;
   if (form.dataset.busy) return;
   const button = form.querySelector('button[type=submit]');
   const idle = button.textContent;
   form.dataset.busy = 'true';
+  if (ask && !(await ask(formValues(form)))) {
+    delete form.dataset.busy;
+    return;
+  }
   button.disabled = true;
   button.textContent = t('saving');
   clearErrors(form);
@@ -1253,15 +1260,21 @@ async function eventForm(id, params) {
   const languageName = (l) => new Intl.DisplayNames([state.lang], { type: 'language' }).of(l) ?? LANGUAGE_NAMES[l];
   const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: languageName(l) }), make(`${prefix}.${l}`, l)));
   const conflictSlot = el('div');
-  const saveOccurrence = async (values) => {
+  let scope;
+  // Asked before Save says "Saving…": which events the change is for (null: nothing changed, or the person went back).
+  const askScope = async (values) => {
     const { patch, changed } = mergePatch(original, values);
     if (!changed.length) {
       showNotice(t('noChanges'));
-      return undefined;
+      return null;
     }
+    const { schedule: _schedule, ...fields } = patch;
+    scope = await chooseScope('edit', { thisAllowed: Object.keys(fields).every((name) => OCCURRENCE_FIELDS.includes(name)) });
+    return scope;
+  };
+  const saveOccurrence = async (values) => {
+    const { patch } = mergePatch(original, values);
     const { schedule, ...fields } = patch;
-    const scope = await chooseScope('edit', { thisAllowed: Object.keys(fields).every((name) => OCCURRENCE_FIELDS.includes(name)) });
-    if (!scope) return undefined;
     const path = `/events/${id}/occurrences/${encodeURIComponent(occurrence.occurrence.recurrenceId)}`;
     if (scope === 'this') {
       await api('PATCH', path, { body: patch, headers: { 'if-match': etag } });
@@ -1320,7 +1333,7 @@ async function eventForm(id, params) {
       return undefined;
     }
   };
-  const form = el('form', { id: 'event-form', novalidate: true, 'data-event-href': occurrence ? eventPath(occurrence) : id ? `#/e/${id}` : '#/', onsubmit: (e) => submit(e, send, (saved) => { if (saved) location.hash = saved.href ?? `#/e/${saved.id}`; }) },
+  const form = el('form', { id: 'event-form', novalidate: true, 'data-event-href': occurrence ? eventPath(occurrence) : id ? `#/e/${id}` : '#/', onsubmit: (e) => submit(e, send, (saved) => { if (saved) location.hash = saved.href ?? `#/e/${saved.id}`; }, occurrence ? askScope : undefined) },
     el('h1', {}, id ? tNodes('editing', { title: localizedText(event.title, undefined, 'span') }) : t('newEvent')),
     conflictSlot,
     el('fieldset', {}, el('legend', {}, t('title')), el('div', { class: 'grid' }, perLanguage('title', 'title', (name, l) => input(name, { lang: l, dir: 'auto' })))),

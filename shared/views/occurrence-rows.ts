@@ -1,14 +1,14 @@
 /**
- * Occurrence rows of event lists (0017): a page's occurrence items joined with their series' docs (one BatchGetItem
- * per 100 series, never a copy of the series on every occurrence), and the occurrences of series whose materialized
- * range the window leaves, expanded on read over the window only (never from the series' start).
+ * Occurrence rows of event lists beyond what is materialized (0017): the occurrences of series whose materialized
+ * range the window leaves, expanded on read over the window only (never from the series' start), from the series'
+ * docs (one BatchGetItem per 100 series).
  */
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CalendarEvent } from '#domain/event';
 import { seriesOf } from '#domain/event';
 import { occurrences } from '#domain/recurrence';
 import { INDEX, MONTH_SHARDS, type ViewItem } from './items.ts';
-import { BEYOND, occurrenceItem, type IndexDoc, type OccurrenceDoc } from './occurrences.ts';
+import { BEYOND, occurrenceItem, type IndexDoc } from './occurrences.ts';
 
 const DAY_MS = 86_400_000;
 /** The first slice of a window expanded on read; it doubles while a slice finds nothing (an annual series far ahead). */
@@ -24,51 +24,17 @@ interface Store {
 /** The docs of these series that `docs` does not hold yet, read in BatchGetItems of 100 (doc only, not the feed fragments). */
 export async function loadSeries(store: Store, ids: Iterable<string>, docs: SeriesDocs): Promise<void> {
   const missing = [...new Set(ids)].filter((id) => !docs.has(id));
-  for (let i = 0; i < missing.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = missing.slice(i, i + 100).map((id) => ({ pk: `event#${id}` }));
-    while (keys && keys.length > 0) {
-      const reply = await store.client.send(new BatchGetCommand({ RequestItems: { [store.table]: { Keys: keys, ProjectionExpression: 'doc' } } }));
-      for (const item of reply.Responses?.[store.table] ?? []) docs.set(String(item.doc.id), item.doc as CalendarEvent);
-      keys = reply.UnprocessedKeys?.[store.table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-}
-
-/** The rows a page shows: single events as stored, occurrences as their series with the occurrence's own schedule, fields and status. */
-export async function rowsOf(store: Store, items: readonly ViewItem[], docs: SeriesDocs): Promise<Record<string, unknown>[]> {
-  const occurrenceDoc = (item: ViewItem) => (item.doc as unknown as OccurrenceDoc).occurrence;
-  await loadSeries(
-    store,
-    items.filter((item) => occurrenceDoc(item)).map((item) => String(item.doc.id)),
-    docs,
+  const batches = Array.from({ length: Math.ceil(missing.length / 100) }, (_, i) => missing.slice(i * 100, i * 100 + 100));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let keys: Record<string, unknown>[] | undefined = batch.map((id) => ({ pk: `event#${id}` }));
+      while (keys && keys.length > 0) {
+        const reply = await store.client.send(new BatchGetCommand({ RequestItems: { [store.table]: { Keys: keys, ProjectionExpression: 'doc' } } }));
+        for (const item of reply.Responses?.[store.table] ?? []) docs.set(String(item.doc.id), item.doc as CalendarEvent);
+        keys = reply.UnprocessedKeys?.[store.table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }),
   );
-  return items.flatMap((item) => {
-    if (!occurrenceDoc(item)) return [item.doc];
-    const series = docs.get(String(item.doc.id));
-    return series ? [occurrenceRow(series, item.doc as unknown as OccurrenceDoc, item.status ?? series.status)] : [];
-  });
-}
-
-/**
- * One occurrence as a list row: the series as lists show events, with the occurrence's schedule (no recurrence),
- * the override's fields and the occurrence's status, plus `occurrence` and `series.recurrence` (as the series'
- * own representation writes it). The series' list of overrides stays on the series.
- */
-export function occurrenceRow(series: CalendarEvent, doc: OccurrenceDoc, status: string): Record<string, unknown> {
-  const { overrides: _overrides, cancelReason: _reason, cancelledAt: _at, ...shown } = series;
-  const { lastRecurrenceId: _derived, ...recurrence } = (series.schedule.recurrence ?? {}) as Record<string, unknown>;
-  const reason = doc.occurrence.cancelled ? doc.reason : series.cancelReason;
-  return {
-    ...shown,
-    ...doc.fields,
-    id: series.id,
-    schedule: doc.schedule,
-    status,
-    ...(status === 'cancelled' && reason ? { cancelReason: reason } : {}),
-    ...(!doc.occurrence.cancelled && series.cancelledAt ? { cancelledAt: series.cancelledAt } : {}),
-    occurrence: doc.occurrence,
-    series: { recurrence },
-  };
 }
 
 export interface BeyondWindow {

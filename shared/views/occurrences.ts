@@ -54,8 +54,23 @@ export function rangeOf(item: Pick<ViewItem, 'materializedFrom' | 'materializedT
 
 /** The occurrence items, their span items and the series' index items of a series in a range; none for a single event. */
 export function materializedItems(streamId: string, event: CalendarEvent | undefined, range: MaterializedRange | undefined): ViewItem[] {
-  const series = event && seriesOf(event);
-  if (!event || !series || !range) return [];
+  if (!event?.schedule.recurrence || !range) return [];
+  // The stored state's items are the ones the last projection of this stream built: a warm function expands once.
+  const { version: _version, updatedAt: _updatedAt, ...content } = event;
+  const key = JSON.stringify([streamId, range, content]);
+  const items = recentlyBuilt.get(key) ?? buildItems(streamId, event, range);
+  recentlyBuilt.delete(key);
+  recentlyBuilt.set(key, items);
+  if (recentlyBuilt.size > RECENTLY_BUILT) recentlyBuilt.delete(recentlyBuilt.keys().next().value!);
+  return items.map((item) => ({ ...item, lastAppliedVersion: event.version }));
+}
+
+const RECENTLY_BUILT = 64;
+const recentlyBuilt = new Map<string, ViewItem[]>();
+
+function buildItems(streamId: string, event: CalendarEvent, range: MaterializedRange): ViewItem[] {
+  const series = seriesOf(event);
+  if (!series) return [];
   const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
   const found = occurrences(series, { from, to }, { includeCancelled: true, limit: Number.MAX_SAFE_INTEGER }).filter((o) => Date.parse(o.start) >= from && Date.parse(o.start) < to);
   const items = found.flatMap((occurrence) => {
@@ -68,37 +83,57 @@ export function materializedItems(streamId: string, event: CalendarEvent | undef
 /** Where an occurrence item or span item of a series lives: `<stream>#<recurrenceId>`. */
 export const occurrenceKey = (streamId: string, recurrenceId: string): string => `${streamId}#${recurrenceId}`;
 
-/** What an occurrence row needs beyond the series: its own schedule, the override's fields, and which occurrence it is. */
-export interface OccurrenceDoc {
-  id: string;
-  schedule: CalendarEvent['schedule'];
-  occurrence: { seriesId: string; recurrenceId: string; overridden: boolean; cancelled: boolean };
-  fields?: Record<string, unknown>;
-  reason?: string;
+/** Which occurrence a row is (0017's list row shape, agreed with the page). */
+export interface OccurrenceRef {
+  seriesId: string;
+  recurrenceId: string;
+  overridden: boolean;
+  cancelled: boolean;
 }
 
-/** The item that lists one occurrence (also built on read for occurrences beyond the range, never stored then). */
+/**
+ * One occurrence as a list row: the series as lists show events, with the occurrence's schedule (no recurrence),
+ * the override's fields and the occurrence's status, plus `occurrence` and `series.recurrence` (as the series'
+ * own representation writes it). The series' list of overrides stays on the series.
+ */
+export function occurrenceRow(series: CalendarEvent, occurrence: Occurrence, status: string): Record<string, unknown> {
+  const override = series.overrides?.find((o) => o.recurrenceId === occurrence.recurrenceId);
+  const { overrides: _overrides, cancelReason: _reason, cancelledAt: _at, ...shown } = series;
+  const { lastRecurrenceId: _derived, ...recurrence } = (series.schedule.recurrence ?? {}) as Record<string, unknown>;
+  const cancelled = Boolean(occurrence.cancelled);
+  const reason = cancelled ? override?.reason : series.cancelReason;
+  const ref: OccurrenceRef = { seriesId: series.id, recurrenceId: occurrence.recurrenceId, overridden: Boolean(override?.schedule || override?.fields), cancelled };
+  return {
+    ...shown,
+    ...override?.fields,
+    id: series.id,
+    schedule: occurrence.schedule,
+    status,
+    ...(status === 'cancelled' && reason ? { cancelReason: reason } : {}),
+    ...(!cancelled && series.cancelledAt ? { cancelledAt: series.cancelledAt } : {}),
+    occurrence: ref,
+    series: { recurrence },
+  };
+}
+
+/**
+ * The item that lists one occurrence (also built on read for occurrences beyond the range, never stored then). Its
+ * doc is the row itself, so a list reads one item a row, as for single events (0017, "Views as built").
+ */
 export function occurrenceItem(streamId: string, event: CalendarEvent, occurrence: Occurrence): ViewItem {
   const override = event.overrides?.find((o) => o.recurrenceId === occurrence.recurrenceId);
-  const cancelled = Boolean(occurrence.cancelled);
-  const doc: OccurrenceDoc = {
-    id: event.id,
-    schedule: occurrence.schedule,
-    occurrence: { seriesId: event.id, recurrenceId: occurrence.recurrenceId, overridden: Boolean(override?.schedule || override?.fields), cancelled },
-    ...(override?.fields ? { fields: override.fields as Record<string, unknown> } : {}),
-    ...(override?.reason ? { reason: override.reason } : {}),
-  };
+  const status = occurrence.cancelled || event.status === 'cancelled' ? 'cancelled' : event.status;
   const title = (override?.fields?.title ?? event.title) as CalendarEvent['title'];
   const months = monthsOverlapping(occurrence.start, occurrence.end);
   return {
     pk: occurrenceKey(streamId, occurrence.recurrenceId),
     sortKey: `${occurrence.start}#${event.id}#${occurrence.recurrenceId}`,
     lastAppliedVersion: event.version,
-    doc: doc as unknown as Record<string, unknown>,
+    doc: occurrenceRow(event, occurrence, status),
     calendar: event.calendar,
     startUtc: occurrence.start,
     endUtc: occurrence.end,
-    status: cancelled || event.status === 'cancelled' ? 'cancelled' : event.status,
+    status,
     visibility: event.visibility,
     tags: event.tags,
     searchText: searchTextOf({ title }),

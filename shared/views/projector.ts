@@ -83,8 +83,15 @@ export async function writeOccurrences(deps: Pick<ProjectorDeps, 'client' | 'vie
   ]);
 }
 
-/** An item's content apart from the version it was written at. */
-const sameContent = ({ lastAppliedVersion: _version, ...content }: ViewItem): string => JSON.stringify(content);
+/**
+ * An item's content apart from the version it was written at: an occurrence whose row only differs by the series'
+ * version and time of change is not rewritten, so an override touches one item (its row keeps the version of its
+ * own last change).
+ */
+const sameContent = ({ lastAppliedVersion: _version, doc, ...content }: ViewItem): string => {
+  const { version: _v, updatedAt: _at, ...shown } = doc;
+  return JSON.stringify([content, shown]);
+};
 
 /** Runs writes a few at a time, so a rule change over two years of a daily series does not open hundreds of requests at once. */
 async function inBatches(writes: (() => Promise<unknown>)[], width = 16): Promise<void> {

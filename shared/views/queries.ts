@@ -4,7 +4,7 @@
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cursorKey, readCursor, writeCursor } from './cursor.ts';
-import { expandBeyond, rowsOf, type SeriesDocs } from './occurrence-rows.ts';
+import { expandBeyond, type SeriesDocs } from './occurrence-rows.ts';
 import { ALL_CALENDARS, directoryKey, INDEX, MONTH_SHARDS, monthOf, monthStart, type Entity, type ViewItem } from './items.ts';
 
 export interface Page<T> {
@@ -64,11 +64,7 @@ export async function listEvents(reader: ViewReader, filter: EventFilter): Promi
   const page = merged.slice(0, filter.limit);
   const last = page.at(-1);
   const more = merged.length > filter.limit || materialized.next !== undefined || !expanded.complete;
-  const rows = await rowsOf(
-    store,
-    page.map((entry) => entry.item),
-    docs,
-  );
+  const rows = page.map((entry) => entry.item.doc);
   return { items: rows, nextCursor: more && last ? await writeCursor(key, 'events', { m: last.month, k: last.item.sortKey }) : null };
 }
 

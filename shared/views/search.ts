@@ -10,7 +10,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cursorKey, readCursor, writeCursor } from './cursor.ts';
 import { INDEX, monthStart, type ViewItem } from './items.ts';
-import { rowsOf } from './occurrence-rows.ts';
 import { bucketQuery, windowMonths, type EventFilter, type Page, type Position, type ViewReader } from './queries.ts';
 import { matchesTerms, SEARCH_VERSION, searchTerms, searchTextOf } from './search-text.ts';
 
@@ -30,9 +29,8 @@ export async function searchEvents(reader: ViewReader, filter: SearchFilter, bud
   const key = cursorKey(reader.adminKeyHash);
   const position = filter.cursor ? await readCursor(key, SEARCH_LIST, filter.cursor, ['m', 'k']) : undefined;
   const { items, next } = await searchWindow(reader.client, reader.tables.views, filter, budget, position);
-  // Occurrences (0017) are rows of their series, as in lists; those outside a series' materialized range are not searched.
-  const rows = await rowsOf({ client: reader.client, table: reader.tables.views }, items, new Map());
-  return { items: rows, nextCursor: next ? await writeCursor(key, SEARCH_LIST, { ...next }) : null };
+  // Occurrence items (0017) hold their rows; occurrences outside a series' materialized range are not searched.
+  return { items: items.map((item) => item.doc), nextCursor: next ? await writeCursor(key, SEARCH_LIST, { ...next }) : null };
 }
 
 /** As readWindow (queries.ts), one partition a month, but stopping when the budget is spent. `k: ''` is a month's start. */

@@ -272,7 +272,7 @@ export const listEventsQuerySchema = once(() =>
   z.strictObject({
     calendar: z.optional(calendarSlug()),
     from: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events ending after it')),
-    to: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events starting before it')),
+    to: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events starting before it. Without it, occurrences of series are listed up to 366 days after from (or now); single events to the last')),
     status: z.optional(z.enum(['tentative', 'confirmed', 'cancelled'])),
     tag: z.optional(z.string()),
     q: z

@@ -38,7 +38,7 @@ const n = (value: number) => Math.round(value).toLocaleString('en');
 
 /** A series or single event as the journal records its creation. */
 function created(calendar: string, i: number, schedule: Record<string, unknown>): CommitItem {
-  const input = createEventSchema.parse({ calendar, title: { en: `Event ${i}`, ar: `فعالية ${i}` }, schedule });
+  const input = createEventSchema().parse({ calendar, title: { en: `Event ${i}`, ar: `فعالية ${i}` }, schedule });
   const changes = decideEvent({ type: 'create', input, calendarExists: true, participantIds: [], series: seriesSupport }, undefined);
   return buildCommit(streams.event(newId()), 0, changes, meta);
 }

@@ -45,9 +45,9 @@ function importReport(): Schema {
 
 /** The resources the API answers with, as components. */
 export function components(): Record<string, Schema> {
-  const fields = output(eventFieldsSchema);
-  const participant = output(participantInputSchema);
-  const calendar = output(calendarInputSchema);
+  const fields = output(eventFieldsSchema());
+  const participant = output(participantInputSchema());
+  const calendar = output(calendarInputSchema());
   return {
     Participant: { ...participant, required: ['id', 'name', 'role', 'status'], properties: { id: string, ...participant.properties } },
     Event: {

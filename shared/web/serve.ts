@@ -2,17 +2,18 @@
  * How the page's files are served: compressed per Accept-Encoding (brotli, then gzip), with an ETag per
  * representation, and framing allowed only for the read-only embed.
  */
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { notModified } from '#http/respond';
 
 export interface Asset {
   type: string;
   etag: string;
-  body: string;
-  /** The body compressed at build time (base64), so no cold start pays for it. */
-  br?: string;
-  gzip?: string;
+  /**
+   * The body, brotli-compressed at build time (base64): the only copy the bundle carries. Most clients take it
+   * as is; the text and gzip forms are made from it on first use, once per container (bench/bundles: web).
+   */
+  br: string;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -44,21 +45,27 @@ export function negotiateEncoding(acceptEncoding: string | undefined): Encoding 
   return 'identity';
 }
 
-// Files without build-time copies are compressed once per container.
-const compressed = new Map<string, string>();
+// The text and gzip forms, made once per container from the brotli copy.
+const derived = new Map<string, string>();
+
+function once(key: string, make: () => string): string {
+  let value = derived.get(key);
+  if (value === undefined) {
+    value = make();
+    derived.set(key, value);
+  }
+  return value;
+}
+
+/** The body as text (brotli-decoded on first use: about a millisecond for app.js). */
+export function textOf(asset: Asset): string {
+  return once(`${asset.etag}text`, () => brotliDecompressSync(Buffer.from(asset.br, 'base64')).toString('utf8'));
+}
 
 /** The body in a coding, as base64 (API Gateway's form for binary bodies). */
 export function encode(asset: Asset, encoding: Exclude<Encoding, 'identity'>): string {
-  const prebuilt = asset[encoding];
-  if (prebuilt) return prebuilt;
-  const key = `${asset.etag}${encoding}`;
-  let body = compressed.get(key);
-  if (!body) {
-    const raw = Buffer.from(asset.body, 'utf8');
-    body = (encoding === 'br' ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 9 })).toString('base64');
-    compressed.set(key, body);
-  }
-  return body;
+  if (encoding === 'br') return asset.br;
+  return once(`${asset.etag}gzip`, () => gzipSync(Buffer.from(textOf(asset), 'utf8'), { level: 9 }).toString('base64'));
 }
 
 /** The response for one file: 304 when the client holds this representation, else the (compressed) body. */
@@ -68,6 +75,6 @@ export function serveAsset(asset: Asset, request: { acceptEncoding?: string; ifN
   const etag = encoding === 'identity' ? asset.etag : `${asset.etag.slice(0, -1)}-${encoding}"`;
   const headers: Record<string, string> = { 'content-type': asset.type, etag, 'cache-control': request.cacheControl, vary: 'accept-encoding', ...securityHeaders(request.framable) };
   if (notModified(request.ifNoneMatch, etag)) return { statusCode: 304, headers };
-  if (encoding === 'identity') return { statusCode: 200, headers, body: asset.body };
+  if (encoding === 'identity') return { statusCode: 200, headers, body: textOf(asset) };
   return { statusCode: 200, headers: { ...headers, 'content-encoding': encoding }, body: encode(asset, encoding), isBase64Encoded: true };
 }

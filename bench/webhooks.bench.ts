@@ -143,18 +143,20 @@ async function dispatchThroughput() {
   const { t, healthy } = await setUp(HEALTHY);
   const webhooks = ((await t.call('GET', '/webhooks?limit=200')).body.items as { id: string; url: string }[]).filter((w) => healthy.some((r) => r.url === w.url));
   const perLane = Math.floor(BACKLOG / webhooks.length);
+  // Stored while the subscriptions are disabled (their lanes stopped), so that nothing is sent before the clock starts.
+  for (const webhook of webhooks) await t.call('PATCH', `/webhooks/${webhook.id}`, { body: { disabled: true } });
   for (const [i, webhook] of webhooks.entries()) await storeBacklog(webhook.id, perLane, `d${i}_`);
   const rssBefore = rssMb();
   const profiling = await startProfile();
-  // The dispatcher may have begun while the backlog was stored: only what arrives from here on is counted.
-  const early = healthy.reduce((sum, receiver) => sum + receiver.received.length, 0);
   const started = performance.now();
+  await Promise.all(webhooks.map((webhook) => t.call('PATCH', `/webhooks/${webhook.id}`, { body: { disabled: false } })));
   await Promise.all(healthy.map((receiver) => receiver.waitFor(perLane, 600_000)));
   const seconds = (performance.now() - started) / 1000;
   await profiling?.();
+  const deliveries = healthy.reduce((sum, receiver) => sum + receiver.received.length, 0);
   await t.close();
   await Promise.all(healthy.map((receiver) => receiver.close()));
-  return { seconds, deliveries: perLane * webhooks.length - early, rssBefore, rssAfter: rssMb() };
+  return { seconds, deliveries, rssBefore, rssAfter: rssMb() };
 }
 
 async function main(): Promise<void> {

@@ -15,8 +15,8 @@ import { webhookConfig } from '#webhooks/config';
 import { advanceReplays, readReplay, startReplay } from '#webhooks/replay';
 import { startTestStore } from '../test/helpers/store.ts';
 
-/** Counts the calls a client sends, by command, and the bytes of the items it writes. */
-function countCalls(client: DynamoDBDocumentClient) {
+/** Counts the calls a client sends, by command. */
+export function countCalls(client: DynamoDBDocumentClient) {
   const calls = new Map<string, number>();
   const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
   client.send = ((command: { constructor: { name: string } }) => {

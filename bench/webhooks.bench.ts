@@ -19,7 +19,7 @@ import { deps } from '#config/deps';
 import { DeliveryStore, type NewDelivery } from '#webhooks/deliveries';
 import { startReceiver } from '../test/helpers/receiver.ts';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
-import { measureReplay } from './webhook-replay.ts';
+import { countCalls, measureReplay } from './webhook-replay.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'error';
@@ -109,6 +109,7 @@ async function isolation(): Promise<{ alone: number[]; beside: number[] }> {
 async function writesThroughput() {
   const { t, healthy } = await setUp(HEALTHY);
   const rssBefore = rssMb();
+  const counter = countCalls(deps().client);
   const profiling = await startProfile();
   const started = performance.now();
   const recordedAt: number[] = [];
@@ -119,7 +120,8 @@ async function writesThroughput() {
   const latencies = healthy.flatMap((receiver) => receiver.received.map((request) => request.at - Date.parse((JSON.parse(request.body) as { data: { change: { at: string } } }).data.change.at)));
   await t.close();
   await Promise.all(healthy.map((receiver) => receiver.close()));
-  return { seconds, latencies, deliveries: latencies.length, rssBefore, rssAfter: rssMb(), writes: recordedAt.length };
+  const calls = [...counter.calls].sort((a, b) => b[1] - a[1]);
+  return { seconds, latencies, deliveries: latencies.length, rssBefore, rssAfter: rssMb(), writes: recordedAt.length, calls };
 }
 
 /** With BENCH_WEBHOOK_PROFILE=file, a CPU profile of the measured window only (open it in Chrome DevTools); returns the stop. */
@@ -179,6 +181,8 @@ async function main(): Promise<void> {
     console.log(
       `  ${writes.deliveries} deliveries in ${writes.seconds.toFixed(1)} s = ${Math.round(writes.deliveries / writes.seconds)} deliveries/s end to end; change → receipt p50 ${percentile(writes.latencies, 50)} ms  p99 ${percentile(writes.latencies, 99)} ms (target ≤ 2000)`,
     );
+    const callsPerChange = writes.calls.map(([name, n]) => `${name} ${(n / writes.writes).toFixed(1)}`).join(', ');
+    console.log(`  store calls per change (API write, projection, fan-out, dispatch): ${(writes.calls.reduce((sum, [, n]) => sum + n, 0) / writes.writes).toFixed(1)} (${callsPerChange})`);
     console.log(`  RSS ${writes.rssBefore} MB before, ${writes.rssAfter} MB after (after GC)`);
   }
   if (part('dispatch')) {

@@ -8,7 +8,7 @@
  * long its backlog; a lane's own due deliveries are read from `byLane` (webhookId, dueAt). See
  * docs/decisions/0014-webhook-lanes.md.
  */
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
 import { isConditionFailure } from '#journal/conditions';
 import { webhookConfig } from './config.ts';
@@ -400,13 +400,41 @@ export class DeliveryStore {
 
   /**
    * Sends deliveries again under their message ids (replay): each is created, or requeued where it exists, and
-   * each lane is marked due once for the lot. Returns how many were created and how many requeued.
+   * each lane is marked due once for the lot. Which exist is read 100 at a time (BatchGetItem) and the new ones are
+   * written 25 at a time (BatchWriteItem), not one conditional put each: one written meanwhile (by fan-out, the
+   * same message) is written again, pending, which is what a replay asks. Returns how many were created and requeued.
    */
   async enqueueOrRequeue(deliveries: NewDelivery[], now: Date): Promise<{ created: number; requeued: number }> {
-    const outcomes = await Promise.all(deliveries.map(async (delivery) => ((await this.create(delivery, now)) ? 'created' : (await this.requeueItem(delivery.webhookId, delivery.id, now)) ? 'requeued' : undefined)));
-    const lanes = new Set(deliveries.filter((_, i) => outcomes[i]).map((delivery) => delivery.webhookId));
+    const existing = await this.existingIds(deliveries);
+    const fresh = deliveries.filter((delivery) => !existing.has(`${delivery.webhookId}#${delivery.id}`));
+    const at = now.toISOString();
+    const items = fresh.map((delivery): Delivery => ({ ...delivery, status: 'pending', createdAt: at, attempts: [], retryStep: 0, nextAttemptAt: at, dueAt: at, requeues: 0, expiresAt: this.expiry(now) }));
+    const requeued = deliveries.filter((delivery) => existing.has(`${delivery.webhookId}#${delivery.id}`));
+    const [, queued] = await Promise.all([
+      Promise.all(Array.from({ length: Math.ceil(items.length / BATCH_WRITE) }, (_, i) => this.putAll(items.slice(i * BATCH_WRITE, (i + 1) * BATCH_WRITE) as unknown as Record<string, unknown>[]))),
+      Promise.all(requeued.map((delivery) => this.requeueItem(delivery.webhookId, delivery.id, now))),
+    ]);
+    const lanes = new Set(deliveries.map((delivery) => delivery.webhookId));
     await Promise.all([...lanes].map((webhookId) => this.markLaneDue(webhookId, now)));
-    return { created: outcomes.filter((o) => o === 'created').length, requeued: outcomes.filter((o) => o === 'requeued').length };
+    return { created: items.length, requeued: queued.filter(Boolean).length };
+  }
+
+  /** Which of these deliveries exist, as `<webhookId>#<id>`: BatchGetItem, 100 keys a call, retrying unprocessed keys. */
+  private async existingIds(deliveries: NewDelivery[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const keys = [...new Map(deliveries.map((delivery) => [`${delivery.webhookId}#${delivery.id}`, { webhookId: delivery.webhookId, id: delivery.id }])).values()];
+    await Promise.all(
+      Array.from({ length: Math.ceil(keys.length / 100) }, async (_, i) => {
+        let pending: Record<string, unknown>[] = keys.slice(i * 100, (i + 1) * 100);
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+          const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'webhookId, id', ConsistentRead: true } } }));
+          for (const item of result.Responses?.[this.table] ?? []) found.add(`${item.webhookId}#${item.id}`);
+          pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        }
+      }),
+    );
+    return found;
   }
 
   private async requeueItem(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {

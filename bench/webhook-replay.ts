@@ -77,19 +77,20 @@ export async function measureReplay(count: number, print: (line: string) => void
     `  DynamoDB calls per change: ${(totalCalls / final.counts.changes).toFixed(2)} (${[...counter.calls].map(([name, n]) => `${name} ${(n / final.counts.changes).toFixed(3)}`).join(', ')}); ${((seconds * 1000) / totalCalls).toFixed(2)} ms of this machine per call`,
   );
   // AWS: a slice works a page of 200 changes with its calls in parallel, so a page costs a few sequential
-  // round trips: the page query, the events' histories, then per change requeue → create → mark the lane due
-  // (three in a row), then saving the job. At ~10 ms a round trip in a Region that is ~60 ms a page.
+  // round trips: the page query, the events' histories (none for a stream's first commit), which deliveries
+  // exist (BatchGetItem, in parallel), the new ones written (BatchWriteItem, in parallel) with the existing ones
+  // requeued, marking the lane due, then saving the job. At ~10 ms a round trip in a Region that is ~60 ms a page.
   const roundTripMs = 10;
   const pageMs = roundTripMs * (1 + 1 + 3 + 1);
   const latencyBound = (final.counts.changes / 200) * (pageMs / 1000);
   // Throughput: every delivery of one subscription shares a partition key (webhookId), and one partition takes
-  // 1,000 write units a second. Writes per change, as measured (a failed conditional write costs one too); the
+  // 1,000 write units a second. Items written per change, as measured (each item of a BatchWriteItem counts); the
   // delivery item (~1 KB payload) is 1–2 units, so 2 units a write is the cautious figure.
-  const writesPerChange = perChange('Update') + perChange('Put') + perChange('BatchWrite');
+  const writesPerChange = perChange('Update') + perChange('Put') + final.counts.created / final.counts.changes;
   const partitionBound = (final.counts.changes * writesPerChange * 2) / 1000;
   print(
     `  AWS estimate for these ${final.counts.changes.toLocaleString('en')} changes: ≥ ${latencyBound.toFixed(0)} s by round trips (${pageMs} ms a page of 200 at ${roundTripMs} ms a call), ` +
-      `≥ ${partitionBound.toFixed(0)} s by the one partition's 1,000 WCU/s (${writesPerChange.toFixed(2)} writes × 2 WCU a change): about ${Math.ceil(Math.max(latencyBound, partitionBound) / 60)} min, in ${Math.ceil(Math.max(latencyBound, partitionBound) / 60)} one-minute slices`,
+      `≥ ${partitionBound.toFixed(0)} s by the one partition's 1,000 WCU/s (${writesPerChange.toFixed(2)} item writes × 2 WCU a change): about ${Math.ceil(Math.max(latencyBound, partitionBound) / 60)} min, in ${Math.ceil(Math.max(latencyBound, partitionBound) / 60)} one-minute slices`,
   );
 }
 

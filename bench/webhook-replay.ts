@@ -71,7 +71,12 @@ export async function measureReplay(count: number, print: (line: string) => void
   const perChange = (name: string) => (counter.calls.get(name) ?? 0) / final.counts.changes;
   const totalCalls = [...counter.calls.values()].reduce((sum, n) => sum + n, 0);
   print(`\nWebhook replay: ${final.counts.changes.toLocaleString('en')} changes over 7 days (journal seeded in ${seedSeconds.toFixed(0)} s), status ${final.status}`);
-  print(`  slices: ${slices.map((s) => `${s.changes} in ${s.seconds.toFixed(1)} s`).join('; ')}`);
+  print(
+    `  slices: ${slices
+      .filter((s) => s.changes > 0)
+      .map((s) => `${s.changes} in ${s.seconds.toFixed(1)} s`)
+      .join('; ')} (and ${slices.filter((s) => s.changes === 0).length} runs that found the job leased)`,
+  );
   print(`  total ${seconds.toFixed(1)} s = ${Math.round(final.counts.changes / seconds)} changes/s locally; created ${final.counts.created}, requeued ${final.counts.requeued}`);
   print(
     `  DynamoDB calls per change: ${(totalCalls / final.counts.changes).toFixed(2)} (${[...counter.calls].map(([name, n]) => `${name} ${(n / final.counts.changes).toFixed(3)}`).join(', ')}); ${((seconds * 1000) / totalCalls).toFixed(2)} ms of this machine per call`,

@@ -186,7 +186,11 @@ async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<b
     // The last page is saved with the job's end, below.
     if (item.progress) await save(d, item);
   }
-  if (item.progress) return false;
+  if (item.progress) {
+    // The slice is over: the next run (this one's next call, or any other dispatcher) takes the job at once.
+    await d.client.send(new UpdateCommand({ TableName: d.tables.deliveries, Key: { webhookId: item.webhookId, id: item.id }, UpdateExpression: 'REMOVE leaseUntil' }));
+    return false;
+  }
   await save(d, item, { status: 'succeeded' });
   return true;
 }

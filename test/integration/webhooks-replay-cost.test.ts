@@ -37,7 +37,7 @@ it('replays 30 creations and 1 cancellation reading one event history, with one 
   const admin: Principal = { kind: 'key', id: ADMIN_KEY_ID, role: 'admin' };
   await putCalendar(d, 'replayed', { name: { en: 'Replayed' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }, admin);
   const since = new Date();
-  const input = createEventSchema.parse({ calendar: 'replayed', title: { en: 'Replayed' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } });
+  const input = createEventSchema().parse({ calendar: 'replayed', title: { en: 'Replayed' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } });
   const events = [];
   for (let i = 0; i < 30; i++) events.push((await createEvent(d, input, admin)).event);
   await changeEvent(d, events[0]!.id, { type: 'cancel' }, admin);

@@ -8,7 +8,7 @@
  * long its backlog; a lane's own due deliveries are read from `byLane` (webhookId, dueAt). See
  * docs/decisions/0014-webhook-lanes.md.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidField } from '#domain/errors';
 import { isConditionFailure } from '#journal/conditions';
 import { webhookConfig } from './config.ts';
@@ -57,7 +57,19 @@ export interface Lane {
   enqueued?: number;
   laneDueAt?: string;
   idle?: boolean;
+  /** Manual retries asked for (`<message id>#<requeues>`) that the lane's holder re-applies, in case an attempt in flight overwrote them. */
+  requeued?: Set<string>;
 }
+
+/** An attempt's outcome, and what comes next: the end (succeeded or failed) or another attempt at `at`. */
+export interface Outcome {
+  delivery: Delivery;
+  outcome: AttemptOutcome;
+  next: { status: DeliveryStatus; at?: Date };
+}
+
+/** BatchWriteItem's limit. */
+const BATCH_WRITE = 25;
 
 export const LANE = '#lane';
 const DUE = 'due';
@@ -205,21 +217,25 @@ export class DeliveryStore {
     }
   }
 
-  /** Renews the lease right before attempts; false when the lane was stopped (revoked, disabled, deleted) or taken over. */
-  async renewLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+  /**
+   * Renews the lease right before attempts and answers the lane as it now is; undefined when it was stopped
+   * (revoked, disabled, deleted) or taken over.
+   */
+  async renewLane(webhookId: string, holder: string, now: Date, leaseMs: number): Promise<Lane | undefined> {
     try {
-      await this.client.send(
+      const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { webhookId, id: LANE },
           UpdateExpression: 'SET leaseUntil = :lease',
           ConditionExpression: 'holder = :holder AND attribute_not_exists(stopped)',
           ExpressionAttributeValues: { ':lease': new Date(now.getTime() + leaseMs).toISOString(), ':holder': holder },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return result.Attributes as Lane;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
@@ -313,47 +329,112 @@ export class DeliveryStore {
   }
 
   /**
-   * Records an attempt, and either the next one (a time) or the end (succeeded or failed). If the delivery was
-   * requeued while the attempt was in flight, only the attempt is recorded: the requeue stands and it goes again.
+   * Records a batch's outcomes with BatchWriteItem (25 deliveries a call, not one call each): each delivery is
+   * written whole as the holder read it, its attempt appended. Only the lane's holder writes deliveries, except a
+   * manual retry: one asked while the attempt was in flight is listed on the lane and re-applied by the holder
+   * (`reapplyRequeues`), so the retry stands and goes again.
    */
-  async recordAttempt(delivery: Delivery, outcome: AttemptOutcome, next: { status: DeliveryStatus; at?: Date }): Promise<void> {
-    const key = { webhookId: delivery.webhookId, id: delivery.id };
-    const pending = next.status === 'pending' && next.at ? next.at.toISOString() : undefined;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: pending
-            ? 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one, nextAttemptAt = :at, dueAt = :at'
-            : 'SET attempts = list_append(attempts, :attempt), #status = :status, retryStep = retryStep + :one REMOVE dueAt, nextAttemptAt',
-          ConditionExpression: 'requeues = :requeues',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':attempt': [outcome], ':status': next.status, ':one': 1, ':requeues': delivery.requeues ?? 0, ...(pending ? { ':at': pending } : {}) },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      await this.client.send(new UpdateCommand({ TableName: this.table, Key: key, UpdateExpression: 'SET attempts = list_append(attempts, :attempt)', ExpressionAttributeValues: { ':attempt': [outcome] } }));
+  async recordOutcomes(outcomes: Outcome[]): Promise<void> {
+    const items = outcomes.map(({ delivery, outcome, next }) => {
+      const { dueAt: _dueAt, nextAttemptAt: _nextAttemptAt, ...rest } = delivery;
+      const at = next.status === 'pending' && next.at ? next.at.toISOString() : undefined;
+      return { ...rest, attempts: [...delivery.attempts, outcome], status: next.status, retryStep: delivery.retryStep + 1, ...(at ? { nextAttemptAt: at, dueAt: at } : {}) };
+    });
+    for (let i = 0; i < items.length; i += BATCH_WRITE) await this.putAll(items.slice(i, i + BATCH_WRITE));
+  }
+
+  /** One BatchWriteItem of puts, retrying what DynamoDB left unprocessed (with backoff, as AWS advises). */
+  private async putAll(items: Record<string, unknown>[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+      pending = (result.UnprocessedItems?.[this.table] ?? []) as typeof pending;
     }
+  }
+
+  /**
+   * Re-applies the manual retries listed on the lane (the holder calls this on every lease it takes or renews,
+   * before reading work): each is queued again unless the delivery already carries that retry, then unlisted.
+   */
+  async reapplyRequeues(lane: Lane, now: Date): Promise<void> {
+    const listed = [...(lane.requeued ?? [])];
+    if (listed.length === 0) return;
+    const at = now.toISOString();
+    await Promise.all(
+      listed.map(async (entry) => {
+        const [id, requeues] = [entry.slice(0, entry.lastIndexOf('#')), Number(entry.slice(entry.lastIndexOf('#') + 1))];
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { webhookId: lane.webhookId, id },
+              UpdateExpression: 'SET #status = :pending, dueAt = :at, nextAttemptAt = :at, retryStep = :zero, requeues = :n',
+              ConditionExpression: 'attribute_exists(id) AND (attribute_not_exists(requeues) OR requeues < :n)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':zero': 0, ':n': requeues },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
+    await this.client.send(
+      new UpdateCommand({ TableName: this.table, Key: { webhookId: lane.webhookId, id: LANE }, UpdateExpression: 'DELETE requeued :listed', ExpressionAttributeValues: { ':listed': new Set(listed) } }),
+    );
+    delete lane.requeued;
   }
 
   /** Queues a delivery again, now, from the start of the retry schedule (manual retry): the delivery as queued, or undefined when it does not exist. */
   async requeue(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {
     const queued = await this.requeueItem(webhookId, id, now);
-    if (queued) await this.markLaneDue(webhookId, now);
+    if (!queued) return undefined;
+    // Listed on the lane before it is marked due: an attempt in flight may overwrite the delivery, and the holder re-applies it.
+    await this.client.send(
+      new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'ADD requeued :entry', ExpressionAttributeValues: { ':entry': new Set([`${id}#${queued.requeues}`]) } }),
+    );
+    await this.markLaneDue(webhookId, now);
     return queued;
   }
 
   /**
    * Sends deliveries again under their message ids (replay): each is created, or requeued where it exists, and
-   * each lane is marked due once for the lot. Returns how many were created and how many requeued.
+   * each lane is marked due once for the lot. Which exist is read 100 at a time (BatchGetItem) and the new ones are
+   * written 25 at a time (BatchWriteItem), not one conditional put each: one written meanwhile (by fan-out, the
+   * same message) is written again, pending, which is what a replay asks. Returns how many were created and requeued.
    */
   async enqueueOrRequeue(deliveries: NewDelivery[], now: Date): Promise<{ created: number; requeued: number }> {
-    const outcomes = await Promise.all(deliveries.map(async (delivery) => ((await this.create(delivery, now)) ? 'created' : (await this.requeueItem(delivery.webhookId, delivery.id, now)) ? 'requeued' : undefined)));
-    const lanes = new Set(deliveries.filter((_, i) => outcomes[i]).map((delivery) => delivery.webhookId));
+    const existing = await this.existingIds(deliveries);
+    const fresh = deliveries.filter((delivery) => !existing.has(`${delivery.webhookId}#${delivery.id}`));
+    const at = now.toISOString();
+    const items = fresh.map((delivery): Delivery => ({ ...delivery, status: 'pending', createdAt: at, attempts: [], retryStep: 0, nextAttemptAt: at, dueAt: at, requeues: 0, expiresAt: this.expiry(now) }));
+    const requeued = deliveries.filter((delivery) => existing.has(`${delivery.webhookId}#${delivery.id}`));
+    const [, queued] = await Promise.all([
+      Promise.all(Array.from({ length: Math.ceil(items.length / BATCH_WRITE) }, (_, i) => this.putAll(items.slice(i * BATCH_WRITE, (i + 1) * BATCH_WRITE) as unknown as Record<string, unknown>[]))),
+      Promise.all(requeued.map((delivery) => this.requeueItem(delivery.webhookId, delivery.id, now))),
+    ]);
+    const lanes = new Set(deliveries.map((delivery) => delivery.webhookId));
     await Promise.all([...lanes].map((webhookId) => this.markLaneDue(webhookId, now)));
-    return { created: outcomes.filter((o) => o === 'created').length, requeued: outcomes.filter((o) => o === 'requeued').length };
+    return { created: items.length, requeued: queued.filter(Boolean).length };
+  }
+
+  /** Which of these deliveries exist, as `<webhookId>#<id>`: BatchGetItem, 100 keys a call, retrying unprocessed keys. */
+  private async existingIds(deliveries: NewDelivery[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const keys = [...new Map(deliveries.map((delivery) => [`${delivery.webhookId}#${delivery.id}`, { webhookId: delivery.webhookId, id: delivery.id }])).values()];
+    await Promise.all(
+      Array.from({ length: Math.ceil(keys.length / 100) }, async (_, i) => {
+        let pending: Record<string, unknown>[] = keys.slice(i * 100, (i + 1) * 100);
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+          const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ProjectionExpression: 'webhookId, id', ConsistentRead: true } } }));
+          for (const item of result.Responses?.[this.table] ?? []) found.add(`${item.webhookId}#${item.id}`);
+          pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        }
+      }),
+    );
+    return found;
   }
 
   private async requeueItem(webhookId: string, id: string, now: Date): Promise<Delivery | undefined> {

@@ -9,7 +9,7 @@ import type { Deps } from '#config/deps';
 import { log } from '#config/log';
 import type { Webhook } from '#domain/webhook';
 import { parseRetryAfter, retryDelay, type WebhookConfig } from './config.ts';
-import { DeliveryStore, type Delivery, type Lane } from './deliveries.ts';
+import { DeliveryStore, type Delivery, type Lane, type Outcome } from './deliveries.ts';
 import { activeSecrets, signerFor } from './secrets.ts';
 import { postWebhook, type AttemptOutcome } from './send.ts';
 import { advanceReplays } from './replay.ts';
@@ -39,7 +39,7 @@ export async function sendMessage(d: Deps, config: WebhookConfig, webhook: Webho
 }
 
 type Verdict = 'succeeded' | 'retrying' | 'failed';
-interface Attempted {
+interface Attempted extends Outcome {
   verdict: Verdict;
   ok: boolean;
   gone: boolean;
@@ -48,22 +48,17 @@ interface Attempted {
 
 const isSuccess = (outcome: AttemptOutcome) => outcome.statusCode !== undefined && outcome.statusCode >= 200 && outcome.statusCode < 300;
 
-async function attempt(d: Deps, config: WebhookConfig, store: DeliveryStore, webhook: Webhook, sign: ReturnType<typeof signerFor>, delivery: Delivery): Promise<Attempted> {
+/** One attempt and its verdict; the caller records a batch's outcomes together. */
+async function attempt(d: Deps, config: WebhookConfig, webhook: Webhook, sign: ReturnType<typeof signerFor>, delivery: Delivery): Promise<Attempted> {
   const at = d.now();
   const outcome = await postWebhook(webhook.url, delivery.payload, sign(delivery.id, at, delivery.payload), config.attemptTimeoutMs, d.now);
-  if (isSuccess(outcome)) {
-    await store.recordAttempt(delivery, outcome, { status: 'succeeded' });
-    return { verdict: 'succeeded', ok: true, gone: false };
-  }
+  if (isSuccess(outcome)) return { delivery, outcome, next: { status: 'succeeded' }, verdict: 'succeeded', ok: true, gone: false };
   const gone = outcome.statusCode === 410;
   const retryAfterMs = outcome.statusCode === 429 || outcome.statusCode === 503 ? parseRetryAfter(outcome.retryAfter, d.now()) : undefined;
   const delay = gone ? undefined : retryDelay(config, delivery.retryStep, retryAfterMs);
-  if (delay === undefined) {
-    await store.recordAttempt(delivery, outcome, { status: 'failed' });
-    return { verdict: 'failed', ok: false, gone, retryAfterMs };
-  }
-  await store.recordAttempt(delivery, outcome, { status: 'pending', at: new Date(d.now().getTime() + delay) });
-  return { verdict: 'retrying', ok: false, gone, retryAfterMs };
+  const failed = { delivery, outcome, ok: false, gone, retryAfterMs };
+  if (delay === undefined) return { ...failed, next: { status: 'failed' }, verdict: 'failed' };
+  return { ...failed, next: { status: 'pending', at: new Date(d.now().getTime() + delay) }, verdict: 'retrying' };
 }
 
 /** After a failed attempt: back off, or disable the subscription (410 Gone, or failing for too long). True when it goes on. */
@@ -88,12 +83,10 @@ async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, la
   const leaseMs = config.attemptTimeoutMs + 5_000;
   const backingOff = () => (lane.failures ?? 0) > 0;
   if (backingOff() && lane.probeAfter && Date.parse(lane.probeAfter) > now.getTime()) return {};
+  await store.reapplyRequeues(lane, now);
   // Read together: the subscription (and its owner's key), its secrets, and the next deliveries (a backing-off lane: one probe).
-  const [webhook, secrets, first] = await Promise.all([
-    liveSubscription(d, store, lane.webhookId),
-    activeSecrets(d.client, d.tables.secrets, lane.webhookId, now),
-    store.nextIn(lane.webhookId, backingOff() ? 1 : LANE_BATCH),
-  ]);
+  let limit = backingOff() ? 1 : LANE_BATCH;
+  const [webhook, secrets, first] = await Promise.all([liveSubscription(d, store, lane.webhookId), activeSecrets(d.client, d.tables.secrets, lane.webhookId, now), store.nextIn(lane.webhookId, limit)]);
   if (!webhook) return false;
   if (secrets.length === 0) return {};
   const sign = signerFor(secrets);
@@ -101,11 +94,11 @@ async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, la
   const dueBy = (next: Delivery[], at: Date) => next.filter((delivery) => delivery.dueAt !== undefined && delivery.dueAt <= at.toISOString());
   let next = first;
   let batch = dueBy(next, now);
-  // The claim just checked that the lane is not stopped; later batches renew (and re-check) first.
-  for (let renew = false; batch.length > 0; renew = true) {
+  // The claim just checked that the lane is not stopped; each later batch renews (and re-checks) first.
+  while (batch.length > 0) {
     if (performance.now() - started >= LANE_BUDGET_MS) return {};
-    if (renew && !(await store.renewLane(lane.webhookId, holder, d.now(), leaseMs))) return false;
-    const results = await Promise.all(batch.map((delivery) => attempt(d, config, store, webhook, sign, delivery)));
+    const results = await Promise.all(batch.map((delivery) => attempt(d, config, webhook, sign, delivery)));
+    await store.recordOutcomes(results);
     for (const result of results) summary[result.verdict]++;
     summary.attempted += results.length;
     const failure = results.find((result) => !result.ok);
@@ -115,7 +108,13 @@ async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, la
       lane.failures = 0;
       delete lane.probeAfter;
     }
-    next = await store.nextIn(lane.webhookId, LANE_BATCH);
+    // A short read held all the lane's pending work (settling notices anything enqueued since); a full one may not have.
+    if (next.length < limit) return { earliest: next[batch.length]?.dueAt ?? null };
+    const renewed = await store.renewLane(lane.webhookId, holder, d.now(), leaseMs);
+    if (!renewed) return false;
+    await store.reapplyRequeues(renewed, d.now());
+    limit = LANE_BATCH;
+    next = await store.nextIn(lane.webhookId, limit);
     batch = dueBy(next, d.now());
   }
   return { earliest: next[0]?.dueAt ?? null };

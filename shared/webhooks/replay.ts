@@ -128,6 +128,16 @@ async function save(d: Deps, item: JobItem, done?: { status: 'succeeded' | 'fail
   );
 }
 
+/**
+ * Makes sure `histories` holds the commit's stream up to the commit. A stream's first commit is its own history
+ * (no read: most replayed changes are creations); a stream is read once, again only if a later commit needs more.
+ */
+async function ensureHistory(d: Deps, histories: Map<string, Recorded[]>, commit: CommitItem): Promise<void> {
+  const known = histories.get(commit.streamId);
+  if (known && (known.at(-1)?.version ?? 0) >= commit.lastVersion) return;
+  histories.set(commit.streamId, commit.version === 1 && !known ? changesOf(commit) : await d.journal.read(commit.streamId));
+}
+
 /** Works one job for up to SLICE_MS; returns true when it finished. */
 async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<boolean> {
   const webhook = fold(webhookAggregate, await d.journal.read(streams.webhook(item.webhookId)));
@@ -154,11 +164,7 @@ async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<b
       }),
     );
     const commits = (page.Items ?? []) as CommitItem[];
-    await Promise.all(
-      commits.map(async (commit) => {
-        if (!histories.has(commit.streamId)) histories.set(commit.streamId, await d.journal.read(commit.streamId));
-      }),
-    );
+    await Promise.all(commits.map((commit) => ensureHistory(d, histories, commit)));
     const deliveries = commits.flatMap(changesOf).flatMap((change) => {
       item.counts.changes++;
       try {
@@ -180,7 +186,11 @@ async function advance(d: Deps, config: WebhookConfig, item: JobItem): Promise<b
     // The last page is saved with the job's end, below.
     if (item.progress) await save(d, item);
   }
-  if (item.progress) return false;
+  if (item.progress) {
+    // The slice is over: the next run (this one's next call, or any other dispatcher) takes the job at once.
+    await d.client.send(new UpdateCommand({ TableName: d.tables.deliveries, Key: { webhookId: item.webhookId, id: item.id }, UpdateExpression: 'REMOVE leaseUntil' }));
+    return false;
+  }
   await save(d, item, { status: 'succeeded' });
   return true;
 }

@@ -85,6 +85,8 @@ function withoutDerived(recurrence: Schedule['recurrence']): unknown {
 
 /** The same times, however written ("09:00" and "09:00:00"); the rest (a recurrence too) compared as is. */
 function sameSchedule(a: Schedule, b: Schedule): boolean {
+  // A file states a month-only event's month, never its zone (VALUE=DATE): the zone we have is kept.
+  if (a.type === 'month' && b.type === 'month') return a.month === b.month && jsonEqual(withoutDerived(a.recurrence), withoutDerived(b.recurrence));
   if (a.type !== 'timed' || b.type !== 'timed') return jsonEqual({ ...a, recurrence: withoutDerived(a.recurrence) }, { ...b, recurrence: withoutDerived(b.recurrence) });
   // A file's times are instants (never ambiguous), so ours keep their disambiguation.
   const { start: aStart, end: aEnd, disambiguation: _a, recurrence: aRecurrence, ...aRest } = a;

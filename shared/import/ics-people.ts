@@ -7,7 +7,10 @@ export interface DraftText {
   /** The LANGUAGE parameter of SUMMARY, when the exporter wrote one. */
   language?: string;
   description?: string;
+  /** DESCRIPTION's and LOCATION's own LANGUAGE parameters. */
+  descriptionLanguage?: string;
   location?: string;
+  locationLanguage?: string;
   url?: string;
   status?: 'tentative' | 'confirmed' | 'cancelled';
   tags?: string[];
@@ -34,10 +37,15 @@ export function textFields(event: ICAL.Component): DraftText {
     if (value !== undefined) fields[key] = value;
   };
   set('title', text(event, 'summary'));
-  const language = event.getFirstProperty('summary')?.getParameter('language');
-  set('language', language === undefined ? undefined : String(language));
+  const languageOf = (name: string) => {
+    const language = event.getFirstProperty(name)?.getParameter('language');
+    return language === undefined ? undefined : String(language);
+  };
+  set('language', languageOf('summary'));
   set('description', text(event, 'description'));
+  set('descriptionLanguage', languageOf('description'));
   set('location', text(event, 'location'));
+  set('locationLanguage', languageOf('location'));
   set('url', text(event, 'url'));
   const status = text(event, 'status')?.toLowerCase();
   if (status === 'tentative' || status === 'confirmed' || status === 'cancelled') fields.status = status;

@@ -8,8 +8,10 @@ import ICAL from 'ical.js';
 import { DomainError, type FieldErrorCode } from '#domain/errors';
 import { normalizeRecurrence, type OccurrenceOverride, type Recurrence } from '#domain/recurrence';
 import { scheduleSchema, type ParticipantInput, type Schedule } from '#domain/schemas';
+import { firstDayOfNextMonth } from '#domain/time';
 import { toFieldErrors } from '#domain/validation';
-import { readTime, recurrenceIdOf, scheduleOf, TimeError } from './ics-times.ts';
+import { toBeConfirmed } from '#feeds/language';
+import { readTime, recurrenceIdOf, scheduleOf, TimeError, type IcsTime } from './ics-times.ts';
 import { attendeesOf, organizerOf, textFields, type DraftText } from './ics-people.ts';
 import { resolveTzid } from './windows-zones.ts';
 
@@ -184,15 +186,35 @@ function checkedSchedule(schedule: Schedule): Schedule {
   return result.data;
 }
 
+/**
+ * A month-only event as our feed writes it: the 1st to the 1st of the next month (VALUE=DATE), STATUS:TENTATIVE
+ * (or CANCELLED) and a SUMMARY ending with the "date to be confirmed" marker in its LANGUAGE. Read back as a month
+ * with the title it had, so a feed imported into a new calendar (or its own) keeps the month and grows no marker.
+ */
+function monthOnly(start: IcsTime, end: IcsTime | undefined, text: DraftText, zone: string): { schedule: Schedule; title: string } | undefined {
+  if (start.kind !== 'date' || end?.kind !== 'date' || !start.date.endsWith('-01') || (text.status !== 'tentative' && text.status !== 'cancelled') || !text.title || !text.language) return undefined;
+  const month = start.date.slice(0, 7);
+  const marker = ` ${toBeConfirmed(text.language)}`;
+  if (end.date !== firstDayOfNextMonth(month) || !text.title.endsWith(marker) || text.title.length === marker.length) return undefined;
+  return { schedule: { type: 'month', month, timeZone: zone }, title: text.title.slice(0, -marker.length).trim() };
+}
+
 function draftOf(event: ICAL.Component, uid: string, zone: string): ImportDraft {
   const rrules = event.getAllProperties('rrule');
   if (rrules.length > 1) throw new ImportRefusal('more than one RRULE (RFC 5545 deprecates it, and we do not expand it)');
   const { start, end, seconds } = timesOf(event, zone);
-  const schedule = checkedSchedule(scheduleOf(start, end, seconds, zone, rrules.length > 0 || event.hasProperty('rdate')));
-  const draft: ImportDraft = { uid, schedule, overrides: [], participants: attendeesOf(event), sequence: Number(event.getFirstPropertyValue('sequence') ?? 0), ...textFields(event) };
+  const recurring = rrules.length > 0 || event.hasProperty('rdate');
+  const text = textFields(event);
+  // A month-only series is written as all-day months with an RRULE; it comes back as an all-day series.
+  const month = recurring ? undefined : monthOnly(start, end, text, zone);
+  // TENTATIVE there says "the day is not fixed", not the event's own status, which the feed does not carry.
+  const { status, ...monthText } = text;
+  const schedule = checkedSchedule(month?.schedule ?? scheduleOf(start, end, seconds, zone, recurring));
+  const fields: DraftText = month ? { ...monthText, ...(status === 'cancelled' ? { status } : {}), title: month.title } : text;
+  const draft: ImportDraft = { uid, schedule, overrides: [], participants: attendeesOf(event), sequence: Number(event.getFirstPropertyValue('sequence') ?? 0), ...fields };
   const organizer = organizerOf(event);
   if (organizer) draft.organizer = organizer;
-  if (rrules.length > 0 || event.hasProperty('rdate')) draft.recurrence = recurrenceOf(event, rrules[0], schedule, zone);
+  if (recurring) draft.recurrence = recurrenceOf(event, rrules[0], schedule, zone);
   return draft;
 }
 

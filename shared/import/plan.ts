@@ -9,6 +9,7 @@ import { createEventSchema, eventKinds, type CreateEventInput } from '#domain/sc
 import { toFieldErrors } from '#domain/validation';
 import type { Recurrence } from '#domain/recurrence';
 import type { ImportDraft, ImportOverride } from './ics.ts';
+import { languageOfText } from './languages.ts';
 
 /** What the file says about one event, ready for the command: the create input, and whether it is cancelled. */
 export interface PlannedEvent {
@@ -24,22 +25,13 @@ export type PlannedOccurrence = { recurrenceId: string; cancelled: true } | { re
 
 export interface PlanContext {
   calendar: string;
-  /** Text without a LANGUAGE parameter is in the calendar's default language. */
+  /** Text without a LANGUAGE parameter in this language's script is in it (languages.ts). */
   defaultLanguage: string;
   /** The file is one of our own feeds: its first CATEGORIES value is the event's kind. */
   ours: boolean;
 }
 
 export type Plan = { planned: PlannedEvent } | { refused: FieldError & { code: NonNullable<FieldError['code']> } };
-
-function canonicalLanguage(tag: string | undefined, fallback: string): string {
-  if (!tag) return fallback;
-  try {
-    return Intl.getCanonicalLocales(tag)[0] ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
 
 /** kind and tags from CATEGORIES: our feeds write the kind first; anyone else's are all tags. */
 function kindAndTags(tags: string[] | undefined, ours: boolean): Pick<CreateEventInput, 'kind' | 'tags'> {
@@ -71,15 +63,22 @@ function recurrenceInput({ lastRecurrenceId: _derived, exdates, ...recurrence }:
   return left?.length ? { ...recurrence, exdates: left } : recurrence;
 }
 
-/** An override's schedule and text as an occurrence patch; text without LANGUAGE is in the series' language. */
-function occurrencePlan(override: ImportOverride, language: string): PlannedOccurrence {
+/** The languages of a draft's title, description and location name (languages.ts); `inPlay` first where the script fits. */
+function languagesOf(text: Pick<ImportDraft, 'title' | 'language' | 'description' | 'descriptionLanguage' | 'location' | 'locationLanguage'>, inPlay: readonly string[]) {
+  const title = languageOfText(text.title, text.language, inPlay);
+  const others = [title, ...inPlay];
+  return { title, description: languageOfText(text.description, text.descriptionLanguage, others), location: languageOfText(text.location, text.locationLanguage, others) };
+}
+
+/** An override's schedule and text as an occurrence patch; text without LANGUAGE is in the series' languages where its script fits. */
+function occurrencePlan(override: ImportOverride, inPlay: readonly string[]): PlannedOccurrence {
   if (override.cancelled) return { recurrenceId: override.recurrenceId, cancelled: true };
-  const lang = override.language ? canonicalLanguage(override.language, language) : language;
+  const lang = languagesOf(override, inPlay);
   const patch: Record<string, unknown> = {
     ...(override.schedule ? { schedule: override.schedule } : {}),
-    ...(override.title === undefined ? {} : { title: { [lang]: override.title } }),
-    ...(override.description === undefined ? {} : { description: { [lang]: override.description } }),
-    ...(override.location === undefined ? {} : { location: { name: { [lang]: override.location } } }),
+    ...(override.title === undefined ? {} : { title: { [lang.title]: override.title } }),
+    ...(override.description === undefined ? {} : { description: { [lang.description]: override.description } }),
+    ...(override.location === undefined ? {} : { location: { name: { [lang.location]: override.location } } }),
     ...(override.url === undefined ? {} : { url: override.url }),
   };
   return { recurrenceId: override.recurrenceId, cancelled: false, patch };
@@ -87,13 +86,13 @@ function occurrencePlan(override: ImportOverride, language: string): PlannedOccu
 
 /** A draft as POST /events input: a series with its recurrence, and its overrides as occurrence commands. */
 export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
-  const language = canonicalLanguage(draft.language, context.defaultLanguage);
+  const language = languagesOf(draft, [context.defaultLanguage]);
   const candidate: Record<string, unknown> = {
     calendar: context.calendar,
-    title: draft.title === undefined ? undefined : { [language]: draft.title },
+    title: draft.title === undefined ? undefined : { [language.title]: draft.title },
     schedule: draft.recurrence ? { ...draft.schedule, recurrence: recurrenceInput(draft.recurrence, draft.overrides) } : draft.schedule,
-    ...(draft.description === undefined ? {} : { description: { [language]: draft.description } }),
-    ...(draft.location === undefined ? {} : { location: { name: { [language]: draft.location } } }),
+    ...(draft.description === undefined ? {} : { description: { [language.description]: draft.description } }),
+    ...(draft.location === undefined ? {} : { location: { name: { [language.location]: draft.location } } }),
     ...(draft.url === undefined ? {} : { url: draft.url }),
     ...(draft.visibility === undefined ? {} : { visibility: draft.visibility }),
     ...(draft.status === 'tentative' || draft.status === 'confirmed' ? { status: draft.status } : {}),
@@ -106,5 +105,7 @@ export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
     const [first] = toFieldErrors(parsed.error);
     return { refused: { field: first?.field ?? 'body', code: first?.code ?? 'invalid_value', message: first?.message ?? 'is not a valid event' } };
   }
-  return { planned: { uid: draft.uid, input: parsed.data, cancelled: draft.status === 'cancelled', occurrences: draft.overrides.map((o) => occurrencePlan(o, language)) } };
+  return {
+    planned: { uid: draft.uid, input: parsed.data, cancelled: draft.status === 'cancelled', occurrences: draft.overrides.map((o) => occurrencePlan(o, [language.title, language.description, context.defaultLanguage])) },
+  };
 }

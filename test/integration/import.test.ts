@@ -48,6 +48,28 @@ async function listed(calendar: string): Promise<{ id: string }[]> {
 }
 
 describe('a Google Calendar export', () => {
+  it('tags text without LANGUAGE by its script: English into an Arabic calendar is en, Chinese zh, Arabic ar; a LANGUAGE parameter wins', async () => {
+    const calendar = await newCalendar('Asia/Kuwait', 'ar');
+    const vevent = (uid: string, ...lines: string[]) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTART;VALUE=DATE:20261201', 'DTEND;VALUE=DATE:20261202', ...lines, 'END:VEVENT'];
+    const body = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
+      ...vevent('lang-en', 'SUMMARY:Partners forum', 'DESCRIPTION:اجتماع الشركاء السنوي', 'LOCATION:Kuwait City'),
+      ...vevent('lang-zh', 'SUMMARY:合作伙伴会议', 'DESCRIPTION:With the friendship association'),
+      ...vevent('lang-ar', 'SUMMARY:اجتماع اللجنة', 'LOCATION;LANGUAGE=fr:Salle B'),
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const report = (await importInto(calendar, body)).body;
+    expect(report.skipped).toEqual([]);
+    expect(await eventOf(report, 'lang-en')).toMatchObject({ title: { en: 'Partners forum' }, description: { ar: 'اجتماع الشركاء السنوي' }, location: { name: { en: 'Kuwait City' } } });
+    expect(await eventOf(report, 'lang-zh')).toMatchObject({ title: { zh: '合作伙伴会议' }, description: { en: 'With the friendship association' } });
+    expect(await eventOf(report, 'lang-ar')).toMatchObject({ title: { ar: 'اجتماع اللجنة' }, location: { name: { fr: 'Salle B' } } });
+    const english = (await t.call('GET', `/feeds/${calendar}.ics?lang=en`, { key: null })).text.replace(/\r\n[ \t]/g, '');
+    expect(english).toContain('SUMMARY;LANGUAGE=en:Partners forum');
+  });
+
   it('creates its events: floating times in X-WR-TIMEZONE, UTC times shown in it, VALUE=DATE as all-day, feeds keep the UIDs', async () => {
     const calendar = await newCalendar('Asia/Muscat');
     const reply = await importInto(calendar, fixture('google-calendar.ics'));
@@ -91,8 +113,9 @@ describe('an Outlook export', () => {
     expect(review).toMatchObject({
       title: { ar: 'مراجعة الميزانية' },
       schedule: { type: 'timed', start: '2026-04-12T10:00:00', end: '2026-04-12T11:30:00', timeZone: 'Asia/Riyadh' },
-      description: { ar: 'Budget review with the partners of the Riyadh office. This description is long enough that Outlook folds it over more than one line of the file.' },
-      location: { name: { ar: 'Riyadh office' } },
+      // SUMMARY says LANGUAGE=ar; DESCRIPTION and LOCATION say none and are in Latin script: English.
+      description: { en: 'Budget review with the partners of the Riyadh office. This description is long enough that Outlook folds it over more than one line of the file.' },
+      location: { name: { en: 'Riyadh office' } },
       organizer: { name: 'Saad Al-Harbi', email: 'saad@example.org' },
     });
     expect(review.participants.map((p: { name: string; email: string; role: string; status: string }) => [p.name, p.email, p.role, p.status])).toEqual([
@@ -306,6 +329,9 @@ describe('round trip', () => {
         status: 'tentative',
       },
       { title: { en: 'Briefing' }, schedule: { type: 'timed', start: '2026-03-30T09:00', end: '2026-03-30T10:00', timeZone: 'Europe/London' }, organizer: { name: 'Omar' } },
+      // Known only to the month: the feed writes all-day months with a "to be confirmed" marker; it comes back a month.
+      { title: { ar: 'منتدى المدن العربية' }, kind: 'forum', schedule: { type: 'month', month: '2026-07', timeZone: 'Asia/Muscat' } },
+      { title: { zh: '友好协会年会' }, schedule: { type: 'month', month: '2026-12', timeZone: 'Asia/Muscat' }, status: 'tentative' },
     ];
     for (const event of events) expect((await t.call('POST', '/events', { body: { calendar: source, ...event } })).status).toBe(201);
     const cancelled = (await t.call('POST', '/events', { body: { calendar: source, title: { en: 'Dropped' }, schedule: { type: 'allDay', startDate: '2026-12-01', endDate: '2026-12-01' } } })).body;
@@ -315,7 +341,9 @@ describe('round trip', () => {
     const target = await newCalendar('Asia/Muscat');
     const report = (await importInto(target, feed)).body;
     expect(report).toMatchObject({ complete: true, skipped: [], updated: [], unchanged: [] });
-    expect(report.created).toHaveLength(4);
+    expect(report.created).toHaveLength(6);
+    const months = ((await listed(target)) as unknown as { schedule: { type: string }; title: Record<string, string> }[]).filter((e) => e.schedule.type === 'month');
+    expect(months.map((e) => e.title).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ ar: 'منتدى المدن العربية' }, { zh: '友好协会年会' }]);
     const copied = (await t.call('GET', `/feeds/${target}.ics`, { key: null })).text;
     const [original, again] = [vevents(feed), vevents(copied)];
     expect([...again.keys()].sort()).toEqual([...original.keys()].sort());

@@ -15,6 +15,8 @@ import { bundling } from '../infra/bundling.ts';
 import { repositoryRoot } from '../infra/paths.ts';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+/** BENCH_BUNDLES=health,events-create: only these functions (while developing; the baseline is always measured). */
+const ONLY = process.env.BENCH_BUNDLES?.split(',').map((name) => name.trim());
 const SIZE_BUDGET = 1.5;
 const COLD_BUDGET = 1.2;
 
@@ -60,6 +62,21 @@ function coldImports(files: string[], baselineFile: string): { ms: number; basel
   return samples.map((s) => ({ ms: median(s.ms), baselineMs: median(s.baselineMs), ratio: median(s.ratio) }));
 }
 
+/**
+ * What a bundle carries beyond its code, named so an excess can be told from a regression: the page's files (web:
+ * the bundle minus them beside it) and ical.js (the functions that expand recurrence rules or parse imports).
+ */
+function carried(inputs: Record<string, number>, size: number, baseSize: number): string {
+  const bytes = (match: (path: string) => boolean) => Object.entries(inputs).reduce((sum, [path, n]) => sum + (match(path) ? n : 0), 0);
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  const notes: string[] = [];
+  const assets = bytes((path) => path === 'shared/web/assets.ts');
+  if (assets > 0) notes.push(`page assets ${kib(assets)}; bundle minus them ${kib(size - assets)} ${((size - assets) / baseSize).toFixed(2)}×`);
+  const ical = bytes((path) => path.startsWith('node_modules/ical.js/'));
+  if (ical > 0) notes.push(`ical.js ${kib(ical)}`);
+  return notes.length ? `   (${notes.join('; ')})` : '';
+}
+
 /** The floor: what any function here needs at least (middy and a DynamoDB document client), nothing of ours. */
 async function baseline(dir: string): Promise<string> {
   const entry = join(dir, 'baseline-entry.mjs');
@@ -87,7 +104,7 @@ async function main(): Promise<void> {
     );
     const base = await baseline(dir);
     const baseSize = statSync(base).size;
-    const bundles = await bundleAll(join(dir, 'out'));
+    const bundles = await bundleAll(join(dir, 'out'), ONLY && ((name) => ONLY.includes(name)));
     const cold = coldImports(
       bundles.map((b) => b.file),
       base,
@@ -105,7 +122,7 @@ async function main(): Promise<void> {
       const verdict = sizeRatio <= SIZE_BUDGET && ratio <= COLD_BUDGET ? 'ok' : 'OVER';
       if (verdict === 'OVER') over++;
       console.log(
-        `  ${bundle.name.padEnd(22)} ${`${(size / 1024).toFixed(0)} KiB`.padStart(9)} ${sizeRatio.toFixed(2).padStart(5)}×   cold import ${ms.toFixed(1).padStart(6)} ms ${ratio.toFixed(2).padStart(5)}×   ${verdict}`,
+        `  ${bundle.name.padEnd(22)} ${`${(size / 1024).toFixed(0)} KiB`.padStart(9)} ${sizeRatio.toFixed(2).padStart(5)}×   cold import ${ms.toFixed(1).padStart(6)} ms ${ratio.toFixed(2).padStart(5)}×   ${verdict}${carried(bundle.inputs, size, baseSize)}`,
       );
     });
     console.log(`  budget: size ≤ ${SIZE_BUDGET}× and cold import ≤ ${COLD_BUDGET}× the baseline; ${bundles.length - over}/${bundles.length} within`);

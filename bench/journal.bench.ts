@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const deps: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   const editor: Principal = { kind: 'key', id: 'BENCH', role: 'editor' };
   await putCalendar(deps, 'bench', { name: { en: 'Bench' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }, editor);
-  const input = createEventSchema.parse({ calendar: 'bench', title: { en: 'Bench event', ar: 'فعالية' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
+  const input = createEventSchema().parse({ calendar: 'bench', title: { en: 'Bench event', ar: 'فعالية' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
   const { event } = await createEvent(deps, input, editor);
 
   const bare = await timed(APPENDS, (i) => store.client.send(new PutCommand({ TableName: store.tables.idempotency, Item: { pk: `bare#${i}`, changes: [{ type: 'x', data: input }] } })));

@@ -49,7 +49,7 @@ function eventCommits(calendar: string, count: number): CommitItem[] {
     const latest = i >= count - LATEST_MONTH_EVENTS;
     const month = latest ? '2027-01' : `${2022 + Math.floor((i % 60) / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
     const day = String((i % 27) + 1).padStart(2, '0');
-    const input = createEventSchema.parse({
+    const input = createEventSchema().parse({
       calendar,
       title: { en: `Event ${i}`, ar: `فعالية ${i}` },
       schedule: { type: 'timed', start: `${month}-${day}T09:00`, end: `${month}-${day}T11:00`, timeZone: 'Asia/Kuwait' },
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   console.log(`  calendar of ${n(LARGE)} events          p50 ${ms(median(large))}  ${ratio(median(large) / median(small), 2)}`);
 
   // PATCH: the command, then the projection of what it committed (what a write costs end to end).
-  const input = createEventSchema.parse({ calendar: 'writes', title: { en: 'Patched' }, schedule: { type: 'timed', start: '2027-03-01T09:00', end: '2027-03-01T10:00', timeZone: 'Asia/Muscat' } });
+  const input = createEventSchema().parse({ calendar: 'writes', title: { en: 'Patched' }, schedule: { type: 'timed', start: '2027-03-01T09:00', end: '2027-03-01T10:00', timeZone: 'Asia/Muscat' } });
   const patchAndProject = async (id: string, tag: string) => {
     await changeEvent(deps, id, { type: 'patch', patch: { tags: [tag] } }, editor);
     await project({ Records: store.records.splice(0) });

@@ -46,7 +46,7 @@ export async function measureReplay(count: number, print: (line: string) => void
   const d: Deps = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
   const admin: Principal = { kind: 'key', id: 'BENCH', role: 'admin' };
   await putCalendar(d, 'bench', { name: { en: 'Bench' }, defaultLanguage: 'en', timeZone: 'Asia/Kuwait' }, admin);
-  const input = createEventSchema.parse({ calendar: 'bench', title: { en: 'Replayed', ar: 'معاد' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
+  const input = createEventSchema().parse({ calendar: 'bench', title: { en: 'Replayed', ar: 'معاد' }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
   const { event } = await createEvent(d, input, admin);
   const since = new Date(Date.now() - 7 * 86_400_000);
   const seedStarted = performance.now();

@@ -157,6 +157,45 @@ const WORDS = {
   by: ['by {actor}', 'بواسطة {actor}', '由 {actor}'],
   notice: ['Notice', 'تنبيه', '提示'],
   notFoundPage: ['There is no such page.', 'لا توجد صفحة كهذه.', '没有这个页面。'],
+  // series (#14): repeating events, their occurrences, and "this / this and following / all".
+  repeating: ['repeating event', 'فعالية متكررة', '重复活动'],
+  recurrence: ['Repeats', 'التكرار', '重复'],
+  freq_none: ['Does not repeat', 'لا تتكرر', '不重复'],
+  freq_DAILY: ['Daily', 'يومياً', '每天'],
+  freq_WEEKLY: ['Weekly', 'أسبوعياً', '每周'],
+  freq_MONTHLY: ['Monthly', 'شهرياً', '每月'],
+  freq_YEARLY: ['Yearly', 'سنوياً', '每年'],
+  freq_custom: ['A rule of its own (kept as it is)', 'قاعدة خاصة (تبقى كما هي)', '自定义规则（保持不变）'],
+  interval: ['Every how many days, weeks, months or years', 'كل كم يوماً أو أسبوعاً أو شهراً أو سنة', '每隔多少天、周、月或年'],
+  howOften: ['How often', 'مدى التكرار', '频率'],
+  ends: ['Ends', 'تنتهي', '结束'],
+  ends_never: ['Never', 'لا تنتهي', '永不'],
+  ends_count: ['After a number of times', 'بعد عدد من المرات', '重复若干次后'],
+  ends_until: ['On a date', 'في تاريخ', '在某日期'],
+  count: ['Number of times', 'عدد المرات', '次数'],
+  until: ['Last date', 'التاريخ الأخير', '最后日期'],
+  everyN_DAILY: ['Every {n} days', 'كل {n} أيام', '每 {n} 天'],
+  everyN_WEEKLY: ['Every {n} weeks', 'كل {n} أسابيع', '每 {n} 周'],
+  everyN_MONTHLY: ['Every {n} months', 'كل {n} أشهر', '每 {n} 个月'],
+  everyN_YEARLY: ['Every {n} years', 'كل {n} سنوات', '每 {n} 年'],
+  timesInAll: ['{n} times in all', '{n} مرة في المجموع', '共 {n} 次'],
+  untilDate: ['until {date}', 'حتى {date}', '直到 {date}'],
+  ruleOwn: ['by a rule of its own', 'وفق قاعدة خاصة', '按自定义规则'],
+  oneOccurrence: ['One occurrence of a repeating event ({rule}).', 'مرة واحدة من فعالية متكررة ({rule}).', '重复活动中的一次（{rule}）。'],
+  seriesRule: ['A repeating event: {rule}.', 'فعالية متكررة: {rule}.', '重复活动：{rule}。'],
+  changedHere: ['Changed for this date only.', 'عُدِّلت لهذا الموعد فقط.', '仅此次已更改。'],
+  seeSeries: ['See the whole series', 'اعرض السلسلة كلها', '查看整个系列'],
+  restoreOccurrence: ['Undo the changes to this occurrence', 'تراجع عن تعديلات هذه المرة', '撤销对此次的更改'],
+  occurrenceOnly: ['An occurrence keeps the series’ kind of schedule; its rule is the series’.', 'تحتفظ المرة الواحدة بنوع موعد السلسلة، وقاعدتها قاعدة السلسلة.', '单次沿用系列的时间类型和规则。'],
+  scopeEdit: ['Change which events?', 'تعديل أيّ الفعاليات؟', '更改哪些活动？'],
+  scopeCancel: ['Cancel which events?', 'إلغاء أيّ الفعاليات؟', '取消哪些活动？'],
+  scope_this: ['This event only', 'هذه الفعالية فقط', '仅此活动'],
+  scope_following: ['This and the following events', 'هذه الفعالية والفعاليات التالية', '此活动及之后的活动'],
+  scope_all: ['All events of the series', 'كل فعاليات السلسلة', '系列中的所有活动'],
+  scopeThisFields: ['Only the title, description, venue, link and time can differ for one event of a series.', 'لا يختلف في فعالية واحدة من السلسلة إلا العنوان والوصف والمكان والرابط والموعد.', '系列中的单个活动只能更改标题、描述、地点、链接和时间。'],
+  continue: ['Continue', 'متابعة', '继续'],
+  back: ['Go back', 'رجوع', '返回'],
+  // --- end series
   // Enumerations the API returns.
   status_tentative: ['tentative', 'مبدئية', '暂定'],
   status_confirmed: ['confirmed', 'مؤكدة', '已确认'],
@@ -422,8 +461,15 @@ function tNodes(word, nodes) {
 }
 
 const zoneName = (zone) => el('bdi', { dir: 'ltr', class: 'zone' }, zone);
-const eventHref = (id) => (EMBED ? `/#/e/${id}` : `#/e/${id}`);
-const eventLink = (event, fallback, extra = {}) => el('a', { class: 'title', href: eventHref(event.id), ...(EMBED ? { target: '_blank', rel: 'noopener' } : {}), ...extra }, localizedText(event.title, fallback));
+/** An occurrence row (GET /events lists one per occurrence of a series) opens that occurrence: the series' id and its recurrence id. */
+const eventPath = (event) => `#/e/${event.id}${event.occurrence ? `?${new URLSearchParams({ occurrence: event.occurrence.recurrenceId })}` : ''}`;
+const eventHref = (event) => (EMBED ? `/${eventPath(event)}` : eventPath(event));
+/** The mark of a repeating event: an icon for the eye, words for a screen reader (inside the link, so its name says it). */
+const repeatMark = () => el('span', { class: 'repeats' }, el('span', { 'aria-hidden': 'true' }, ' ↻'), el('span', { class: 'visually-hidden' }, ` (${t('repeating')})`));
+const eventLink = (event, fallback, extra = {}) =>
+  el('a', { class: 'title', href: eventHref(event), ...(EMBED ? { target: '_blank', rel: 'noopener' } : {}), ...extra }, localizedText(event.title, fallback), event.occurrence || event.schedule.recurrence ? repeatMark() : null);
+/** A row's identity in a list: occurrences of one series share the series' id. */
+const rowKey = (event) => (event.occurrence ? `${event.id}@${event.occurrence.recurrenceId}` : event.id);
 
 function describeWhen(event, zone) {
   const s = event.schedule;
@@ -533,7 +579,7 @@ async function eventsBetween(calendarId, from, to) {
   do {
     const query = new URLSearchParams({ calendar: calendarId, from: new Date(from - 864e5).toISOString(), to: new Date(to + 864e5).toISOString(), limit: '200', ...(cursor ? { cursor } : {}) });
     const page = await get(`/events?${query}`);
-    for (const event of page.items) byId.set(event.id, event);
+    for (const event of page.items) byId.set(rowKey(event), event);
     cursor = page.nextCursor;
   } while (cursor);
   return [...byId.values()];
@@ -778,6 +824,117 @@ async function act(button, work) {
 
 const LIST_SEPARATOR = { ar: '، ', en: ', ', zh: '，' };
 
+// --- series (#14): an occurrence as the page derives it from its series, the rule in words, the scope dialog.
+
+/** A recurrence id as the API keeps it ('2026-03-09T09:00' → '2026-03-09T09:00:00'). */
+const fullRecurrenceId = (rid) => (/T\d\d:\d\d$/.test(rid) ? `${rid}:00` : rid);
+// Wall times as minute counts, so a move by a delta keeps the wall clock, as the API's series do across DST.
+const wallMinutes = (wall) => Date.parse(`${fullRecurrenceId(wall)}Z`) / 6e4;
+const wallOf = (minutes) => new Date(minutes * 6e4).toISOString().slice(0, 19);
+const daysBetween = (from, to) => Math.round((dateMs(to) - dateMs(from)) / 864e5);
+const monthIndex = (month) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+const monthOf = (index) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+const firstDate = (s) => (s.type === 'timed' ? s.start.slice(0, 10) : s.type === 'allDay' ? s.startDate : `${s.month}-01`);
+
+/** One occurrence of a series, shaped like a list row: its own schedule (moved or as the rule gives it), its fields, its status. */
+function occurrenceOf(series, recurrenceId) {
+  const rid = fullRecurrenceId(recurrenceId);
+  const override = (series.overrides ?? []).find((o) => fullRecurrenceId(o.recurrenceId) === rid);
+  const { recurrence, ...base } = series.schedule;
+  const length = base.type === 'timed' ? wallMinutes(base.end) - wallMinutes(base.start) : base.type === 'allDay' ? daysBetween(base.startDate, base.endDate) : 0;
+  const asRule = base.type === 'timed' ? { ...base, start: wallOf(wallMinutes(rid)), end: wallOf(wallMinutes(rid) + length) } : base.type === 'allDay' ? { ...base, startDate: rid, endDate: addDays(rid, length) } : { ...base, month: rid };
+  return {
+    ...series,
+    ...override?.fields,
+    schedule: override?.schedule ?? asRule,
+    status: override?.cancelled ? 'cancelled' : series.status,
+    cancelReason: override?.cancelled ? override.reason : series.cancelReason,
+    occurrence: { seriesId: series.id, recurrenceId: rid, overridden: !!override, cancelled: !!override?.cancelled },
+    series: { recurrence },
+  };
+}
+
+const WEEKDAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+/** The rule parts a simple rule leaves to its start (the API writes them out when it splits a series). */
+function impliedParts(rule, schedule) {
+  const date = firstDate(schedule);
+  const day = Number(date.slice(8, 10));
+  if (rule.freq === 'WEEKLY') return { byDay: [{ weekday: WEEKDAY_CODES[new Date(dateMs(date)).getUTCDay()] }] };
+  if (rule.freq === 'MONTHLY') return { byMonthDay: [day] };
+  if (rule.freq === 'YEARLY') return { byMonthDay: [day], byMonth: [Number(date.slice(5, 7))] };
+  return {};
+}
+const SIMPLE_PARTS = ['freq', 'interval', 'count', 'until', 'wkst'];
+const RULE_PARTS = [...SIMPLE_PARTS, 'byDay', 'byMonthDay', 'byMonth', 'bySetPos', 'rscale', 'skip'];
+/** Whether the page's own controls (how often, every how many, the end) say all the rule says. */
+const isSimpleRule = (rule, schedule) => Object.entries(rule).every(([part, value]) => SIMPLE_PARTS.includes(part) || JSON.stringify(value) === JSON.stringify(impliedParts(rule, schedule)[part]));
+/** When a series moves to another day, the parts it implied from its old start (written out) are cleared, so they follow the new start. */
+function followingStart(rule, before, after) {
+  if (firstDate(before) === firstDate(after)) return {};
+  const implied = impliedParts(rule, before);
+  const cleared = Object.fromEntries(Object.keys(implied).filter((part) => JSON.stringify(rule[part]) === JSON.stringify(implied[part])).map((part) => [part, null]));
+  return Object.keys(cleared).length ? { recurrence: { rule: cleared } } : {};
+}
+/** The series' schedule moved by as much as one of its occurrences was ("all events" after editing one). */
+function seriesMovedLike(schedule, before, after) {
+  const { recurrence, ...base } = schedule;
+  const shift = (wall, from, to) => wallOf(wallMinutes(wall) + wallMinutes(to) - wallMinutes(from));
+  const moved =
+    base.type === 'timed'
+      ? { ...base, timeZone: after.timeZone ?? base.timeZone, start: shift(base.start, before.start, after.start), end: shift(base.end, before.end, after.end) }
+      : base.type === 'allDay'
+        ? { ...base, startDate: addDays(base.startDate, daysBetween(before.startDate, after.startDate)), endDate: addDays(base.endDate, daysBetween(before.endDate, after.endDate)) }
+        : { ...base, month: monthOf(monthIndex(base.month) + monthIndex(after.month) - monthIndex(before.month)) };
+  return { ...moved, ...(recurrence ? followingStart(recurrence.rule, base, moved) : {}) };
+}
+
+/** The date an UNTIL means to a person: a timed series' UTC instant shown in the series' zone. */
+const untilDate = (until, schedule) => (until.length > 10 ? dateIn(Date.parse(until), schedule.timeZone ?? 'UTC') : until.slice(0, 10));
+/** A date typed as the last one → UNTIL: the end of that day in the series' zone (timed), or the date itself. */
+function untilOf(date, type, zone) {
+  if (type !== 'timed' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  return new Date(instantOf(`${date}T23:59:59`, zone || 'UTC')).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** "Weekly, 10 times in all": the rule in the page's language (parts the page cannot word are called a rule of its own). */
+function ruleWords(recurrence, schedule) {
+  const rule = recurrence?.rule;
+  if (!rule?.freq) return t('ruleOwn');
+  const every = (rule.interval ?? 1) > 1 ? t(`everyN_${rule.freq}`, { n: num(rule.interval) }) : t(`freq_${rule.freq}`);
+  const end = rule.count ? t('timesInAll', { n: num(rule.count) }) : rule.until ? t('untilDate', { date: dateWords(untilDate(rule.until, schedule), { dateStyle: 'long' }) }) : null;
+  return [every, isSimpleRule(rule, schedule) ? null : t('ruleOwn'), end].filter(Boolean).join(LIST_SEPARATOR[state.lang]);
+}
+
+/**
+ * Asks which events a change is for ("this", "following", "all"), in a modal dialog: focus goes to the first choice,
+ * Escape or "Go back" answers null, and focus returns to what opened it. `thisAllowed: false` disables the first choice.
+ */
+function chooseScope(kind, { thisAllowed = true } = {}) {
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const scopes = ['this', 'following', 'all'];
+    const first = thisAllowed ? 'this' : 'following';
+    const dialog = el('dialog', { id: 'scope-dialog', 'aria-labelledby': 'scope-heading', 'aria-describedby': thisAllowed ? undefined : 'scope-note' },
+      el('form', { method: 'dialog' },
+        el('fieldset', {}, el('legend', { id: 'scope-heading' }, t(kind === 'cancel' ? 'scopeCancel' : 'scopeEdit')),
+          scopes.map((scope) => el('div', { class: 'check choice' },
+            el('input', { type: 'radio', name: 'scope', id: `scope-${scope}`, value: scope, checked: scope === first, disabled: scope === 'this' && !thisAllowed, autofocus: scope === first }),
+            el('label', { for: `scope-${scope}` }, t(`scope_${scope}`))))),
+        thisAllowed ? null : el('p', { id: 'scope-note', class: 'when' }, t('scopeThisFields')),
+        el('p', { class: 'toolbar' }, el('button', { type: 'submit', id: 'scope-ok', value: 'ok' }, t('continue')), el('button', { type: 'submit', class: 'secondary', id: 'scope-back', value: 'back' }, t('back')))));
+    dialog.addEventListener('close', () => {
+      const choice = dialog.returnValue === 'ok' ? dialog.querySelector('input[name=scope]:checked')?.value ?? null : null;
+      dialog.remove();
+      // After the caller's button is enabled again (it is disabled while its action runs).
+      setTimeout(() => opener?.focus?.());
+      resolve(choice);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+// --- end series
+
 async function eventPage(id, params) {
   const asOf = params.get('asOf');
   let event;
@@ -795,8 +952,13 @@ async function eventPage(id, params) {
     }
   }
   if (!event) ({ data: event, etag } = current);
+  const series = event.schedule?.recurrence ? event : undefined;
+  // One occurrence of a series (a list row's link): the series, with that occurrence's own schedule, fields and status.
+  if (series && params.get('occurrence')) event = occurrenceOf(series, params.get('occurrence'));
+  const occurrence = event.occurrence;
   const live = !asOf || missingThen;
   const editable = !EMBED && state.key && live && event.status !== 'cancelled';
+  const restorable = !EMBED && state.key && live && occurrence?.overridden && series.status !== 'cancelled';
   const history = historyPage.items;
   const fallback = calendar.defaultLanguage;
   const asOfForm = el('form', { class: 'toolbar', id: 'as-of-form', onsubmit: (e) => { e.preventDefault(); location.hash = `#/e/${id}?asOf=${e.target.elements.asOf.value}`; } },
@@ -807,7 +969,9 @@ async function eventPage(id, params) {
     nodes: [
       asOf && !missingThen ? el('div', { class: 'past', role: 'note', id: 'past-banner' }, el('p', {}, t('pastBanner', { date: dateWords(asOf, { dateStyle: 'long' }), zone })), el('a', { href: `#/e/${id}` }, t('seeCurrent'))) : null,
       missingThen ? el('p', { class: 'form-error', role: 'alert', id: 'past-banner' }, t('notYet')) : null,
-      el('h1', { class: event.status === 'cancelled' ? 'cancelled' : '' }, localizedText(event.title, fallback, 'span'), badges(event)),
+      el('h1', { class: event.status === 'cancelled' ? 'cancelled' : '' }, localizedText(event.title, fallback, 'span'), series ? repeatMark() : null, badges(event)),
+      series ? el('p', { class: 'series-note', id: 'series-note' }, t(occurrence ? 'oneOccurrence' : 'seriesRule', { rule: ruleWords(series.schedule.recurrence, series.schedule) }), occurrence?.overridden && !occurrence.cancelled ? [' ', t('changedHere')] : null,
+        occurrence ? [' ', el('a', { id: 'see-series', href: `#/e/${id}` }, t('seeSeries'))] : null) : null,
       event.cancelReason ? el('p', { class: 'cancel-reason' }, tNodes('cancelledBecause', { reason: isolate(event.cancelReason) })) : null,
       describeWhen(event, zone),
       event.description ? el('p', { class: 'description' }, localizedText(event.description, fallback, 'span')) : null,
@@ -817,8 +981,14 @@ async function eventPage(id, params) {
       el('p', {}, `${t('kind')}: ${label('kind', event.kind ?? 'other')} · ${t('visibility')}: ${label('visibility', event.visibility ?? 'public')}`),
       el('section', { 'aria-labelledby': 'add-heading' }, el('h2', { id: 'add-heading' }, t('addTo')),
         el('p', { class: 'toolbar' }, addToCalendarLinks(event), el('a', { class: 'button secondary', id: 'download-ics', href: `/events/${id}.ics?lang=${state.lang}`, download: `${id}.ics` }, t('download')))),
-      editable ? el('p', { class: 'toolbar' }, el('a', { class: 'button', id: 'edit-link', href: `#/edit/${id}` }, t('edit'))) : null,
-      editable ? cancelForm(id, etag) : null,
+      editable || restorable ? el('p', { class: 'toolbar' },
+        editable ? el('a', { class: 'button', id: 'edit-link', href: `#/edit/${id}${occurrence ? `?${new URLSearchParams({ occurrence: occurrence.recurrenceId })}` : ''}` }, t('edit')) : null,
+        restorable ? el('button', { type: 'button', class: 'secondary', id: 'restore-occurrence', onclick: (e) => act(e.currentTarget, async () => {
+          await api('POST', `/events/${id}/occurrences/${encodeURIComponent(occurrence.recurrenceId)}/restore`, { headers: { 'if-match': etag } });
+          await render();
+          return t('saved');
+        }) }, t('restoreOccurrence')) : null) : null,
+      editable ? cancelForm(id, etag, occurrence) : null,
       el('h2', {}, t('participants')),
       event.participants.length ? el('ul', { class: 'participants' }, event.participants.map((p) => el('li', {},
         isolate(p.name), p.organization ? [' — ', isolate(p.organization)] : null, p.email ? [' ', el('bdi', { dir: 'ltr' }, `<${p.email}>`)] : null,
@@ -835,12 +1005,23 @@ async function eventPage(id, params) {
   };
 }
 
-function cancelForm(id, etag) {
+/** Cancels the event; for one occurrence of a series, after asking which: it, it and the following (split, then cancel the new series), or all. */
+function cancelForm(id, etag, occurrence) {
   const reason = el('input', { id: 'cancel-reason', name: 'reason', dir: 'auto', maxlength: 1000 });
   return el('form', { id: 'cancel-form', class: 'toolbar', onsubmit: (e) => {
     e.preventDefault();
     act(e.submitter ?? e.target.querySelector('button'), async () => {
-      await api('POST', `/events/${id}/cancel`, { body: reason.value.trim() ? { reason: reason.value.trim() } : {}, headers: { 'if-match': etag } });
+      const body = reason.value.trim() ? { reason: reason.value.trim() } : {};
+      const scope = occurrence ? await chooseScope('cancel') : 'all';
+      if (!scope) return undefined;
+      const path = `/events/${id}/occurrences/${encodeURIComponent(occurrence?.recurrenceId)}`;
+      if (scope === 'this') await api('POST', `${path}/cancel`, { body, headers: { 'if-match': etag } });
+      else if (scope === 'all') await api('POST', `/events/${id}/cancel`, { body, headers: { 'if-match': etag } });
+      else {
+        // 201: the new series from this occurrence on; 200: this was the first occurrence, so it is the whole series.
+        const split = await api('POST', `${path}/split`, { body: {}, headers: { 'if-match': etag, 'idempotency-key': newIdempotencyKey() } });
+        await api('POST', `/events/${split.data.id}/cancel`, { body, headers: { 'if-match': split.etag } });
+      }
       await render();
       return t('saved');
     });
@@ -891,14 +1072,21 @@ function showProblem(form, error) {
   (form.querySelector('[aria-invalid="true"]') ?? form.querySelector('.form-error'))?.focus?.();
 }
 
-/** Sends a form once at a time: its submit button is disabled (and says so) until the answer arrives. */
-async function submit(e, send, done) {
+/**
+ * Sends a form once at a time: its submit button is disabled (and says so) until the answer arrives. `ask(values)`,
+ * when given, runs first (a question such as "which events?"); a falsy answer sends nothing.
+ */
+async function submit(e, send, done, ask) {
   e.preventDefault();
   const form = e.target;
   if (form.dataset.busy) return;
   const button = form.querySelector('button[type=submit]');
   const idle = button.textContent;
   form.dataset.busy = 'true';
+  if (ask && !(await ask(formValues(form)))) {
+    delete form.dataset.busy;
+    return;
+  }
   button.disabled = true;
   button.textContent = t('saving');
   clearErrors(form);
@@ -914,10 +1102,11 @@ async function submit(e, send, done) {
 }
 
 /** An event as the edit form's values (the names of its controls), so what changed is a comparison of two maps. */
-function formValuesOf(event) {
+function formValuesOf(event, { recurrence = true } = {}) {
   const s = event?.schedule ?? { type: 'timed', timeZone: 'Asia/Kuwait' };
   const values = { 'schedule.type': s.type, kind: event?.kind ?? 'meeting', status: event?.status === 'tentative' ? 'tentative' : 'confirmed', visibility: event?.visibility ?? 'public' };
   for (const name of ['start', 'end', 'startDate', 'endDate', 'month', 'timeZone']) values[`schedule.${name}`] = s[name];
+  if (recurrence) Object.assign(values, recurrenceValuesOf(s));
   for (const l of LANGS) {
     values[`title.${l}`] = event?.title?.[l];
     values[`description.${l}`] = event?.description?.[l];
@@ -934,9 +1123,35 @@ function formValuesOf(event) {
 const SCHEDULE_FIELDS = { timed: ['start', 'end', 'timeZone'], allDay: ['startDate', 'endDate'], month: ['month', 'timeZone'] };
 const splitTags = (text) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
-function scheduleOf(values) {
+const RULE = 'schedule.recurrence.rule';
+/** The recurrence controls' values for a schedule: a rule they cannot say is "custom" and is kept as it is. */
+function recurrenceValuesOf(s) {
+  const values = { [`${RULE}.interval`]: '1', 'schedule.recurrence.end': 'never' };
+  const rule = s.recurrence?.rule;
+  if (!rule) return values;
+  if (!rule.freq || !isSimpleRule(rule, s)) return { ...values, [`${RULE}.freq`]: 'custom' };
+  Object.assign(values, { [`${RULE}.freq`]: rule.freq, [`${RULE}.interval`]: String(rule.interval ?? 1) });
+  if (rule.count) Object.assign(values, { 'schedule.recurrence.end': 'count', [`${RULE}.count`]: String(rule.count) });
+  else if (rule.until) Object.assign(values, { 'schedule.recurrence.end': 'until', [`${RULE}.until`]: untilDate(rule.until, s) });
+  return values;
+}
+
+/**
+ * The schedule the form says. With `previousRule` (a patch of a series of the same type), parts of the old rule the
+ * form does not say are cleared (a merge patch would otherwise keep a COUNT beside a new UNTIL), and "does not repeat" removes the rule.
+ */
+function scheduleOf(values, previousRule) {
   const type = values['schedule.type'];
-  return Object.fromEntries([['type', type], ...SCHEDULE_FIELDS[type].map((name) => [name, values[`schedule.${name}`]])].filter(([, v]) => v !== undefined));
+  const schedule = Object.fromEntries([['type', type], ...SCHEDULE_FIELDS[type].map((name) => [name, values[`schedule.${name}`]])].filter(([, v]) => v !== undefined));
+  const freq = values[`${RULE}.freq`];
+  if (freq === 'custom') return schedule;
+  if (!freq) return previousRule ? { ...schedule, recurrence: null } : schedule;
+  const rule = { freq, interval: Number(values[`${RULE}.interval`] ?? 1) };
+  // An empty count or date goes as it is, so the API names the field that needs it.
+  if (values['schedule.recurrence.end'] === 'count') rule.count = Number(values[`${RULE}.count`] ?? 0);
+  if (values['schedule.recurrence.end'] === 'until') rule.until = untilOf(values[`${RULE}.until`] ?? '', type, values['schedule.timeZone']);
+  if (previousRule) for (const part of RULE_PARTS) if (!(part in rule)) rule[part] = null;
+  return { ...schedule, recurrence: { rule } };
 }
 
 /** The whole body of a new event. */
@@ -953,7 +1168,7 @@ function createBody(values, calendar) {
 }
 
 /** A JSON merge patch (RFC 7396) of only the fields the person changed; null removes what they emptied. */
-function mergePatch(before, after) {
+function mergePatch(before, after, previousRule) {
   const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((name) => before[name] !== after[name]);
   const patch = {};
   const set = (path, value) => {
@@ -968,10 +1183,43 @@ function mergePatch(before, after) {
   }
   if (changed.some((name) => name.startsWith('schedule.'))) {
     // The API replaces a schedule whole (its fields depend on its type), so it goes whole.
-    patch.schedule = scheduleOf(after);
+    patch.schedule = scheduleOf(after, before['schedule.type'] === after['schedule.type'] ? previousRule : undefined);
   }
   if (patch.organizer && !after['organizer.name'] && !after['organizer.email']) patch.organizer = null;
   return { patch, changed };
+}
+
+const OCCURRENCE_FIELDS = ['title', 'description', 'location', 'url'];
+const FREQUENCIES = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
+
+/** How an event repeats: how often, every how many, and an end (never, after a number of times, on a date). */
+function recurrenceFieldset(original) {
+  const value = (name, fallback = '') => original[name] ?? fallback;
+  const freqs = [['', t('freq_none')], ...FREQUENCIES.map((f) => [f, t(`freq_${f}`)]), ...(value(`${RULE}.freq`) === 'custom' ? [['custom', t('freq_custom')]] : [])];
+  const freq = el('select', { name: `${RULE}.freq` }, freqs.map(([v, text]) => el('option', { value: v, selected: v === value(`${RULE}.freq`) }, text)));
+  const ends = el('select', { name: 'schedule.recurrence.end' }, ['never', 'count', 'until'].map((v) => el('option', { value: v, selected: v === value('schedule.recurrence.end') }, t(`ends_${v}`))));
+  const number = (name, max) => el('input', { name, type: 'number', min: 1, max, step: 1, inputmode: 'numeric', value: value(name), dir: 'ltr' });
+  const fieldset = el('fieldset', { id: 'recurrence' }, el('legend', {}, t('recurrence')),
+    el('div', { class: 'grid' },
+      field(`${RULE}.freq`, t('howOften'), freq),
+      field(`${RULE}.interval`, t('interval'), number(`${RULE}.interval`, 1000)),
+      field('schedule.recurrence.end', t('ends'), ends),
+      field(`${RULE}.count`, t('count'), number(`${RULE}.count`, 1000)),
+      field(`${RULE}.until`, t('until'), el('input', { name: `${RULE}.until`, type: 'date', value: value(`${RULE}.until`) }))));
+  const show = () => {
+    const repeats = freq.value !== '' && freq.value !== 'custom';
+    const hide = (name, hidden) => {
+      fieldset.querySelector(`#f-${name.replaceAll('.', '-')}`).parentElement.hidden = hidden;
+    };
+    hide(`${RULE}.interval`, !repeats);
+    hide('schedule.recurrence.end', !repeats);
+    hide(`${RULE}.count`, !repeats || ends.value !== 'count');
+    hide(`${RULE}.until`, !repeats || ends.value !== 'until');
+  };
+  freq.addEventListener('change', show);
+  ends.addEventListener('change', show);
+  show();
+  return fieldset;
 }
 
 function conflictPanel(form, fields, mine, theirs, onMine) {
@@ -993,11 +1241,14 @@ async function eventForm(id, params) {
   const loaded = id ? await api('GET', `/events/${encodeURIComponent(id)}`) : undefined;
   const event = loaded?.data;
   let etag = loaded?.etag ?? (event ? `"${event.version}"` : undefined);
-  let original = formValuesOf(event);
+  // One occurrence of a series: the form shows it as it is (its rule is the series'), and Save asks which events.
+  const occurrence = event?.schedule?.recurrence && params.get('occurrence') ? occurrenceOf(event, params.get('occurrence')) : undefined;
+  const original = formValuesOf(occurrence ?? event, { recurrence: !occurrence });
   // One key per form: a double submit or a retry after a lost answer cannot record the event twice.
   let idempotencyKey = newIdempotencyKey();
   const choices = (name, values, current) => el('select', { name }, values.map((value) => el('option', { value, selected: value === current }, label(name, value))));
-  const typeSelect = el('select', { name: 'schedule.type' }, [['timed', t('timed')], ['allDay', t('allDay')], ['month', t('monthOnly')]].map(([value, text]) => el('option', { value, selected: value === original['schedule.type'] }, text)));
+  const types = [['timed', t('timed')], ['allDay', t('allDay')], ['month', t('monthOnly')]].filter(([value]) => !occurrence || value === original['schedule.type']);
+  const typeSelect = el('select', { name: 'schedule.type' }, types.map(([value, text]) => el('option', { value, selected: value === original['schedule.type'] }, text)));
   const showScheduleInputs = () => {
     for (const name of ['start', 'end', 'startDate', 'endDate', 'month', 'timeZone']) {
       const wrapper = form.querySelector(`#f-schedule-${name}`)?.parentElement;
@@ -1009,7 +1260,45 @@ async function eventForm(id, params) {
   const languageName = (l) => new Intl.DisplayNames([state.lang], { type: 'language' }).of(l) ?? LANGUAGE_NAMES[l];
   const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: languageName(l) }), make(`${prefix}.${l}`, l)));
   const conflictSlot = el('div');
+  let scope;
+  // Asked before Save says "Saving…": which events the change is for (null: nothing changed, or the person went back).
+  const askScope = async (values) => {
+    const { patch, changed } = mergePatch(original, values);
+    if (!changed.length) {
+      showNotice(t('noChanges'));
+      return null;
+    }
+    const { schedule: _schedule, ...fields } = patch;
+    scope = await chooseScope('edit', { thisAllowed: Object.keys(fields).every((name) => OCCURRENCE_FIELDS.includes(name)) });
+    return scope;
+  };
+  const saveOccurrence = async (values) => {
+    const { patch } = mergePatch(original, values);
+    const { schedule, ...fields } = patch;
+    const path = `/events/${id}/occurrences/${encodeURIComponent(occurrence.occurrence.recurrenceId)}`;
+    if (scope === 'this') {
+      await api('PATCH', path, { body: patch, headers: { 'if-match': etag } });
+      return { href: eventPath(occurrence) };
+    }
+    if (scope === 'all') {
+      const body = { ...fields, ...(schedule ? { schedule: seriesMovedLike(event.schedule, occurrence.schedule, schedule) } : {}) };
+      await api('PATCH', `/events/${id}`, { body, headers: { 'if-match': etag } });
+      return { href: `#/e/${id}` };
+    }
+    // This and following: the series ends before this occurrence and a new one (with the fields changed) continues from it; a move then moves the new series.
+    let split;
+    try {
+      split = await api('POST', `${path}/split`, { body: fields, headers: { 'if-match': etag, 'idempotency-key': idempotencyKey } });
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) idempotencyKey = newIdempotencyKey();
+      throw error;
+    }
+    const next = split.data.schedule;
+    if (schedule) await api('PATCH', `/events/${split.data.id}`, { body: { schedule: { ...schedule, ...followingStart(next.recurrence.rule, next, schedule) } }, headers: { 'if-match': split.etag } });
+    return { href: `#/e/${split.data.id}` };
+  };
   const send = async (values) => {
+    if (occurrence) return saveOccurrence(values);
     if (!id) {
       try {
         const created = await api('POST', '/events', { body: createBody(values, params.get('calendar') || 'ato'), headers: { 'idempotency-key': idempotencyKey } });
@@ -1020,7 +1309,7 @@ async function eventForm(id, params) {
         throw error;
       }
     }
-    const { patch, changed } = mergePatch(original, values);
+    const { patch, changed } = mergePatch(original, values, event.schedule.recurrence?.rule);
     if (!changed.length) {
       showNotice(t('noChanges'));
       return undefined;
@@ -1044,7 +1333,7 @@ async function eventForm(id, params) {
       return undefined;
     }
   };
-  const form = el('form', { id: 'event-form', novalidate: true, 'data-event-href': id ? `#/e/${id}` : '#/', onsubmit: (e) => submit(e, send, (saved) => { if (saved) location.hash = `#/e/${saved.id}`; }) },
+  const form = el('form', { id: 'event-form', novalidate: true, 'data-event-href': occurrence ? eventPath(occurrence) : id ? `#/e/${id}` : '#/', onsubmit: (e) => submit(e, send, (saved) => { if (saved) location.hash = saved.href ?? `#/e/${saved.id}`; }, occurrence ? askScope : undefined) },
     el('h1', {}, id ? tNodes('editing', { title: localizedText(event.title, undefined, 'span') }) : t('newEvent')),
     conflictSlot,
     el('fieldset', {}, el('legend', {}, t('title')), el('div', { class: 'grid' }, perLanguage('title', 'title', (name, l) => input(name, { lang: l, dir: 'auto' })))),
@@ -1056,7 +1345,9 @@ async function eventForm(id, params) {
         field('schedule.startDate', t('startDate'), input('schedule.startDate', { type: 'date' })),
         field('schedule.endDate', t('endDate'), input('schedule.endDate', { type: 'date' })),
         field('schedule.month', t('month'), input('schedule.month', { type: 'month' })),
-        field('schedule.timeZone', t('zone'), input('schedule.timeZone', { list: 'zones', dir: 'ltr' })))),
+        field('schedule.timeZone', t('zone'), input('schedule.timeZone', { list: 'zones', dir: 'ltr' }))),
+      occurrence ? el('p', { class: 'when' }, t('occurrenceOnly')) : null),
+    occurrence ? null : recurrenceFieldset(original),
     el('datalist', { id: 'zones' }, ['Asia/Kuwait', 'Asia/Muscat', 'Asia/Shanghai', 'UTC'].map((z) => el('option', { value: z }))),
     el('fieldset', {}, el('legend', {}, t('location')), el('div', { class: 'grid' },
       perLanguage('location.name', 'venueName', (name, l) => input(name, { lang: l, dir: 'auto' })),

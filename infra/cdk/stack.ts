@@ -280,7 +280,7 @@ export class TaqweemStack extends Stack {
       minTtl: Duration.seconds(0),
       maxTtl: Duration.hours(1),
       // Any other parameter (?utm=, ?x=<random>) would split the cache and reach the API on every request.
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...Object.keys(feedQuerySchema.shape)),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...Object.keys(feedQuerySchema().shape)),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,

@@ -5,7 +5,7 @@ import { DomainError } from './errors.ts';
 import { isPlainObject, jsonEqual, mergePatch } from './merge-patch.ts';
 import type { OccurrenceOverride, Recurrence, Series } from './recurrence.ts';
 import type { RuleFieldError } from './recurrence-rule.ts';
-import { eventFieldsSchema, type CreateEventInput, type EventFields, type ParticipantInput, type Schedule } from './schemas.ts';
+import { editableFieldNames, eventFieldsSchema, type CreateEventInput, type EventFields, type ParticipantInput, type Schedule } from './schemas.ts';
 import { toFieldErrors } from './validation.ts';
 
 export type EventStatus = 'tentative' | 'confirmed' | 'cancelled';
@@ -198,7 +198,7 @@ function decideCreate(command: Extract<EventCommand, { type: 'create' }>, state:
   return [{ type: 'event.created', data: created }, ...invitations];
 }
 
-const editableFields = Object.keys(eventFieldsSchema.shape) as (keyof EventFields)[];
+const editableFields: readonly (keyof EventFields)[] = editableFieldNames;
 
 export function editableView(state: CalendarEvent): Record<string, unknown> {
   const view: Record<string, unknown> = Object.fromEntries(editableFields.filter((f) => state[f] !== undefined).map((f) => [f, state[f]]));
@@ -228,7 +228,7 @@ function decidePatch(patch: Record<string, unknown>, state: CalendarEvent, serie
   const replacesSchedule = isPlainObject(schedulePatch) && schedulePatch.type !== undefined && schedulePatch.type !== state.schedule.type;
   const merged = mergePatch(current, replacesSchedule ? { ...patch, schedule: null } : patch) as Record<string, unknown>;
   if (replacesSchedule) merged.schedule = schedulePatch;
-  const parsed = safeParse(eventFieldsSchema, merged, { reportInput: true });
+  const parsed = safeParse(eventFieldsSchema(), merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the patched event is not valid', toFieldErrors(parsed.error));
   // Merge-patch null on a list means its empty value: `{"tags": null}` clears the tags.
   const next: EventFields = { ...parsed.data, schedule: normalizedSchedule(parsed.data.schedule, series), tags: uniqueTags(parsed.data.tags ?? []) };

@@ -13,7 +13,10 @@ export interface HijriDate {
   day: number;
 }
 
-const formatter = new Intl.DateTimeFormat('en-US-u-ca-islamic-umalqura', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
+// Built on first use: a process's first Intl.DateTimeFormat loads ICU's data (30-40 ms CPU), which every function
+// paid at import though few convert Hijri dates (docs/decisions/0007-lean-bundles.md).
+let formatter: Intl.DateTimeFormat | undefined;
+const hijriFormatter = () => (formatter ??= new Intl.DateTimeFormat('en-US-u-ca-islamic-umalqura', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' }));
 /** 1 Muharram 1 AH in the arithmetic calendar, as days since 1970-01-01: only the starting guess of a search. */
 const EPOCH_DAY = -492_148;
 const MEAN_YEAR = 10_631 / 30;
@@ -24,7 +27,7 @@ const MAX_IDLE_PERIODS = 1200;
 /** The Umm al-Qura date of a Gregorian date. */
 export function hijriOf(date: Pick<WallTime, 'year' | 'month' | 'day'>): HijriDate {
   const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(Date.UTC(date.year, date.month - 1, date.day)))) {
+  for (const part of hijriFormatter().formatToParts(new Date(Date.UTC(date.year, date.month - 1, date.day)))) {
     if (part.type === 'year' || part.type === 'month' || part.type === 'day') parts[part.type] = Number(part.value);
   }
   return { year: parts.year!, month: parts.month!, day: parts.day! };

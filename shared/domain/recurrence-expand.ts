@@ -72,6 +72,16 @@ function icalRecur(rule: RecurrenceRule): ICAL.Recur {
   return ICAL.Recur.fromData(parts as ConstructorParameters<typeof ICAL.Recur>[0]);
 }
 
+/**
+ * occur (#14): ical.js rolls a BYMONTHDAY the month lacks over into the next month when it starts from a rebased
+ * DTSTART (FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29 from 2029-01-01 gives 2030-03-01); RFC 5545 skips such dates.
+ */
+function satisfiesMonthParts(rule: RecurrenceRule, wall: WallTime): boolean {
+  const length = new Date(Date.UTC(wall.year, wall.month, 0)).getUTCDate();
+  if (rule.byMonth && !rule.byMonth.includes(wall.month)) return false;
+  return !rule.byMonthDay || rule.byMonthDay.some((day) => (day > 0 ? day : length + 1 + day) === wall.day);
+}
+
 const toIcal = (wall: WallTime, isDate: boolean) => ICAL.Time.fromData({ ...wall, isDate });
 const fromIcal = (time: ICAL.Time): WallTime => ({ year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second });
 
@@ -88,6 +98,6 @@ export function* gregorianWalls(rule: RecurrenceRule, start: WallTime, notBefore
     const next = iterator.next();
     if (!next) return;
     const wall = fromIcal(next);
-    if (compareWall(wall, start) > 0) yield wall;
+    if (compareWall(wall, start) > 0 && satisfiesMonthParts(explicit, wall)) yield wall;
   }
 }

@@ -80,7 +80,7 @@ function decideOccurrencePatch(state: CalendarEvent, recurrenceId: string, sched
     throw new DomainError('invalid', 'an occurrence keeps the kind of schedule of its series', [{ field: 'schedule.type', code: 'invalid_value', message: `must stay "${schedule.type}", as the series` }]);
   }
   const merged = mergePatch({ ...current, schedule }, patch) as Record<string, unknown>;
-  const parsed = safeParse(eventFieldsSchema, merged, { reportInput: true });
+  const parsed = safeParse(eventFieldsSchema(), merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the patched occurrence is not valid', toFieldErrors(parsed.error));
   const changes: EventChange[] = [];
   if (!jsonEqual(parsed.data.schedule, schedule)) changes.push({ type: 'occurrence.rescheduled', data: { recurrenceId, schedule: parsed.data.schedule, previous: schedule } });
@@ -135,7 +135,7 @@ export function decideSplit(current: CalendarEvent | undefined, recurrenceIdText
   const replacesSchedule = isPlainObject(schedulePatch) && schedulePatch.type !== undefined && schedulePatch.type !== firstSchedule.type;
   const merged = mergePatch(base, replacesSchedule ? { ...patch, schedule: null } : patch) as Record<string, unknown>;
   if (replacesSchedule) merged.schedule = schedulePatch;
-  const parsed = safeParse(eventFieldsSchema, merged, { reportInput: true });
+  const parsed = safeParse(eventFieldsSchema(), merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the following occurrences would not be a valid series', toFieldErrors(parsed.error));
   const participants = state.participants.map(({ id: _id, ...participant }) => participant);
   const input = { ...parsed.data, calendar: state.calendar, ...(participants.length > 0 ? { participants } : {}) } as CreateEventInput;

@@ -45,9 +45,9 @@ function importReport(): Schema {
 
 /** The resources the API answers with, as components. */
 export function components(): Record<string, Schema> {
-  const fields = output(eventFieldsSchema);
-  const participant = output(participantInputSchema);
-  const calendar = output(calendarInputSchema);
+  const fields = output(eventFieldsSchema());
+  const participant = output(participantInputSchema());
+  const calendar = output(calendarInputSchema());
   return {
     Participant: { ...participant, required: ['id', 'name', 'role', 'status'], properties: { id: string, ...participant.properties } },
     Event: {
@@ -77,7 +77,29 @@ export function components(): Record<string, Schema> {
         splitTo: { ...object(['series', 'recurrenceId'], { series: string, recurrenceId: string }), description: 'the series that continues this one from recurrenceId' },
       },
     },
-    EventSummary: object(['id', 'calendar', 'title', 'schedule', 'status'], { id: string, calendar: string, title: { type: 'object' }, schedule: { type: 'object' }, status: string }),
+    // occur (#14): a list row is an event, or one occurrence of a series (0017 "Views as built").
+    EventSummary: {
+      ...object(['id', 'calendar', 'title', 'schedule', 'status'], {
+        id: { ...string, description: 'the event; for an occurrence, its series' },
+        calendar: string,
+        title: { type: 'object' },
+        schedule: { type: 'object', description: "for an occurrence, that occurrence's own schedule (the series' type, without recurrence)" },
+        status: { ...string, description: 'for an occurrence, its own: cancelled when it (or its series) is' },
+        occurrence: {
+          ...object(['seriesId', 'recurrenceId', 'overridden', 'cancelled'], {
+            seriesId: string,
+            recurrenceId: { ...string, description: 'its original start as the series writes it (a local date-time, a date or a month): the {recurrenceId} of the occurrence routes' },
+            overridden: { type: 'boolean', description: 'moved or edited on its own' },
+            cancelled: { type: 'boolean', description: 'cancelled on its own' },
+          }),
+          description: 'only on occurrences of a series; single events have neither occurrence nor series',
+        },
+        series: { ...object(['recurrence'], { recurrence: { type: 'object', description: "the series' recurrence as GET /events/{id} writes it" } }), description: 'only on occurrences of a series' },
+        version: { ...integer, description: "for an occurrence, the series' version when this occurrence's row last changed (an edit of another occurrence leaves it): GET /events/{id} for the ETag" },
+      }),
+      description:
+        "One row of GET /events: an event as stored, or one occurrence of a series (the series with the occurrence's schedule, status and changed fields, plus occurrence and series). Rows are in start order; without `to`, occurrences of series are listed up to 366 days after `from` (or now).",
+    },
     Calendar: {
       ...calendar,
       required: [...(calendar.required ?? []), 'id', 'version', 'createdAt', 'updatedAt'],

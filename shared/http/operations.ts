@@ -1,6 +1,7 @@
 /**
  * Every API operation: its route, who may call it, and the schemas of its body and query. Handlers take
- * their validation from here and /openapi.json is generated from here, so the two cannot disagree.
+ * their validation from here and /openapi.json is generated from here, so the two cannot disagree. Each is built
+ * when first read, so a function builds only its own route's schemas (docs/decisions/0007-lean-bundles.md).
  */
 import * as z from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
@@ -23,6 +24,7 @@ import {
   participantInputSchema,
   participantPatchSchema,
 } from '#domain/schemas';
+import { once } from '#domain/once';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS } from '#import/limits';
 
 export interface Operation<Body = unknown, Query = unknown> {
@@ -48,102 +50,123 @@ export interface TextBody {
   description: string;
 }
 
-const pageQuery = z.strictObject({ limit: pageLimit, cursor: z.optional(z.string()) });
-const eventQuery = z.strictObject({
-  asOf: z.optional(z.string()).check(z.describe('an instant (RFC 3339): the event as it stood then')),
-  lang: feedQuerySchema.shape.lang.check(z.describe('for /events/{id}.ics: the language of the iCalendar rendering')),
-});
-const noQuery = z.strictObject({});
+const pageQuery = once(() => z.strictObject({ limit: pageLimit(), cursor: z.optional(z.string()) }));
+const eventQuery = once(() =>
+  z.strictObject({
+    asOf: z.optional(z.string()).check(z.describe('an instant (RFC 3339): the event as it stood then')),
+    lang: feedQuerySchema().shape.lang.check(z.describe('for /events/{id}.ics: the language of the iCalendar rendering')),
+  }),
+);
+const noQuery = once(() => z.strictObject({}));
 // The page ignores its query string (links and campaigns add to it).
-const anyQuery = z.record(z.string(), z.string());
+const anyQuery = once(() => z.record(z.string(), z.string()));
 
 const op = <Body, Query>(operation: Operation<Body, Query>) => operation;
 
-export const operations = {
-  'GET /': op({ summary: 'The web page (also /app.js and /app.css)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
-  'GET /app.js': op({ summary: "The web page's script", access: 'public', query: anyQuery, success: { 200: 'text/javascript', 304: 'not modified' } }),
-  'GET /app.css': op({ summary: "The web page's styles", access: 'public', query: anyQuery, success: { 200: 'text/css', 304: 'not modified' } }),
+/**
+ * A table whose entries are built on first access, once: a function's entry reads only its own route's operation
+ * (and so builds only its schemas), while /openapi.json and the CDK app read them all.
+ */
+function builtOnAccess<T extends Record<string, () => unknown>>(builders: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const table = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const [key, build] of Object.entries(builders)) Object.defineProperty(table, key, { enumerable: true, get: once(build) });
+  return table;
+}
+
+export const operations = builtOnAccess({
+  'GET /': () => op({ summary: 'The web page (also /app.js and /app.css)', access: 'public', query: anyQuery(), success: { 200: 'text/html', 304: 'not modified' } }),
+  'GET /app.js': () => op({ summary: "The web page's script", access: 'public', query: anyQuery(), success: { 200: 'text/javascript', 304: 'not modified' } }),
+  'GET /app.css': () => op({ summary: "The web page's styles", access: 'public', query: anyQuery(), success: { 200: 'text/css', 304: 'not modified' } }),
   // web: the read-only page other sites may frame.
-  'GET /embed/{calendar}': op({ summary: 'A read-only calendar for other sites to frame (?view=month|agenda, lang, zone)', access: 'public', query: anyQuery, success: { 200: 'text/html', 304: 'not modified' } }),
-  'GET /health': op({ summary: 'Service health, including the store', access: 'public', query: noQuery, success: { 200: 'healthy', 503: 'the store cannot be reached' } }),
-  'GET /openapi.json': op({ summary: 'This document', access: 'public', query: noQuery, success: { 200: 'OpenAPI 3.1' } }),
-  'PUT /calendars/{id}': op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema, query: noQuery, success: { 200: 'replaced or unchanged', 201: 'created' } }),
-  'GET /calendars': op({ summary: 'List calendars', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
-  'GET /calendars/{id}': op({ summary: 'One calendar', access: 'public', query: noQuery, success: { 200: 'the calendar' } }),
-  'POST /events': op({ summary: 'Record a new event', access: 'write', body: createEventSchema, query: noQuery, success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'], ownIdempotency: true }),
-  'GET /events': op({ summary: 'Events overlapping [from, to), by start', access: 'public', query: listEventsQuerySchema, success: { 200: '{items, nextCursor}' } }),
-  'GET /events/{id}': op({ summary: 'One event, now or as it stood at asOf; /events/{id}.ics renders it as iCalendar', access: 'public', query: eventQuery, success: { 200: 'the event (ETag)' } }),
-  'PATCH /events/{id}': op({ summary: 'Merge-patch an event (RFC 7396)', access: 'write', body: eventPatchSchema, query: noQuery, success: { 200: 'the event (ETag)' }, headers: ['If-Match'] }),
-  'POST /events/{id}/cancel': op({ summary: 'Cancel an event', access: 'write', body: cancelSchema, bodyOptional: true, query: noQuery, success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
+  'GET /embed/{calendar}': () => op({ summary: 'A read-only calendar for other sites to frame (?view=month|agenda, lang, zone)', access: 'public', query: anyQuery(), success: { 200: 'text/html', 304: 'not modified' } }),
+  'GET /health': () => op({ summary: 'Service health, including the store', access: 'public', query: noQuery(), success: { 200: 'healthy', 503: 'the store cannot be reached' } }),
+  'GET /openapi.json': () => op({ summary: 'This document', access: 'public', query: noQuery(), success: { 200: 'OpenAPI 3.1' } }),
+  'PUT /calendars/{id}': () => op({ summary: 'Create or replace a calendar', access: 'write', body: calendarInputSchema(), query: noQuery(), success: { 200: 'replaced or unchanged', 201: 'created' } }),
+  'GET /calendars': () => op({ summary: 'List calendars', access: 'public', query: pageQuery(), success: { 200: '{items, nextCursor}' } }),
+  'GET /calendars/{id}': () => op({ summary: 'One calendar', access: 'public', query: noQuery(), success: { 200: 'the calendar' } }),
+  'POST /events': () =>
+    op({ summary: 'Record a new event', access: 'write', body: createEventSchema(), query: noQuery(), success: { 201: 'the event (Location, ETag)' }, headers: ['Idempotency-Key'], ownIdempotency: true }),
+  'GET /events': () => op({ summary: 'Events overlapping [from, to), by start', access: 'public', query: listEventsQuerySchema(), success: { 200: '{items, nextCursor}' } }),
+  'GET /events/{id}': () => op({ summary: 'One event, now or as it stood at asOf; /events/{id}.ics renders it as iCalendar', access: 'public', query: eventQuery(), success: { 200: 'the event (ETag)' } }),
+  'PATCH /events/{id}': () => op({ summary: 'Merge-patch an event (RFC 7396)', access: 'write', body: eventPatchSchema(), query: noQuery(), success: { 200: 'the event (ETag)' }, headers: ['If-Match'] }),
+  'POST /events/{id}/cancel': () => op({ summary: 'Cancel an event', access: 'write', body: cancelSchema(), bodyOptional: true, query: noQuery(), success: { 200: 'the cancelled event' }, headers: ['If-Match'] }),
   // recur (#14): one occurrence of a series, by recurrence id (its original local start: "2026-03-09T09:00:00", a date or a month)
-  'PATCH /events/{id}/occurrences/{recurrenceId}': op({
-    summary: 'Change one occurrence of a series (merge patch: title, description, location, url, schedule)',
-    access: 'write',
-    body: occurrencePatchSchema,
-    query: noQuery,
-    success: { 200: 'the series (ETag)' },
-    headers: ['If-Match'],
-  }),
-  'POST /events/{id}/occurrences/{recurrenceId}/cancel': op({
-    summary: 'Cancel one occurrence of a series',
-    access: 'write',
-    body: cancelSchema,
-    bodyOptional: true,
-    query: noQuery,
-    success: { 200: 'the series (ETag)' },
-    headers: ['If-Match'],
-  }),
-  'POST /events/{id}/occurrences/{recurrenceId}/restore': op({
-    summary: 'Restore one occurrence as the series has it (undoes its cancel, move and edits)',
-    access: 'write',
-    query: noQuery,
-    success: { 200: 'the series (ETag)' },
-    headers: ['If-Match'],
-  }),
-  'POST /events/{id}/occurrences/{recurrenceId}/split': op({
-    summary: 'This and following: the series ends before the occurrence and a new series (merge patch applied) continues from it',
-    access: 'write',
-    body: eventPatchSchema,
-    bodyOptional: true,
-    query: noQuery,
-    success: { 200: 'the whole series changed (the occurrence was its first)', 201: 'the new series (Location)' },
-    headers: ['If-Match', 'Idempotency-Key'],
-  }),
-  'GET /events/{id}/history': op({ summary: 'The changes of an event, in order', access: 'public', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
-  'POST /events/{id}/participants': op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema, query: noQuery, success: { 201: 'the event' }, headers: ['If-Match'] }),
-  'PATCH /events/{id}/participants/{pid}': op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema, query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
-  'DELETE /events/{id}/participants/{pid}': op({ summary: 'Remove a participant', access: 'write', query: noQuery, success: { 200: 'the event' }, headers: ['If-Match'] }),
+  'PATCH /events/{id}/occurrences/{recurrenceId}': () =>
+    op({
+      summary: 'Change one occurrence of a series (merge patch: title, description, location, url, schedule)',
+      access: 'write',
+      body: occurrencePatchSchema(),
+      query: noQuery(),
+      success: { 200: 'the series (ETag)' },
+      headers: ['If-Match'],
+    }),
+  'POST /events/{id}/occurrences/{recurrenceId}/cancel': () =>
+    op({
+      summary: 'Cancel one occurrence of a series',
+      access: 'write',
+      body: cancelSchema(),
+      bodyOptional: true,
+      query: noQuery(),
+      success: { 200: 'the series (ETag)' },
+      headers: ['If-Match'],
+    }),
+  'POST /events/{id}/occurrences/{recurrenceId}/restore': () =>
+    op({
+      summary: 'Restore one occurrence as the series has it (undoes its cancel, move and edits)',
+      access: 'write',
+      query: noQuery(),
+      success: { 200: 'the series (ETag)' },
+      headers: ['If-Match'],
+    }),
+  'POST /events/{id}/occurrences/{recurrenceId}/split': () =>
+    op({
+      summary: 'This and following: the series ends before the occurrence and a new series (merge patch applied) continues from it',
+      access: 'write',
+      body: eventPatchSchema(),
+      bodyOptional: true,
+      query: noQuery(),
+      success: { 200: 'the whole series changed (the occurrence was its first)', 201: 'the new series (Location)' },
+      headers: ['If-Match', 'Idempotency-Key'],
+    }),
+  'GET /events/{id}/history': () => op({ summary: 'The changes of an event, in order', access: 'public', query: pageQuery(), success: { 200: '{items, nextCursor}' } }),
+  'POST /events/{id}/participants': () => op({ summary: 'Invite a participant', access: 'write', body: participantInputSchema(), query: noQuery(), success: { 201: 'the event' }, headers: ['If-Match'] }),
+  'PATCH /events/{id}/participants/{pid}': () =>
+    op({ summary: "Record a participant's response", access: 'write', body: participantPatchSchema(), query: noQuery(), success: { 200: 'the event' }, headers: ['If-Match'] }),
+  'DELETE /events/{id}/participants/{pid}': () => op({ summary: 'Remove a participant', access: 'write', query: noQuery(), success: { 200: 'the event' }, headers: ['If-Match'] }),
   // import (#14): a text/calendar body; the command keys its events' claims on the request's Idempotency-Key.
-  'POST /calendars/{id}/import': op({
-    summary: 'Import an iCalendar file (Google, Outlook, Apple exports, feeds): one recorded command per event, keyed on UID',
-    access: 'write',
-    textBody: { mediaType: 'text/calendar', maxBytes: MAX_IMPORT_BYTES, description: `an iCalendar file (RFC 5545), at most ${MAX_IMPORT_BYTES} bytes (4 MiB) and ${MAX_IMPORT_EVENTS} events` },
-    query: noQuery,
-    success: { 200: 'the report: every event created, updated, unchanged or skipped (with the reason)', 202: 'the report so far (complete: false): repeat the request with resume.idempotencyKey to finish' },
-    headers: ['Idempotency-Key'],
-    ownIdempotency: true,
-  }),
-  'POST /calendars/{id}/feed-tokens': op({ summary: 'Create a private feed URL (shown once)', access: 'admin', body: createFeedTokenSchema, query: noQuery, success: { 201: '{id, label, token, url}' } }),
-  'GET /calendars/{id}/feed-tokens': op({ summary: "List a calendar's feed tokens (never the tokens)", access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
-  'DELETE /calendars/{id}/feed-tokens/{tokenId}': op({ summary: 'Revoke a feed token at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),
-  'GET /feeds/{file}': op({ summary: 'A calendar as iCalendar: /feeds/{calendar}.ics', access: 'public', query: feedQuerySchema, success: { 200: 'text/calendar', 304: 'not modified' }, headers: ['If-None-Match'] }),
-  'HEAD /feeds/{file}': op({ summary: 'The headers of a feed', access: 'public', query: feedQuerySchema, success: { 200: 'headers only', 304: 'not modified' }, headers: ['If-None-Match'] }),
-  'POST /webhooks': op({ summary: 'Subscribe to changes (the signing secret is shown once)', access: 'key', body: createWebhookSchema, query: noQuery, success: { 201: 'the subscription and its secret' } }),
-  'GET /webhooks': op({ summary: 'Your subscriptions (admin: all)', access: 'key', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
-  'GET /webhooks/{id}': op({ summary: 'One subscription', access: 'key', query: noQuery, success: { 200: 'the subscription' } }),
-  'PATCH /webhooks/{id}': op({ summary: 'Change url, types, calendars, description or disabled', access: 'key', body: patchWebhookSchema, query: noQuery, success: { 200: 'the subscription' } }),
-  'DELETE /webhooks/{id}': op({ summary: 'Unsubscribe', access: 'key', query: noQuery, success: { 204: 'deleted' } }),
-  'POST /webhooks/{id}/rotate-secret': op({ summary: 'A new signing secret; the old one stays valid for 24 h', access: 'key', query: noQuery, success: { 200: '{secret, previousSecretValidUntil}' } }),
-  'POST /webhooks/{id}/test': op({ summary: 'Send a webhook.test message now', access: 'key', query: noQuery, success: { 200: "{messageId, outcome}: the attempt's outcome" } }),
-  'GET /webhooks/{id}/deliveries': op({ summary: 'Deliveries, newest first, with their attempts', access: 'key', query: deliveriesQuerySchema, success: { 200: '{items, nextCursor}' } }),
-  'GET /webhooks/{id}/deliveries/{deliveryId}': op({ summary: 'One delivery: every attempt and the message', access: 'key', query: noQuery, success: { 200: 'the delivery' } }),
-  'POST /webhooks/{id}/deliveries/{deliveryId}/retry': op({ summary: 'Queue a delivery again, now', access: 'key', query: noQuery, success: { 202: 'the delivery, queued' } }),
-  'POST /webhooks/{id}/replay': op({ summary: 'Start a job re-sending every matching change since an instant', access: 'key', body: replaySchema, query: noQuery, success: { 202: 'the replay job (Location)' } }),
+  'POST /calendars/{id}/import': () =>
+    op({
+      summary: 'Import an iCalendar file (Google, Outlook, Apple exports, feeds): one recorded command per event, keyed on UID',
+      access: 'write',
+      textBody: { mediaType: 'text/calendar', maxBytes: MAX_IMPORT_BYTES, description: `an iCalendar file (RFC 5545), at most ${MAX_IMPORT_BYTES} bytes (4 MiB) and ${MAX_IMPORT_EVENTS} events` },
+      query: noQuery(),
+      success: { 200: 'the report: every event created, updated, unchanged or skipped (with the reason)', 202: 'the report so far (complete: false): repeat the request with resume.idempotencyKey to finish' },
+      headers: ['Idempotency-Key'],
+      ownIdempotency: true,
+    }),
+  'POST /calendars/{id}/feed-tokens': () => op({ summary: 'Create a private feed URL (shown once)', access: 'admin', body: createFeedTokenSchema(), query: noQuery(), success: { 201: '{id, label, token, url}' } }),
+  'GET /calendars/{id}/feed-tokens': () => op({ summary: "List a calendar's feed tokens (never the tokens)", access: 'admin', query: pageQuery(), success: { 200: '{items, nextCursor}' } }),
+  'DELETE /calendars/{id}/feed-tokens/{tokenId}': () => op({ summary: 'Revoke a feed token at once', access: 'admin', query: noQuery(), success: { 204: 'revoked' } }),
+  'GET /feeds/{file}': () =>
+    op({ summary: 'A calendar as iCalendar: /feeds/{calendar}.ics', access: 'public', query: feedQuerySchema(), success: { 200: 'text/calendar', 304: 'not modified' }, headers: ['If-None-Match'] }),
+  'HEAD /feeds/{file}': () => op({ summary: 'The headers of a feed', access: 'public', query: feedQuerySchema(), success: { 200: 'headers only', 304: 'not modified' }, headers: ['If-None-Match'] }),
+  'POST /webhooks': () => op({ summary: 'Subscribe to changes (the signing secret is shown once)', access: 'key', body: createWebhookSchema(), query: noQuery(), success: { 201: 'the subscription and its secret' } }),
+  'GET /webhooks': () => op({ summary: 'Your subscriptions (admin: all)', access: 'key', query: pageQuery(), success: { 200: '{items, nextCursor}' } }),
+  'GET /webhooks/{id}': () => op({ summary: 'One subscription', access: 'key', query: noQuery(), success: { 200: 'the subscription' } }),
+  'PATCH /webhooks/{id}': () => op({ summary: 'Change url, types, calendars, description or disabled', access: 'key', body: patchWebhookSchema(), query: noQuery(), success: { 200: 'the subscription' } }),
+  'DELETE /webhooks/{id}': () => op({ summary: 'Unsubscribe', access: 'key', query: noQuery(), success: { 204: 'deleted' } }),
+  'POST /webhooks/{id}/rotate-secret': () => op({ summary: 'A new signing secret; the old one stays valid for 24 h', access: 'key', query: noQuery(), success: { 200: '{secret, previousSecretValidUntil}' } }),
+  'POST /webhooks/{id}/test': () => op({ summary: 'Send a webhook.test message now', access: 'key', query: noQuery(), success: { 200: "{messageId, outcome}: the attempt's outcome" } }),
+  'GET /webhooks/{id}/deliveries': () => op({ summary: 'Deliveries, newest first, with their attempts', access: 'key', query: deliveriesQuerySchema(), success: { 200: '{items, nextCursor}' } }),
+  'GET /webhooks/{id}/deliveries/{deliveryId}': () => op({ summary: 'One delivery: every attempt and the message', access: 'key', query: noQuery(), success: { 200: 'the delivery' } }),
+  'POST /webhooks/{id}/deliveries/{deliveryId}/retry': () => op({ summary: 'Queue a delivery again, now', access: 'key', query: noQuery(), success: { 202: 'the delivery, queued' } }),
+  'POST /webhooks/{id}/replay': () =>
+    op({ summary: 'Start a job re-sending every matching change since an instant', access: 'key', body: replaySchema(), query: noQuery(), success: { 202: 'the replay job (Location)' } }),
   // webhooks: replay jobs
-  'GET /webhooks/{id}/replays/{jobId}': op({ summary: 'A replay job: status, progress, counts', access: 'key', query: noQuery, success: { 200: 'the replay job' } }),
-  'POST /keys': op({ summary: 'Create an API key (shown once)', access: 'admin', body: createKeySchema, query: noQuery, success: { 201: '{id, name, role, key}' } }),
-  'GET /keys': op({ summary: 'List API keys (never their secrets)', access: 'admin', query: pageQuery, success: { 200: '{items, nextCursor}' } }),
-  'DELETE /keys/{id}': op({ summary: 'Revoke an API key at once', access: 'admin', query: noQuery, success: { 204: 'revoked' } }),
-};
+  'GET /webhooks/{id}/replays/{jobId}': () => op({ summary: 'A replay job: status, progress, counts', access: 'key', query: noQuery(), success: { 200: 'the replay job' } }),
+  'POST /keys': () => op({ summary: 'Create an API key (shown once)', access: 'admin', body: createKeySchema(), query: noQuery(), success: { 201: '{id, name, role, key}' } }),
+  'GET /keys': () => op({ summary: 'List API keys (never their secrets)', access: 'admin', query: pageQuery(), success: { 200: '{items, nextCursor}' } }),
+  'DELETE /keys/{id}': () => op({ summary: 'Revoke an API key at once', access: 'admin', query: noQuery(), success: { 204: 'revoked' } }),
+});
 
 export type Route = keyof typeof operations;

@@ -178,7 +178,7 @@ function timesOf(event: ICAL.Component, floatingZone: string) {
 }
 
 function checkedSchedule(schedule: Schedule): Schedule {
-  const result = scheduleSchema.safeParse(schedule);
+  const result = scheduleSchema().safeParse(schedule);
   if (!result.success) {
     const errors = toFieldErrors(result.error, 'schedule');
     throw new ImportRefusal(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors[0]?.code ?? 'invalid_value');

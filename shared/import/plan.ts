@@ -100,7 +100,7 @@ export function planEvent(draft: ImportDraft, context: PlanContext): Plan {
     ...kindAndTags(draft.tags, context.ours),
     ...(draft.participants.length > 0 ? { participants: distinctPeople(draft.participants) } : {}),
   };
-  const parsed = safeParse(createEventSchema, candidate, { reportInput: true });
+  const parsed = safeParse(createEventSchema(), candidate, { reportInput: true });
   if (!parsed.success) {
     const [first] = toFieldErrors(parsed.error);
     return { refused: { field: first?.field ?? 'body', code: first?.code ?? 'invalid_value', message: first?.message ?? 'is not a valid event' } };

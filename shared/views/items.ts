@@ -62,6 +62,9 @@ export interface ViewItem {
   month?: string;
   /** Every month the event is listed in, first to last (the first is on this item, the rest on span items). */
   months?: string[];
+  /** A series (0017): its occurrences are materialized as items of their own for starts in [from, to). */
+  materializedFrom?: string;
+  materializedTo?: string;
   /** Feed fragment and revision attributes (shared/feeds): opaque to the views. */
   [feedAttribute: `feed${string}`]: unknown;
 }
@@ -74,7 +77,8 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
   if (kind === 'event') {
     const event = state as CalendarEvent;
     const { start, end } = utcRange(event.schedule);
-    const months = monthsOverlapping(start, end);
+    // A series is listed by its occurrences' items (occurrences.ts), not by its own.
+    const months = event.schedule.recurrence ? [] : monthsOverlapping(start, end);
     return {
       pk: streamId,
       sortKey: `${start}#${event.id}`,
@@ -89,8 +93,7 @@ export function toViewItem(streamId: string, state: ViewState): ViewItem {
       tags: event.tags,
       searchText: searchTextOf(event),
       searchVersion: SEARCH_VERSION,
-      ...bucketKeys(event.calendar, event.id, months[0]!),
-      months,
+      ...(months[0] ? { ...bucketKeys(event.calendar, event.id, months[0]), months } : {}),
       // feeds: the pre-rendered VEVENT parts and the byFeed index keys (shared/feeds/fragments.ts)
       ...feedItemAttributes(event),
     };

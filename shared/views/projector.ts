@@ -14,6 +14,7 @@ import type { Journal } from '#journal/journal';
 import type { CalendarEvent } from '#domain/event';
 import { touchFeedRevision } from '#feeds/digest';
 import { ALL_CALENDARS, directoryKey, spanItems, spanKey, toViewItem, type ViewItem, type ViewState } from './items.ts';
+import { directoryEntries, materializedItems, materializedRange, rangeOf } from './occurrences.ts';
 
 const aggregates = { event: eventAggregate, calendar: calendarAggregate, key: keyAggregate, 'feed-token': feedTokenAggregate, webhook: webhookAggregate } as Record<StreamKind, Aggregate<unknown, Change>>;
 
@@ -21,6 +22,8 @@ export interface ProjectorDeps {
   client: DynamoDBDocumentClient;
   journal: Journal;
   viewsTable: string;
+  /** The clock that moves a series' materialized range (0017); the wall clock when absent. */
+  now?: () => Date;
 }
 
 /** Folds changes onto a view state; undefined when the stream has no view (nothing to show). */
@@ -30,7 +33,7 @@ export function foldView(streamId: string, changes: readonly Recorded[], state?:
 
 /** What the projector needs of a stream's view item as stored (not the feed fragments), or undefined. */
 export async function readView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, streamId: string): Promise<ViewItem | undefined> {
-  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months' };
+  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months, materializedFrom, materializedTo' };
   return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true, ...projection }))).Item as ViewItem | undefined;
 }
 
@@ -45,10 +48,54 @@ export async function projectCommits(deps: ProjectorDeps, streamId: string, comm
   const changes = followOn(commits.flatMap(changesOf), applied) ?? (await deps.journal.read(streamId, applied, { afterCommit: true }));
   const state = foldView(streamId, changes, current?.doc as ViewState | undefined);
   if (!state) return false;
-  const written = await writeStreamView(deps, toViewItem(streamId, state), current);
+  const item = toViewItem(streamId, state);
+  if (streamKind(streamId) === 'event') await writeOccurrences(deps, streamId, item, current);
+  const written = await writeStreamView(deps, item, current);
   // feeds: the calendar's feed revision follows every event write (shared/feeds/digest.ts)
   if (streamKind(streamId) === 'event') await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
   return written;
+}
+
+/**
+ * A series' occurrence items (0017): what the new state materializes against what the stored one did, computed
+ * from both docs without reading them back. Only items that differ are written (an override touches one), items
+ * the series no longer makes are removed, and the range is recorded on `item` (written last, by the caller).
+ */
+export async function writeOccurrences(deps: Pick<ProjectorDeps, 'client' | 'viewsTable' | 'now'>, streamId: string, item: ViewItem, previous: ViewItem | undefined): Promise<void> {
+  const state = item.doc as unknown as CalendarEvent;
+  const before = materializedItems(streamId, previous?.doc as CalendarEvent | undefined, rangeOf(previous));
+  const range = state.schedule.recurrence ? materializedRange(state, deps.now?.() ?? new Date(), rangeOf(previous)) : undefined;
+  if (range) Object.assign(item, { materializedFrom: range.from, materializedTo: range.to });
+  const after = materializedItems(streamId, state, range);
+  if (before.length === 0 && after.length === 0) return;
+  const stored = new Map(before.map((old) => [old.pk, sameContent(old)]));
+  const kept = new Set(after.map((next) => next.pk));
+  const changed = after.filter((next) => stored.get(next.pk) !== sameContent(next));
+  const removed = before.filter((old) => !kept.has(old.pk));
+  const entries = directoryEntries(after);
+  const known = directoryEntries(before);
+  const added = Object.fromEntries(Object.entries(entries).map(([name, months]) => [name, months.filter((month) => !known[name as keyof typeof known].includes(month))]));
+  const adds = Object.values(added).some((months) => months.length > 0);
+  await inBatches([
+    ...changed.map((next) => () => writeView(deps, next, 'newer')),
+    ...removed.map((old) => () => removeView(deps, old.pk, item.lastAppliedVersion)),
+    ...(adds && item.calendar ? [item.calendar, ALL_CALENDARS].map((scope) => () => addMonths(deps, scope, added.months!, added)) : []),
+  ]);
+}
+
+/**
+ * An item's content apart from the version it was written at: an occurrence whose row only differs by the series'
+ * version and time of change is not rewritten, so an override touches one item (its row keeps the version of its
+ * own last change).
+ */
+const sameContent = ({ lastAppliedVersion: _version, doc, ...content }: ViewItem): string => {
+  const { version: _v, updatedAt: _at, ...shown } = doc;
+  return JSON.stringify([content, shown]);
+};
+
+/** Runs writes a few at a time, so a rule change over two years of a daily series does not open hundreds of requests at once. */
+async function inBatches(writes: (() => Promise<unknown>)[], width = 16): Promise<void> {
+  for (let i = 0; i < writes.length; i += width) await Promise.all(writes.slice(i, i + width).map((write) => write()));
 }
 
 /** The changes after `applied`, if they follow on from it without a hole; undefined when some are missing. */
@@ -100,7 +147,19 @@ async function removeView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, pk
   }
 }
 
-/** Records that a scope has events in these months (a set: adding twice is adding once). */
-export async function addMonths(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, scope: string, months: string[]): Promise<void> {
-  await deps.client.send(new UpdateCommand({ TableName: deps.viewsTable, Key: { pk: directoryKey(scope) }, UpdateExpression: 'ADD months :months', ExpressionAttributeValues: { ':months': new Set(months) } }));
+/**
+ * Records that a scope has events in these months (a set: adding twice is adding once), and, for series (0017),
+ * the months where a series' materialized range stops (`after`) or starts while the series began earlier (`before`).
+ */
+export async function addMonths(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, scope: string, months: string[], ranges: { after?: string[]; before?: string[] } = {}): Promise<void> {
+  const sets = Object.entries({ months, seriesAfter: ranges.after ?? [], seriesBefore: ranges.before ?? [] }).filter(([, values]) => values.length > 0);
+  if (sets.length === 0) return;
+  await deps.client.send(
+    new UpdateCommand({
+      TableName: deps.viewsTable,
+      Key: { pk: directoryKey(scope) },
+      UpdateExpression: `ADD ${sets.map(([name]) => `${name} :${name}`).join(', ')}`,
+      ExpressionAttributeValues: Object.fromEntries(sets.map(([name, values]) => [`:${name}`, new Set(values)])),
+    }),
+  );
 }

@@ -4,6 +4,7 @@
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cursorKey, readCursor, writeCursor } from './cursor.ts';
+import { expandBeyond, type SeriesDocs } from './occurrence-rows.ts';
 import { ALL_CALENDARS, directoryKey, INDEX, MONTH_SHARDS, monthOf, monthStart, type Entity, type ViewItem } from './items.ts';
 
 export interface Page<T> {
@@ -16,6 +17,8 @@ export interface ViewReader {
   client: DynamoDBDocumentClient;
   tables: { views: string };
   adminKeyHash: () => Promise<string | undefined>;
+  /** The clock a list without `to` counts its horizon from (0017); the wall clock when absent. */
+  now?: () => Date;
 }
 
 export interface EventFilter {
@@ -39,33 +42,48 @@ export interface Position {
   k: string;
 }
 
+/** A list without `to` shows occurrences of series until this many days after `from` (or now): an endless series has no last month. */
+export const DEFAULT_HORIZON_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/**
+ * One page of events overlapping the window, by start: single events and occurrences of series (0017). Materialized
+ * items come from the month buckets; occurrences outside a series' materialized range are expanded on read and
+ * merged in by sort key, so a cursor (the last row's month and sort key) serves both.
+ */
 export async function listEvents(reader: ViewReader, filter: EventFilter): Promise<Page<Record<string, unknown>>> {
   const key = cursorKey(reader.adminKeyHash);
   const position = filter.cursor ? await readCursor(key, 'events', filter.cursor, ['m', 'k']) : undefined;
-  const { items, next } = await readWindow(reader.client, reader.tables.views, filter, position);
-  return { items: items.map((item) => item.doc), nextCursor: next ? await writeCursor(key, 'events', { ...next }) : null };
+  const store = { client: reader.client, table: reader.tables.views };
+  const horizon = filter.to ?? new Date(Date.parse(filter.from ?? (reader.now?.() ?? new Date()).toISOString()) + DEFAULT_HORIZON_DAYS * DAY_MS).toISOString();
+  const materialized = await readWindow(reader.client, reader.tables.views, filter, position, horizon);
+  const docs: SeriesDocs = new Map();
+  const expanded = materialized.beyond ? await expandBeyond(store, { ...filter, to: horizon, after: position?.k, wanted: filter.limit }, docs) : { items: [], complete: true };
+  const firstMonth = filter.from ? monthOf(filter.from) : undefined;
+  const merged = [...materialized.items, ...expanded.items.map((item) => ({ item, month: [monthOf(item.sortKey), firstMonth ?? ''].sort().at(-1)! }))].sort((a, b) => (a.item.sortKey < b.item.sortKey ? -1 : 1));
+  const page = merged.slice(0, filter.limit);
+  const last = page.at(-1);
+  const more = merged.length > filter.limit || materialized.next !== undefined || !expanded.complete;
+  const rows = page.map((entry) => entry.item.doc);
+  return { items: rows, nextCursor: more && last ? await writeCursor(key, 'events', { m: last.month, k: last.item.sortKey }) : null };
 }
 
-/** Every event of a calendar (for feeds), public ones only unless told otherwise. */
-export async function allCalendarEvents(client: DynamoDBDocumentClient, table: string, calendar: string, includePrivate: boolean): Promise<Record<string, unknown>[]> {
-  const events: Record<string, unknown>[] = [];
-  let position: Position | undefined;
-  do {
-    const page = await readWindow(client, table, { calendar, includePrivate, limit: 1000 }, position);
-    events.push(...page.items.map((item) => item.doc));
-    position = page.next;
-  } while (position);
-  return events;
+interface Listed {
+  item: ViewItem;
+  /** The bucket month it was read from (a cursor's `m`). */
+  month: string;
 }
 
 /**
  * The events overlapping [from, to), by start. Each month bucket lists the events that overlap it; an event is
  * returned from the first bucket of the window it is in: from month(from) all overlapping items, from later
  * months only those starting there (a key condition), so an event spanning months comes once, in start order.
+ * Without `to`, occurrences starting at or after `horizon` are left out (single events are not).
  */
-async function readWindow(client: DynamoDBDocumentClient, table: string, filter: Omit<EventFilter, 'cursor'>, position?: Position): Promise<{ items: ViewItem[]; next?: Position }> {
-  const { firstMonth, months } = await windowMonths(client, table, filter, position);
-  const items: ViewItem[] = [];
+async function readWindow(client: DynamoDBDocumentClient, table: string, filter: Omit<EventFilter, 'cursor'>, position?: Position, horizon?: string): Promise<{ items: Listed[]; next?: Position; beyond: boolean }> {
+  const { firstMonth, months, beyond } = await windowMonths(client, table, filter, position, horizon);
+  const skip = (item: ViewItem) => !filter.to && horizon !== undefined && item.doc.occurrence !== undefined && String(item.startUtc ?? item.sortKey) >= horizon;
+  const items: Listed[] = [];
   for (const [i, month] of months.entries()) {
     const after = position?.m === month ? position.k : undefined;
     const lower = [month === firstMonth ? undefined : monthStart(month), after]
@@ -74,28 +92,42 @@ async function readWindow(client: DynamoDBDocumentClient, table: string, filter:
       .at(-1);
     const merged = new MergedPartitions(partitions(filter.calendar, month).map((partition) => new PartitionReader(client, table, partition, bucketQuery(filter, lower), filter.limit + 1)));
     for (let item = await merged.next(); item; item = await merged.next()) {
-      if (item.sortKey === after) continue;
-      items.push(item);
+      if (item.sortKey === after || skip(item)) continue;
+      items.push({ item, month });
       if (items.length < filter.limit) continue;
       const more = (await merged.peek()) !== undefined || i < months.length - 1;
-      return { items, next: more ? { m: month, k: item.sortKey } : undefined };
+      return { items, next: more ? { m: month, k: item.sortKey } : undefined, beyond };
     }
   }
-  return { items };
+  return { items, beyond };
 }
 
-/** The listed months a window overlaps, from the position's on; `firstMonth` is the window's (month of `from`). */
-export async function windowMonths(client: DynamoDBDocumentClient, table: string, filter: Pick<EventFilter, 'calendar' | 'from' | 'to'>, position?: Position): Promise<{ firstMonth?: string; months: string[] }> {
+/**
+ * The listed months a window overlaps, from the position's on; `firstMonth` is the window's (month of `from`).
+ * `beyond` says whether some series of the scope may have occurrences in the window outside its materialized range
+ * (0017), from the directory's `after`/`before` months, so a list without such series spends no request on them.
+ */
+export async function windowMonths(
+  client: DynamoDBDocumentClient,
+  table: string,
+  filter: Pick<EventFilter, 'calendar' | 'from' | 'to'>,
+  position?: Position,
+  horizon?: string,
+): Promise<{ firstMonth?: string; months: string[]; beyond: boolean }> {
   const firstMonth = filter.from ? monthOf(filter.from) : undefined;
   const lastMonth = filter.to ? monthOf(new Date(Date.parse(filter.to) - 1).toISOString()) : undefined;
-  const months = (await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS)).filter((month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m));
-  return { firstMonth, months };
+  const directory = await listedMonths(client, table, filter.calendar ?? ALL_CALENDARS);
+  const months = directory.months.filter((month) => (!firstMonth || month >= firstMonth) && (!lastMonth || month <= lastMonth) && (!position || month >= position.m));
+  const end = filter.to ?? horizon;
+  const beyond = directory.after.some((month) => !end || monthStart(month) < end) || directory.before.some((month) => !firstMonth || month >= firstMonth);
+  return { firstMonth, months, beyond };
 }
 
-/** The months that hold a scope's events, ascending (one small read; a month left empty costs one empty Query). */
-async function listedMonths(client: DynamoDBDocumentClient, table: string, scope: string): Promise<string[]> {
+/** The months that hold a scope's events, ascending (one small read; a month left empty costs one empty Query), and its series' range months. */
+async function listedMonths(client: DynamoDBDocumentClient, table: string, scope: string): Promise<{ months: string[]; after: string[]; before: string[] }> {
   const item = (await client.send(new GetCommand({ TableName: table, Key: { pk: directoryKey(scope) } }))).Item;
-  return [...((item?.months as Set<string> | undefined) ?? [])].sort();
+  const sorted = (name: string) => [...((item?.[name] as Set<string> | undefined) ?? [])].sort();
+  return { months: sorted('months'), after: sorted('seriesAfter'), before: sorted('seriesBefore') };
 }
 
 interface Partition {

@@ -11,7 +11,9 @@ import type { CommitItem } from '#journal/commit';
 import { changesOf } from '#journal/commit';
 import type { Journal } from '#journal/journal';
 import { ALL_CALENDARS, directoryKey, spanItems, toViewItem, type ViewItem } from './items.ts';
+import { directoryEntries, materializedItems, materializedRange } from './occurrences.ts';
 import { addMonths, foldView, writeView } from './projector.ts';
+import type { CalendarEvent } from '#domain/event';
 
 export interface RebuildSummary {
   streams: number;
@@ -43,6 +45,8 @@ export interface RebuildDeps {
   segments?: number;
   /** Write requests in flight. */
   concurrency?: number;
+  /** The clock series are materialized at (0017); the wall clock when absent. */
+  now?: () => Date;
 }
 
 const BATCH = 25;
@@ -66,26 +70,34 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
   );
 
   const items: ViewItem[] = [];
-  const directories = new Map<string, Set<string>>();
+  const directories = new Map<string, { months: Set<string>; after: Set<string>; before: Set<string> }>();
   for (const [streamId, commits] of byStream) {
     const state = foldView(streamId, commits.sort((a, b) => a.version - b.version).flatMap(changesOf));
     if (!state) continue;
     const item = toViewItem(streamId, state);
-    items.push(item, ...spanItems(item));
+    const event = state as CalendarEvent;
+    const range = item.calendar && event.schedule.recurrence ? materializedRange(event, deps.now?.() ?? new Date()) : undefined;
+    if (range) Object.assign(item, { materializedFrom: range.from, materializedTo: range.to });
+    const occurrenceItems = materializedItems(streamId, range && event, range);
+    items.push(item, ...spanItems(item), ...occurrenceItems);
+    const entries = directoryEntries([item, ...occurrenceItems]);
     for (const scope of item.calendar ? [item.calendar, ALL_CALENDARS] : []) {
-      const months = directories.get(scope) ?? directories.set(scope, new Set()).get(scope)!;
-      for (const month of item.months ?? []) months.add(month);
+      const directory = directories.get(scope) ?? directories.set(scope, { months: new Set(), after: new Set(), before: new Set() }).get(scope)!;
+      for (const name of ['months', 'after', 'before'] as const) for (const month of entries[name]) directory[name].add(month);
     }
   }
   // --- feeds: a calendar's last event change, which live projection keeps with its feed revision (#feeds/digest)
   const lastEventChange = new Map<string, string>();
   for (const item of items) {
-    const changedAt = item.calendar && item.months ? String(item.doc.updatedAt) : undefined;
+    const changedAt = item.calendar && item.shape !== undefined ? String(item.doc.updatedAt) : undefined;
     if (changedAt && changedAt > (lastEventChange.get(item.calendar!) ?? '')) lastEventChange.set(item.calendar!, changedAt);
   }
   for (const item of items) if (item.entity === 'calendar' && lastEventChange.has(String(item.doc.id))) item.feedChangedAt = lastEventChange.get(String(item.doc.id));
   // --- end feeds
-  const directoryItems = [...directories].map(([scope, months]) => ({ pk: directoryKey(scope), months }) as unknown as ViewItem);
+  const directoryItems = [...directories].map(
+    ([scope, { months, after, before }]) =>
+      ({ pk: directoryKey(scope), ...Object.fromEntries(Object.entries({ months, seriesAfter: after, seriesBefore: before }).filter(([, values]) => values.size > 0)) }) as unknown as ViewItem,
+  );
 
   const streams = byStream.size;
   let written = 0;
@@ -115,7 +127,7 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
       writeProgress();
     });
     // Added to, never replaced: the live projector may be adding months meanwhile.
-    await Promise.all([...directories].map(([scope, months]) => addMonths(deps, scope, [...months])));
+    await Promise.all([...directories].map(([scope, sets]) => addMonths(deps, scope, [...sets.months], { after: [...sets.after], before: [...sets.before] })));
   }
   const viewsRemoved = await removeOrphans(deps, new Set(all.map((item) => item.pk)), segments);
   deps.onProgress?.({ phase: 'write', done: streams, total: streams, rate: rate(changes), etaSeconds: 0 });

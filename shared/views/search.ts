@@ -29,6 +29,7 @@ export async function searchEvents(reader: ViewReader, filter: SearchFilter, bud
   const key = cursorKey(reader.adminKeyHash);
   const position = filter.cursor ? await readCursor(key, SEARCH_LIST, filter.cursor, ['m', 'k']) : undefined;
   const { items, next } = await searchWindow(reader.client, reader.tables.views, filter, budget, position);
+  // Occurrence items (0017) hold their rows; occurrences outside a series' materialized range are not searched.
   return { items: items.map((item) => item.doc), nextCursor: next ? await writeCursor(key, SEARCH_LIST, { ...next }) : null };
 }
 

@@ -23,7 +23,7 @@ async function axe(page: Page): Promise<Violation[]> {
     .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 160)) })))`)) as Violation[];
 }
 
-let fixtures: Promise<{ eventId: string; webhookId: string; created: string }> | undefined;
+let fixtures: Promise<{ eventId: string; seriesId: string; webhookId: string; created: string }> | undefined;
 function prepare(env: Env) {
   fixtures ??= (async () => {
     await newCalendar(env, 'a11y', 'Asia/Muscat');
@@ -37,11 +37,18 @@ function prepare(env: Env) {
       participants: [{ name: 'Lin Songtian (林松添)', organization: 'CPAFFC', role: 'chair', status: 'accepted' }],
     });
     await env.t.call('PATCH', `/events/${eventId}`, { body: { title: { en: 'Water seminar (2nd)' } } });
+    // A weekly series with one occurrence moved: its rows, its occurrence page and its editors are checked too.
+    const seriesId = await newEvent(env, {
+      calendar: 'a11y',
+      title: { ar: 'اجتماع التنسيق', en: 'Coordination call', zh: '协调会' },
+      schedule: { type: 'timed', start: '2027-01-04T09:00', end: '2027-01-04T10:00', timeZone: 'Asia/Muscat', recurrence: { rule: 'FREQ=WEEKLY;COUNT=8' } },
+    });
+    await env.t.call('PATCH', `/events/${seriesId}/occurrences/2027-01-11T09:00`, { body: { title: { en: 'Coordination call (moved)' }, schedule: { start: '2027-01-12T09:00', end: '2027-01-12T10:00' } } });
     process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS = '1';
     const hook = await env.t.call('POST', '/webhooks', { body: { url: 'http://127.0.0.1:9/hook', types: ['*'] } });
     delete process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS;
     const created = (await env.t.call('GET', `/events/${eventId}`)).body.createdAt as string;
-    return { eventId, webhookId: hook.body.id as string, created };
+    return { eventId, seriesId, webhookId: hook.body.id as string, created };
   })();
   return fixtures;
 }
@@ -53,7 +60,7 @@ describe('accessibility', () => {
       ['phone', PHONE],
     ] as const) {
       it(`has no axe violations on any view in ${lang} at ${width} width`, async () => {
-        const { eventId, webhookId, created } = await prepare(env);
+        const { eventId, seriesId, webhookId, created } = await prepare(env);
         const views: [string, string, boolean][] = [
           ['month', '#/c/a11y?view=month&date=2027-01-01', false],
           ['month-ato', '#/c/ato?view=month&date=2026-07-01', false],
@@ -66,6 +73,9 @@ describe('accessibility', () => {
           ['event-editor', `#/e/${eventId}`, true],
           ['edit', `#/edit/${eventId}`, true],
           ['new', '#/new?calendar=a11y', true],
+          ['occurrence', `#/e/${seriesId}?occurrence=2027-01-11T09:00:00`, true],
+          ['edit-series', `#/edit/${seriesId}`, true],
+          ['edit-occurrence', `#/edit/${seriesId}?occurrence=2027-01-18T09:00:00`, true],
           ['webhooks', '#/webhooks', true],
           ['webhook', `#/w/${webhookId}`, true],
           ['embed-month', 'embed/a11y?view=month', false],
@@ -87,5 +97,21 @@ describe('accessibility', () => {
         expect(found).toEqual({});
       });
     }
+  }
+
+  for (const [lang, width, viewport] of [
+    ['ar', 'phone', PHONE],
+    ['en', 'desktop', DESKTOP],
+  ] as const) {
+    it(`has no axe violations with the "which events?" dialog open, in ${lang} at ${width} width`, async () => {
+      const { seriesId } = await prepare(env);
+      const page = await open(env, `#/edit/${seriesId}?occurrence=2027-01-25T09:00:00`, { lang, viewport, key: env.t.adminKey });
+      await page.fill('#f-title-zh', '协调会（改）');
+      await page.click('#save');
+      await page.waitForSelector('#scope-dialog[open]');
+      const violations = await axe(page);
+      await page.context().close();
+      expect(violations).toEqual([]);
+    });
   }
 });

@@ -202,7 +202,7 @@ describe('wiring', () => {
     expect(config.DefaultTTL).toBe(300);
     expect(config.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStringBehavior).toBe('whitelist');
     // Exactly what the feed's query schema accepts: anything else (?x=<random>) would split the cache.
-    expect(config.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStrings.sort()).toEqual(Object.keys(feedQuerySchema.shape).sort());
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig.QueryStrings.sort()).toEqual(Object.keys(feedQuerySchema().shape).sort());
     prod.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({ Compress: true }),

@@ -34,7 +34,7 @@ beforeAll(async () => {
     ['2026-07-16', 'Asia/Shanghai'],
     ['2026-03-08', 'America/New_York'],
   ] as const) {
-    const input = createEventSchema.parse({ calendar: 'ato', title: { en: `09:00 in ${timeZone}` }, schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone } });
+    const input = createEventSchema().parse({ calendar: 'ato', title: { en: `09:00 in ${timeZone}` }, schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone } });
     await createEvent(deps, input, admin);
   }
   await project({ Records: store.records.splice(0) });

@@ -1,7 +1,8 @@
 /**
  * rfeeds (#14): recurring series in feeds, over real HTTP. Each series of the issue's rule set is created through
  * the API, read back from our feed, and expanded by python3-recurring-ical-events (Debian) and ical.js: both must
- * list the same occurrences (UTC starts and recurrence ids) in the window as our domain occurrences() does.
+ * list the same occurrences (UTC starts and recurrence ids) in the window as our domain occurrences() does, and
+ * (occur, 0017) as GET /events lists for the same window, from materialized items or expanded on read.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { occurrences, type Series } from '#domain/recurrence';
 import { seriesOf } from '#domain/event';
 import type { CalendarEvent } from '#domain/event';
+import { utcRange } from '#domain/schedule';
+import type { Schedule } from '#domain/schemas';
 import { instantOf, parseLocalDate, parseLocalDateTime } from '#domain/time';
 import { ruleCases, type RuleCase } from '../fixtures/recurrence/rules.ts';
 import { lintICalendar, unfold } from '../helpers/ical-lint.ts';
@@ -41,15 +44,31 @@ function python(ics: string, name: string, from: number, to: number): Listed[] {
   return JSON.parse(execFileSync(PYTHON, [ORACLE, file, utc(from), utc(to)], { encoding: 'utf8' })) as Listed[];
 }
 
+/** A recurrence id as the UTC instant the oracles write for RECURRENCE-ID. */
+function idInstant(schedule: Schedule, id: string): number {
+  if (schedule.type === 'timed') return instantOf(parseLocalDateTime(id)!, schedule.timeZone)!;
+  const date = parseLocalDate(id)!;
+  return Date.UTC(date.year, date.month - 1, date.day);
+}
+
 function ours(event: CalendarEvent, from: number, to: number, includeCancelled = false): Listed[] {
   const series = seriesOf(event) as Series;
-  const { schedule } = series;
-  const idInstant = (id: string) => {
-    if (schedule.type === 'timed') return instantOf(parseLocalDateTime(id)!, schedule.timeZone)!;
-    const date = parseLocalDate(id)!;
-    return Date.UTC(date.year, date.month - 1, date.day);
-  };
-  return occurrences(series, { from, to }, { includeCancelled }).map((o) => ({ start: utc(Date.parse(o.start)), recurrenceId: utc(idInstant(o.recurrenceId)) }));
+  return occurrences(series, { from, to }, { includeCancelled }).map((o) => ({ start: utc(Date.parse(o.start)), recurrenceId: utc(idInstant(series.schedule, o.recurrenceId)) }));
+}
+
+/** The occurrences of one series GET /events lists in [from, to) (every page), cancelled ones only on request. */
+async function listed(event: CalendarEvent, from: number, to: number, includeCancelled = false): Promise<Listed[]> {
+  const rows: { id: string; schedule: Schedule; status: string; occurrence: { recurrenceId: string; cancelled: boolean } }[] = [];
+  let cursor: string | null = null;
+  do {
+    const reply = await t.call('GET', `/events?calendar=${event.calendar}&from=${utc(from)}&to=${utc(to)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: null });
+    expect(reply.status).toBe(200);
+    rows.push(...reply.body.items);
+    cursor = reply.body.nextCursor;
+  } while (cursor);
+  return rows
+    .filter((row) => row.id === event.id && (includeCancelled || !row.occurrence.cancelled))
+    .map((row) => ({ start: utc(Date.parse(utcRange(row.schedule).start)), recurrenceId: utc(idInstant(event.schedule, row.occurrence.recurrenceId)) }));
 }
 
 const body = (c: RuleCase, title = c.name) => ({
@@ -103,6 +122,7 @@ describe('a series in a feed is one master VEVENT that calendar apps expand as w
       expect(expected.length).toBeGreaterThan(0);
       expect(python(ics, c.name, from, to)).toEqual(expected);
       expect(icaljsOccurrences(ics, from, to)).toEqual(expected);
+      expect(await listed(event, from, to), JSON.stringify(await listed(event, from, to))).toEqual(expected);
     });
   }
 
@@ -135,6 +155,9 @@ describe('a series in a feed is one master VEVENT that calendar apps expand as w
     expect(withCancelled).toEqual([...expected, { start: '2026-03-16T13:00:00Z', recurrenceId: '2026-03-16T13:00:00Z' }].sort((a, b) => a.start.localeCompare(b.start)));
     expect(python(ics, 'override', from, to)).toEqual(withCancelled);
     expect(icaljsOccurrences(ics, from, to)).toEqual(expected);
+    // GET /events lists the same: the cancelled occurrence as a cancelled row, the moved one at its new time.
+    expect(await listed(event, from, to)).toEqual(expected);
+    expect(await listed(event, from, to, true)).toEqual(withCancelled);
     const exceptions = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
     const cancelledEvent = exceptions.find((e) => e.isRecurrenceException() && e.recurrenceId.toString() === '2026-03-16T09:00:00')!;
     expect(cancelledEvent.component.getFirstPropertyValue('status')).toBe('CANCELLED');
@@ -177,5 +200,9 @@ describe('a Hijri series in a feed', () => {
     expect(own).toContain(`DTSTART;VALUE=DATE:${start.replaceAll('-', '')}`);
     const written = [start, ...[...own.matchAll(/\r\nRDATE;VALUE=DATE:(\d{8})/g)].map((m) => `${m[1]!.slice(0, 4)}-${m[1]!.slice(4, 6)}-${m[1]!.slice(6)}`)];
     expect(written.slice(0, 10)).toEqual(years.map((year) => firstOfRamadan.get(year)));
+    // GET /events lists the same ten days, materialized (the next two years) and expanded on read (the rest).
+    const rows = await listed(reply.body, Date.parse('2026-01-01T00:00:00Z'), Date.parse('2037-01-01T00:00:00Z'));
+    expect(rows.map((row) => row.start.slice(0, 10))).toEqual([...firstOfRamadan.values()].filter((day) => day >= start).sort());
+    expect(rows.length).toBeGreaterThanOrEqual(10);
   });
 });

@@ -43,8 +43,18 @@ const eventOf = async (report: { created: { uid: string; eventId: string }[] }, 
   return (await t.call('GET', `/events/${imported!.eventId}`)).body;
 };
 
+/** The events listed in the calendar, each once (occur #14: a series is listed as its occurrences; its first row stands for it). */
 async function listed(calendar: string): Promise<{ id: string }[]> {
-  return (await t.call('GET', `/events?calendar=${calendar}&from=2020-01-01&to=2030-01-01&limit=200`, { key: null })).body.items;
+  const rows: { id: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: { id: string }[]; nextCursor: string | null } = (
+      await t.call('GET', `/events?calendar=${calendar}&from=2020-01-01&to=2030-01-01&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: null })
+    ).body;
+    rows.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows.filter((row, i) => rows.findIndex((other) => other.id === row.id) === i);
 }
 
 describe('a Google Calendar export', () => {

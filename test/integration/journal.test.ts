@@ -22,7 +22,7 @@ let deps: Deps;
 const editor: Principal = { kind: 'key', id: 'EDITOR', role: 'editor' };
 const meta = () => ({ at: new Date().toISOString(), actor: 'test', newId: () => newId() });
 
-const eventInput = (title: string) => createEventSchema.parse({ calendar: 'ato', title: { en: title }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
+const eventInput = (title: string) => createEventSchema().parse({ calendar: 'ato', title: { en: title }, schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' } });
 
 beforeAll(async () => {
   store = await startTestStore();

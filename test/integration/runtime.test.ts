@@ -29,7 +29,7 @@ describe('a crash between a commit and its projection', () => {
     const d = { client: store.client, journal: store.journal, tables: store.tables, now: () => new Date(), newId: () => newId(), adminKeyHash: async () => undefined };
     const admin = { kind: 'key', id: 'admin', role: 'admin' } as const;
     await putCalendar(d, 'ato', { name: { en: 'ATO' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' }, admin);
-    const input = createEventSchema.parse({ calendar: 'ato', title: { en: 'Committed, never projected' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } });
+    const input = createEventSchema().parse({ calendar: 'ato', title: { en: 'Committed, never projected' }, schedule: { type: 'allDay', startDate: '2026-07-14', endDate: '2026-07-14' } });
     const { event } = await createEvent(d, input, admin);
     await store.close();
 

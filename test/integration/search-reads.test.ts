@@ -51,7 +51,7 @@ async function projectAll(): Promise<void> {
 }
 
 async function create(calendar: string, title: Record<string, string>, day: string): Promise<string> {
-  const input = createEventSchema.parse({ calendar, title, schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone: 'Asia/Kuwait' } });
+  const input = createEventSchema().parse({ calendar, title, schedule: { type: 'timed', start: `${day}T09:00`, end: `${day}T10:00`, timeZone: 'Asia/Kuwait' } });
   return (await createEvent(deps, input, editor)).event.id;
 }
 

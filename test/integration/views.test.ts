@@ -56,8 +56,8 @@ async function projectAll(): Promise<void> {
   expect(response.batchItemFailures).toEqual([]);
 }
 
-const timed = (calendar: string, start: string, end: string) => createEventSchema.parse({ calendar, title: { en: `at ${start}` }, schedule: { type: 'timed', start, end, timeZone: 'UTC' } });
-const allDay = (calendar: string, startDate: string, endDate: string) => createEventSchema.parse({ calendar, title: { en: `${startDate}..${endDate}` }, schedule: { type: 'allDay', startDate, endDate } });
+const timed = (calendar: string, start: string, end: string) => createEventSchema().parse({ calendar, title: { en: `at ${start}` }, schedule: { type: 'timed', start, end, timeZone: 'UTC' } });
+const allDay = (calendar: string, startDate: string, endDate: string) => createEventSchema().parse({ calendar, title: { en: `${startDate}..${endDate}` }, schedule: { type: 'allDay', startDate, endDate } });
 
 async function create(input: ReturnType<typeof timed>): Promise<string> {
   return (await createEvent(deps, input, editor)).event.id;

@@ -41,10 +41,10 @@ describe('one normalized form from an RRULE string or an object', () => {
 
   it('documents (for /openapi.json) a shape that admits both forms and no unknown part', () => {
     const object = { freq: 'MONTHLY', interval: 2, byDay: ['2MO', { weekday: 'FR', ordinal: -1 }], until: '2026-12-31T23:59:59Z', wkst: 'SU' };
-    expect(recurrenceInputSchema.safeParse({ rule: object, exdates: ['2026-03-09T09:00'] }).success).toBe(true);
-    expect(recurrenceInputSchema.safeParse({ rule: 'FREQ=WEEKLY' }).success).toBe(true);
-    expect(recurrenceInputSchema.safeParse({ rule: { freq: 'WEEKLY', byHour: [9] } }).success).toBe(false);
-    expect(recurrenceInputSchema.safeParse({ rule: { freq: 'HOURLY' } }).success).toBe(false);
+    expect(recurrenceInputSchema().safeParse({ rule: object, exdates: ['2026-03-09T09:00'] }).success).toBe(true);
+    expect(recurrenceInputSchema().safeParse({ rule: 'FREQ=WEEKLY' }).success).toBe(true);
+    expect(recurrenceInputSchema().safeParse({ rule: { freq: 'WEEKLY', byHour: [9] } }).success).toBe(false);
+    expect(recurrenceInputSchema().safeParse({ rule: { freq: 'HOURLY' } }).success).toBe(false);
   });
 
   it('reads a date UNTIL on a timed series as the end of that day in its zone', () => {

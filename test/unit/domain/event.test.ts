@@ -6,7 +6,7 @@ import { createEventSchema } from '#domain/schemas';
 import { given, recordAll } from '../../helpers/given.ts';
 
 const stream = 'event#E1';
-const input = createEventSchema.parse({
+const input = createEventSchema().parse({
   calendar: 'ato',
   title: { ar: 'المنتدى العربي–الصيني للمدن', en: 'Arab–Chinese Cities Forum' },
   schedule: { type: 'timed', start: '2026-07-14T09:00', end: '2026-07-14T17:00', timeZone: 'Asia/Muscat' },

@@ -46,7 +46,7 @@ describe('the UTC range of a schedule', () => {
 describe('schedule validation', () => {
   const base = { calendar: 'ato', title: { en: 'x' } };
   const fieldsOf = (schedule: unknown) => {
-    const result = createEventSchema.safeParse({ ...base, schedule });
+    const result = createEventSchema().safeParse({ ...base, schedule });
     return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
   };
 

@@ -14,6 +14,7 @@ import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deps } from '#config/deps';
@@ -139,6 +140,62 @@ async function bareQueryAndJoin(calendarId: string): Promise<number> {
   return Buffer.byteLength(chunks.join(''));
 }
 
+/**
+ * Prototype of packed segments (read side only; nothing in the service writes them): the window's fragments
+ * packed per month of their end into gzipped JSON arrays, stored as Binary items in the same byFeed index
+ * (partition `<calendar>#segments#public`), so that a cold feed reads a dozen items instead of 10,000. Returns
+ * the segments' count and compressed bytes.
+ */
+async function writeSegments(calendarId: string): Promise<{ count: number; bytes: number; largest: number }> {
+  const byMonth = new Map<string, string[]>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) {
+      const month = (item.feedEnd as string).slice(0, 7);
+      byMonth.set(month, [...(byMonth.get(month) ?? []), item.feed as string]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  let bytes = 0;
+  let largest = 0;
+  for (const [month, feeds] of byMonth) {
+    const packed = gzipSync(`[${feeds.join(',')}]`);
+    bytes += packed.length;
+    largest = Math.max(largest, packed.length);
+    await documentClient().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableNames().views]: [{ PutRequest: { Item: { pk: `feedsegment#${calendarId}#public#${month}`, feedPartition: `${calendarId}#segments#public`, feedEnd: month, feedZ: new Uint8Array(packed) } } }],
+        },
+      }),
+    );
+  }
+  return { count: byMonth.size, bytes, largest };
+}
+
+/** The read side of a cold feed over packed segments: Query them, gunzip, parse, join (as loadFeedBody joins). */
+async function segmentsRead(calendarDoc: Calendar, head: Awaited<ReturnType<typeof loadFeedHead>>): Promise<number> {
+  const fragments: FeedFragment[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableNames().views,
+        IndexName: FEED_INDEX,
+        KeyConditionExpression: 'feedPartition = :p',
+        ExpressionAttributeValues: { ':p': `${calendarDoc.id}#segments#public` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) fragments.push(...(JSON.parse(gunzipSync(item.feedZ as Uint8Array).toString('utf8')) as FeedFragment[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join(''));
+}
+
 /** 200s per second, requests started during `seconds`, `concurrency` at a time, each read to its end; and the other statuses seen. */
 async function throughput(url: string, concurrency: number, seconds: number): Promise<{ rate: number; failed: Record<number, number> }> {
   const started = performance.now();
@@ -235,6 +292,9 @@ async function main(): Promise<void> {
   const fragments = await queryFragments('large');
   const calendarDoc = { ...calendar, id: 'large' };
   const joinOnly = median(() => Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join('')), runs);
+  const segments = await writeSegments('large');
+  const segmentsMs = middle(await timed(runs, () => segmentsRead(calendarDoc, head)));
+  const parseOnly = median(() => fragments.map((fragment) => JSON.parse(JSON.stringify(fragment))), runs);
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(3)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`;
   console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (median of ${runs}; warm median of ${Math.max(runs, 11)}; ${uptime()})`);
   console.log(`  bare ical-generator, same events               ${icalGenerator.toFixed(1).padStart(8)} ms`);
@@ -243,6 +303,10 @@ async function main(): Promise<void> {
   console.log(`  GET warm (same ETag, body kept), over HTTP     ${feedWarm.toFixed(1).padStart(8)} ms   vs floor ${verdict(feedWarm / floor, 3)}; vs ical-generator ${verdict(feedWarm / icalGenerator, 0.05)}`);
   console.log(`  in process: loadFeedHead + loadFeedBody        ${join.toFixed(1).padStart(8)} ms`);
   console.log(`  join alone (what replaced rendering)           ${joinOnly.toFixed(1).padStart(8)} ms   ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
+  console.log(`  JSON round trip of the fragments alone          ${parseOnly.toFixed(1).padStart(8)} ms   ${(parseOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
+  console.log(
+    `  prototype: packed month segments (${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB): Query + gunzip + parse + join ${segmentsMs.toFixed(1).padStart(8)} ms   ${verdict(segmentsMs / icalGenerator, 0.05)} vs ical-generator`,
+  );
 
   const statics = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-length': body.length }).end(body));
   await new Promise<void>((resolve) => statics.listen(0, '127.0.0.1', resolve));

@@ -1,24 +1,41 @@
 /**
  * The local runtime's memory under a long mixed load (issue #9 point 9): RSS after forced GC, after 5,000
- * requests and after `total`, in this process (which is the runtime's, as under `npm start`).
+ * requests and after `total`, in this process (which is the runtime's, as under `npm start`). Beside RSS: the
+ * V8 heap in use and, for the in-memory store, the bytes of data it holds, so data is told apart from a leak.
  */
-import { setFlagsFromString } from 'node:v8';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startRuntime } from '../infra/local/runtime.ts';
+import { trackInMemoryStores } from '../infra/local/store-footprint.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+const storeFootprint = trackInMemoryStores();
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
-function settledRss(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().rss;
+/** 'memory' is DATA_DIR=memory (and the tests); 'disk' is `npm start`'s default, LevelDB files in DATA_DIR. */
+export type RssStore = 'memory' | 'disk';
+
+interface Sample {
+  rss: number;
+  heapUsed: number;
+  data: number;
 }
 
-export async function measureRss(total: number, print: (line: string) => void): Promise<void> {
+async function settled(): Promise<Sample> {
+  for (let i = 0; i < 3; i++) gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed, data: (await storeFootprint()).bytes };
+}
+
+export async function measureRss(total: number, storeKind: RssStore, print: (line: string) => void): Promise<void> {
   const adminKey = 'bench-admin-key-0123456789abcdef';
-  const runtime = await startRuntime({ adminApiKey: adminKey, log: () => undefined });
+  const dataDir = storeKind === 'disk' ? mkdtempSync(join(tmpdir(), 'taqweem-rss-')) : undefined;
+  const runtime = await startRuntime({ adminApiKey: adminKey, log: () => undefined, ...(dataDir ? { storePath: join(dataDir, 'dynalite') } : {}) });
   const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${runtime.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -56,17 +73,31 @@ export async function measureRss(total: number, print: (line: string) => void): 
       }),
     );
   };
+  // A heap snapshot costs RSS of its own: for finding a leak (BENCH_RSS_SNAPSHOTS=<folder>), not for the figures.
+  const snapshot = (count: number) => process.env.BENCH_RSS_SNAPSHOTS && print(`    heap snapshot: ${writeHeapSnapshot(join(process.env.BENCH_RSS_SNAPSHOTS, `rss-${storeKind}-${count}.heapsnapshot`))}`);
   const started = performance.now();
-  print(`\nLocal runtime RSS after forced GC (mixed: 40% month lists, 25% event reads, 8% PATCH, 2% POST, 10% calendars, 1% feeds, 14% health; 4 clients)`);
+  print(
+    `\nLocal runtime RSS after forced GC, store ${storeKind === 'memory' ? 'in memory (DATA_DIR=memory, tests)' : "on disk (npm start's default)"} (mixed: 40% month lists, 25% event reads, 8% PATCH, 2% POST, 10% calendars, 1% feeds, 14% health; 4 clients)`,
+  );
   await run(5_000);
-  const early = settledRss();
-  print(`  baseline: after 5,000 requests       ${mib(early)}`);
-  for (const checkpoint of [25_000, 50_000, total].filter((count, i, all) => count <= total && all.indexOf(count) === i)) {
+  const early = await settled();
+  const describe = (sample: Sample) => `heap used ${mib(sample.heapUsed)}${storeKind === 'memory' ? `, store data ${mib(sample.data)}` : ''}`;
+  print(`  baseline: after 5,000 requests       ${mib(early.rss)}  (${describe(early)})`);
+  snapshot(5_000);
+  const checkpoints = process.env.BENCH_RSS_CHECKPOINTS?.split(',').map(Number) ?? [25_000, 50_000, total];
+  for (const checkpoint of checkpoints.filter((count, i, all) => count <= total && all.indexOf(count) === i)) {
     await run(checkpoint);
-    const rss = settledRss();
-    const ratio = rss / early;
+    const sample = await settled();
+    const ratio = sample.rss / early.rss;
+    const withoutData = (sample.rss - sample.data) / (early.rss - early.data);
     const rate = Math.round(checkpoint / ((performance.now() - started) / 1000));
-    print(`  after ${checkpoint.toLocaleString('en')} requests`.padEnd(38) + `${mib(rss)}  ${ratio.toFixed(2)}× (target ≤ 1.3×: ${ratio <= 1.3 ? 'met' : 'NOT met'}); ${rate} requests/s`);
+    print(
+      `  after ${checkpoint.toLocaleString('en')} requests`.padEnd(38) +
+        `${mib(sample.rss)}  ${ratio.toFixed(2)}× (target ≤ 1.3×: ${ratio <= 1.3 ? 'met' : 'NOT met'})` +
+        `${storeKind === 'memory' ? `; RSS − store data ${withoutData.toFixed(2)}×` : ''}  (${describe(sample)}; ${rate} requests/s)`,
+    );
+    snapshot(checkpoint);
   }
   await runtime.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -132,11 +132,14 @@ export function vtimezone(timeZone: string, fromYear: number, toYear: number): s
   if (component === undefined) {
     component = build(timeZone, fromYear, toYear);
     cache.set(key, component);
+    // Zones × year ranges is no small set (a calendar spanning centuries, hundreds of zones): keep it bounded, oldest out.
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   }
   return component;
 }
 
 const cache = new Map<string, string>();
+const CACHE_LIMIT = 1000;
 
 function build(timeZone: string, fromYear: number, toYear: number): string {
   const start = Date.UTC(fromYear, 0, 1);

@@ -105,7 +105,7 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
-  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments)));
+  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, head.now)));
   if (read.some((fragments) => fragments === undefined)) return undefined;
   return joinFeed(calendar, read.flat() as FeedFragment[], head);
 }
@@ -132,10 +132,11 @@ function shows(fragment: FeedFragment, head: FeedHead): boolean {
 type FeedIndexItem = { pk: string } & StoredFragment;
 
 /**
- * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION are rendered again from
- * their event. With `maxFragments`, one page of at most that many, and undefined if there are more.
+ * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION, or Hijri series rendered
+ * in an earlier year than `now`'s (their RDATE horizon), are rendered again from their event. With `maxFragments`,
+ * one page of at most that many, and undefined if there are more.
  */
-async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined): Promise<FeedFragment[] | undefined> {
+async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined, now: Date): Promise<FeedFragment[] | undefined> {
   const fragments: FeedFragment[] = [];
   const outdated: string[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -153,15 +154,19 @@ async function readFragments(d: Deps, partition: string, start: string | undefin
     if (maxFragments !== undefined && page.LastEvaluatedKey) return undefined;
     for (const item of (page.Items ?? []) as FeedIndexItem[]) {
       const fragment = fragmentOf(item);
-      if (fragment?.r === RENDERING_VERSION) fragments.push(fragment);
+      if (fragment?.r === RENDERING_VERSION && (fragment.hy === undefined || fragment.hy >= now.getUTCFullYear())) fragments.push(fragment);
       else outdated.push(item.pk);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return outdated.length === 0 ? fragments : [...fragments, ...(await renderAgain(d, outdated))];
+  return outdated.length === 0 ? fragments : [...fragments, ...(await renderAgain(d, outdated, now))];
 }
 
-async function renderAgain(d: Deps, keys: string[]): Promise<FeedFragment[]> {
+/**
+ * Fragments rendered from their events' docs (one BatchGet per 100). Not written back: the projector is the views'
+ * only writer; the next change or `npm run rebuild-views` stores them, and each container's body cache keeps the feed.
+ */
+async function renderAgain(d: Deps, keys: string[], now: Date): Promise<FeedFragment[]> {
   const events: CalendarEvent[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }> | undefined = {
@@ -173,5 +178,5 @@ async function renderAgain(d: Deps, keys: string[]): Promise<FeedFragment[]> {
       request = reply.UnprocessedKeys as typeof request;
     }
   }
-  return events.map((event) => renderFragment(event));
+  return events.map((event) => renderFragment(event, now));
 }

@@ -10,7 +10,7 @@
  * use; any other language renders that one line at request time.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { CalendarEvent } from '#domain/event';
+import { seriesOf, type CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
 import { pickLanguage } from './language.ts';
 import { eventLanguages, veventParts } from './render.ts';
@@ -21,7 +21,8 @@ import { seriesEnd, seriesZoneYears, veventSources, type VeventSource } from './
  * ones again from their event (correct at once, at the old cost) until `npm run rebuild-views` re-renders them
  * all. ETags include it, so no cache outlives the bytes it stands for.
  */
-export const RENDERING_VERSION = 3;
+// 4: a Hijri series' fragment records its RDATE horizon year (`hy`).
+export const RENDERING_VERSION = 4;
 
 /** The index a feed reads (infra/tables.ts): partition per calendar and visibility, sorted by end. */
 export const FEED_INDEX = 'byFeed';
@@ -62,6 +63,11 @@ export interface FeedFragment extends VeventFragment {
   c?: string;
   /** rfeeds (#14): a series' changed occurrences, each its own VEVENT after the master (this fragment's own parts). */
   o?: VeventFragment[];
+  /**
+   * A Hijri series' RDATE horizon: the UTC year its explicit dates start at. A feed requested in a later year renders
+   * the fragment again from its event, so the 10 years of dates move with the clock without an edit (feed.ts).
+   */
+  hy?: number;
 }
 
 const NO_NAME = '-';
@@ -114,6 +120,7 @@ export function renderFragment(event: CalendarEvent, now = new Date()): FeedFrag
     g: event.tags,
     t: event.status === 'tentative' || event.schedule.type === 'month',
     ...(event.status === 'cancelled' ? { c: event.cancelledAt ?? event.updatedAt } : {}),
+    ...(seriesOf(event)?.recurrence.rule.rscale === 'ISLAMIC-UMALQURA' ? { hy: now.getUTCFullYear() } : {}),
     ls,
     h,
     su,

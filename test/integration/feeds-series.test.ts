@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deps } from '#config/deps';
+import { loadFeedBody, loadFeedHead } from '#feeds/feed';
 import { occurrences, type Series } from '#domain/recurrence';
 import { seriesOf } from '#domain/event';
 import type { CalendarEvent } from '#domain/event';
@@ -185,7 +187,7 @@ describe('a Hijri series in a feed', () => {
     // The reference: Intl's islamic-umalqura calendar read day by day (not hijri.ts's search).
     const formatter = new Intl.DateTimeFormat('en-US-u-ca-islamic-umalqura', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
     const firstOfRamadan = new Map<number, string>();
-    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2037, 0, 1); ms += 86_400_000) {
+    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2041, 0, 1); ms += 86_400_000) {
       const parts = Object.fromEntries(formatter.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
       if (parts.month === '9' && parts.day === '1') firstOfRamadan.set(Number.parseInt(parts.year!, 10), new Date(ms).toISOString().slice(0, 10));
     }
@@ -202,7 +204,14 @@ describe('a Hijri series in a feed', () => {
     expect(written.slice(0, 10)).toEqual(years.map((year) => firstOfRamadan.get(year)));
     // GET /events lists the same ten days, materialized (the next two years) and expanded on read (the rest).
     const rows = await listed(reply.body, Date.parse('2026-01-01T00:00:00Z'), Date.parse('2037-01-01T00:00:00Z'));
-    expect(rows.map((row) => row.start.slice(0, 10))).toEqual([...firstOfRamadan.values()].filter((day) => day >= start).sort());
+    expect(rows.map((row) => row.start.slice(0, 10))).toEqual([...firstOfRamadan.values()].filter((day) => day >= start && day < '2037').sort());
     expect(rows.length).toBeGreaterThanOrEqual(10);
+
+    // The horizon moves with the clock, without an edit: read in 2030, the dates run from 2030 for ten years.
+    const in2030 = { ...deps(), now: () => new Date('2030-06-01T00:00:00Z') };
+    const query = { calendar: 'rs', tags: [], excludeTentative: false, cancelledRetentionDays: 30 };
+    const later = lines(vevents((await loadFeedBody(in2030, await loadFeedHead(in2030, query))).join(''), reply.body.id));
+    const moved = [...later.matchAll(/\r\nRDATE;VALUE=DATE:(\d{8})/g)].map((m) => `${m[1]!.slice(0, 4)}-${m[1]!.slice(4, 6)}-${m[1]!.slice(6)}`);
+    expect(moved).toEqual([...firstOfRamadan.values()].filter((day) => day >= '2030-01-01' && day < '2040-01-01').sort());
   });
 });

@@ -107,6 +107,24 @@ function withoutRestatements(fields: Omit<CreateEventInput, 'calendar' | 'partic
   const patch: Record<string, unknown> = { ...rest };
   if (!sameSchedule(schedule, state.schedule)) patch.schedule = schedule;
   const language = Object.keys(location?.name ?? {})[0];
-  if (location && !(state.location && language && locationLine(location, language) === locationLine(state.location, language))) patch.location = location;
+  if (location && !(state.location && language && restatesLocation(location, state.location, language))) patch.location = location;
   return patch;
+}
+
+/** A LOCATION line's text, unfolded and without its parameters. */
+const lineText = (line: string) =>
+  line
+    .replace(/\r\n[ \t]/g, '')
+    .replace(/^LOCATION(;[^:]*)?:/, '')
+    .replace(/\r\n$/, '');
+
+/**
+ * Whether the file's one LOCATION text is a line our feed writes for the location we have, in the file's language:
+ * with the name in that language, in another of its languages, or with no name at all (a location that is only a
+ * country is written as the country's name, without LANGUAGE).
+ */
+function restatesLocation(location: NonNullable<CalendarEvent['location']>, ours: NonNullable<CalendarEvent['location']>, language: string): boolean {
+  const text = lineText(locationLine(location, language));
+  const names = [language, ...Object.keys(ours.name ?? {}), undefined];
+  return names.some((name) => lineText(veventParts.location({ location: ours } as CalendarEvent, name, language)) === text);
 }

@@ -34,8 +34,10 @@ const iso = (instant: string) => new Date(Date.parse(instant)).toISOString();
 
 /**
  * The range to materialize a series in at `now`: from its start (at most MAX_LISTED_MONTHS before now) to
- * MATERIALIZED_MONTHS_AHEAD months ahead. It never shrinks below what was materialized before, so items written
- * stay right and a reader's view of the range only grows.
+ * MATERIALIZED_MONTHS_AHEAD months ahead. The end never moves back (items written ahead stay right); the start
+ * moves on with the clock, so a projection of a series of any age handles at most MAX_LISTED_MONTHS +
+ * MATERIALIZED_MONTHS_AHEAD months: items that fall behind the start are removed by the projector's diff, and
+ * windows before it are expanded on read like windows after the end.
  */
 export function materializedRange(event: CalendarEvent, now: Date, previous?: MaterializedRange): MaterializedRange {
   const current = monthOf(now.toISOString());
@@ -43,8 +45,7 @@ export function materializedRange(event: CalendarEvent, now: Date, previous?: Ma
   const floor = monthStart(addMonths(current, -MAX_LISTED_MONTHS));
   const start = utcRange(event.schedule).start;
   const to = previous && previous.to > ahead ? previous.to : ahead;
-  const back = previous && previous.from < floor ? previous.from : floor;
-  return { from: [start, back].sort().at(-1)!, to };
+  return { from: [start, floor].sort().at(-1)!, to };
 }
 
 /** The range recorded on a series' item, if any. */

@@ -147,6 +147,31 @@ describe('hostile bodies', () => {
     expect(await t.journalSize()).toBe(before);
   });
 
+  it('refuses a member named twice in one object (I-JSON): the first and the last would name different calendars', async () => {
+    const event = await create();
+    const before = await t.journalSize();
+    const twice = JSON.stringify(meeting()).replace('"calendar":"edges"', '"calendar":"edges","calendar":"ato"');
+    expectRefusal(await t.call('POST', '/events', { rawBody: twice, key: editorKey }), 400, 'calendar', 'invalid_format');
+    // Escaped spellings name the same member; a name may repeat in different objects.
+    const escaped = JSON.stringify(meeting()).replace('"title":{"en":"Board meeting"}', '"title":{"en":"Board meeting","\\u0065n":"x"}');
+    expectRefusal(await t.call('POST', '/events', { rawBody: escaped, key: editorKey }), 400, 'title.en', 'invalid_format');
+    expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"location":{"name":{"en":"a","en":"b"}}}', key: editorKey }), 400, 'location.name.en', 'invalid_format');
+    expect(await t.journalSize()).toBe(before);
+    const sameNameElsewhere = await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"location":{"name":{"en":"a"}},"title":{"en":"b","ar":"c"}}', key: editorKey });
+    expect(sameNameElsewhere.status, JSON.stringify(sameNameElsewhere.body)).toBe(200);
+  });
+
+  it('refuses text that is not well-formed Unicode (a lone surrogate), naming the field', async () => {
+    const event = await create();
+    const before = await t.journalSize();
+    const lone = JSON.stringify(meeting()).replace('"Board meeting"', '"Board \\ud800meeting"');
+    expectRefusal(await t.call('POST', '/events', { rawBody: lone, key: editorKey }), 400, 'title.en', 'invalid_format');
+    expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"description":{"en":"a\\udc00"}}', key: editorKey }), 400, 'description.en', 'invalid_format');
+    expect(await t.journalSize()).toBe(before);
+    // A pair is a character: it goes through.
+    expect((await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"description":{"en":"\\ud83c\\udf89"}}', key: editorKey })).body.description).toEqual({ en: '🎉' });
+  });
+
   it('refuses a null or an empty PATCH body; cancel alone may have none', async () => {
     const event = await create();
     expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: 'null', key: editorKey }), 400, 'body', 'invalid_type');

@@ -138,6 +138,14 @@ describe('hostile bodies', () => {
     expect(reply.body.errors).toContainEqual({ field: 'tags', code: 'invalid_type', message: 'must be an array, not a string' });
   });
 
+  it('says what a query number must be without calling text "a number" (found by audit)', async () => {
+    const text = await t.call('GET', '/events?calendar=edges&limit=ten', { key: null });
+    expectRefusal(text, 400, 'query.limit', 'invalid_type');
+    expect(text.body.errors[0].message).toBe('must be a number');
+    expect((await t.call('GET', '/events?calendar=edges&limit=1.5', { key: null })).body.errors[0].message).toBe('must be an integer, not 1.5');
+    expect((await t.call('GET', '/feeds/edges.ics?pastDays=abc', { key: null })).body.errors).toEqual([{ field: 'query.pastDays', code: 'invalid_type', message: 'must be a number' }]);
+  });
+
   it('refuses __proto__ alike in POST and PATCH, at any depth', async () => {
     const event = await create();
     const before = await t.journalSize();

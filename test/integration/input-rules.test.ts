@@ -174,3 +174,28 @@ describe('the importer applies the same rules (audit F10, F12)', () => {
     expect(reply.body.skipped.find((item: { uid: string }) => item.uid === 'until@elsewhere').message).toContain('would never occur');
   });
 });
+
+describe('request edges (audit F15)', () => {
+  it('answers a path that is not percent-encoded UTF-8, and one no route takes, with problem+json naming the path', async () => {
+    expectRefusal(await t.call('GET', '/events/%00%ff'), 400, 'path', 'invalid_format');
+    expectRefusal(await t.call('GET', '/nowhere'), 404, 'path', 'not_found');
+    const wrongMethod = await t.call('PUT', '/events');
+    expectRefusal(wrongMethod, 405, 'method', 'unsupported');
+    expect(wrongMethod.headers.get('allow')).toContain('GET');
+    // Percent-encoded UTF-8 still reaches the function, decoded.
+    expectRefusal(await t.call('GET', '/events/%D9%85%D9%88%D8%B9%D8%AF'), 404, 'path.id', 'not_found');
+  });
+
+  it('refuses a body declared in any charset but UTF-8 with 415 naming the header, and records nothing', async () => {
+    const before = await t.journalSize();
+    for (const charset of ['latin1', 'iso-8859-6', '"windows-1256"', 'nonsense']) {
+      expectRefusal(await t.call('POST', '/events', { body: meeting(), key: editorKey, headers: { 'content-type': `application/json; charset=${charset}` } }), 415, 'header.content-type', 'unsupported_media_type');
+    }
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Elsewhere//EN', 'END:VCALENDAR', ''].join('\r\n');
+    expectRefusal(await t.call('POST', '/calendars/rules/import', { rawBody: ics, headers: { 'content-type': 'text/calendar; charset=iso-8859-1' } }), 415, 'header.content-type', 'unsupported_media_type');
+    expect(await t.journalSize()).toBe(before);
+    for (const charset of ['utf-8', 'UTF-8', '"utf-8"', 'utf8']) {
+      expect((await t.call('POST', '/events', { body: meeting(), key: editorKey, headers: { 'content-type': `application/json; charset=${charset}` } })).status).toBe(201);
+    }
+  });
+});

@@ -50,16 +50,16 @@ export interface TextBody {
   description: string;
 }
 
-const pageQuery = once(() => z.strictObject({ limit: pageLimit(), cursor: z.optional(z.string()) }));
-const eventQuery = once(() =>
+const pageQuery = /* @__PURE__ */ once(() => z.strictObject({ limit: pageLimit(), cursor: z.optional(z.string()) }));
+const eventQuery = /* @__PURE__ */ once(() =>
   z.strictObject({
     asOf: z.optional(z.string()).check(z.describe('an instant (RFC 3339): the event as it stood then')),
     lang: feedQuerySchema().shape.lang.check(z.describe('for /events/{id}.ics: the language of the iCalendar rendering')),
   }),
 );
-const noQuery = once(() => z.strictObject({}));
+const noQuery = /* @__PURE__ */ once(() => z.strictObject({}));
 // The page ignores its query string (links and campaigns add to it).
-const anyQuery = once(() => z.record(z.string(), z.string()));
+const anyQuery = /* @__PURE__ */ once(() => z.record(z.string(), z.string()));
 
 const op = <Body, Query>(operation: Operation<Body, Query>) => operation;
 

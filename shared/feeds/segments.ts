@@ -1,0 +1,173 @@
+/**
+ * Packed month segments (decision 0010, fourth session): a month's fragment items of one feed partition, packed
+ * into gzipped JSON (in parts under a byte cap), so a cold feed reads a few dozen items instead of every fragment.
+ *
+ * Immutable and built read-through. A segment's key names its partition, month, the month's revision (months.ts),
+ * RENDERING_VERSION and the packing format: the projector renews a month's revision whenever a fragment enters,
+ * changes in or leaves it, so a segment is never rewritten, only no longer asked for, and expires (TTL). A feed
+ * reads the segments of its window's months; the months without one are Queried from byFeed as before (adjacent
+ * months in one Query), and their segments are written for the next reader.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '#config/deps';
+import { isConditionFailure } from '#journal/conditions';
+import { RENDERING_VERSION } from './fragments.ts';
+import { queryFeedIndex, type IndexedFragment } from './index-reads.ts';
+import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
+
+/** Bumped when the packed form changes: older segments are then never read. */
+const SEGMENT_FORMAT = 1;
+/** Parts a month may be split into; a month needing more is read from the index every time. */
+const MAX_PARTS = 16;
+
+/** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
+export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';
+/** A part's gzipped bytes at most (DynamoDB items stop at 400 KB, key and attributes included). */
+const maxPartBytes = () => Number(process.env.FEED_SEGMENT_MAX_BYTES ?? 350_000);
+/** Months holding fewer fragments are not packed: a Query of a few items costs about what a segment does. */
+const minFragments = () => Number(process.env.FEED_SEGMENT_MIN_FRAGMENTS ?? 16);
+const ttlSeconds = () => Number(process.env.FEED_SEGMENT_TTL_HOURS ?? 24) * 3600;
+/** After a revision the index may lag the table (as feed.ts): no segment is packed from it until it settles. */
+const settleMillis = () => Number(process.env.FEED_INDEX_SETTLE_MS ?? 0);
+
+interface SegmentItem {
+  pk: string;
+  segment: Uint8Array;
+  parts: number;
+  expiresAt: number;
+}
+
+const segmentKey = (partition: string, month: string, { revision }: MonthRevision, part: number) => `feedsegment#${partition}#${month}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${part}`;
+
+/**
+ * The fragment items of a partition's window (ends from `start`, or all), from its months' segments where they
+ * exist and the index elsewhere; undefined when the partition has no complete month directory (read the index).
+ */
+export async function readSegmented(d: Deps, partition: string, start: string | undefined): Promise<IndexedFragment[] | undefined> {
+  const { Item: directory } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: feedDirectoryKey(partition) }, ConsistentRead: true }));
+  if (directory?.complete !== true) return undefined;
+  const first = start === undefined ? undefined : feedMonthOf(start);
+  const months = directoryMonths(directory).filter(([month]) => first === undefined || month >= first);
+  const packed = await readSegments(d, partition, months);
+  const items = [...packed.values()].flat();
+  const writes: Promise<void>[] = [];
+  await Promise.all(
+    runsWithout(months, packed).map(async (run) => {
+      // The last run is open-ended: it also finds what ends after the directory's last month.
+      const last = run.at(-1)![0] === months.at(-1)![0] ? undefined : run.at(-1)![0];
+      const read = (await queryFeedIndex(d, partition, { from: run[0]![0], throughMonth: last }))!;
+      items.push(...read);
+      for (const [month, revision] of run) writes.push(writeSegment(d, partition, month, revision, read));
+    }),
+  );
+  await Promise.all(writes);
+  return start === undefined ? items : items.filter((item) => item.feedEnd >= start);
+}
+
+/** Adjacent months (in the directory's order) that have no segment. */
+function runsWithout(months: [string, MonthRevision][], packed: Map<string, unknown>): [string, MonthRevision][][] {
+  const runs: [string, MonthRevision][][] = [];
+  let run: [string, MonthRevision][] = [];
+  for (const month of months) {
+    if (packed.has(month[0])) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    } else run.push(month);
+  }
+  return run.length > 0 ? [...runs, run] : runs;
+}
+
+/** The unexpired, whole segments of these months (BatchGet: their first parts, then any further parts). */
+async function readSegments(d: Deps, partition: string, months: [string, MonthRevision][]): Promise<Map<string, IndexedFragment[]>> {
+  const nowSeconds = Date.now() / 1000;
+  const live = (item: SegmentItem | undefined) => item !== undefined && item.expiresAt > nowSeconds;
+  const firsts = await batchGet(
+    d,
+    months.map(([month, revision]) => segmentKey(partition, month, revision, 0)),
+  );
+  const wanted = months.filter(([month, revision]) => live(firsts.get(segmentKey(partition, month, revision, 0))));
+  const further = await batchGet(
+    d,
+    wanted.flatMap(([month, revision]) => Array.from({ length: firsts.get(segmentKey(partition, month, revision, 0))!.parts - 1 }, (_, i) => segmentKey(partition, month, revision, i + 1))),
+  );
+  const packed = new Map<string, IndexedFragment[]>();
+  for (const [month, revision] of wanted) {
+    const parts = Array.from({ length: firsts.get(segmentKey(partition, month, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(segmentKey(partition, month, revision, i)));
+    if (parts.every(live))
+      packed.set(
+        month,
+        parts.flatMap((part) => unpack(part!)),
+      );
+  }
+  return packed;
+}
+
+async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentItem>> {
+  const found = new Map<string, SegmentItem>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [d.tables.views]: { Keys: keys.slice(i, i + 100).map((pk) => ({ pk })) } };
+    while (request && Object.keys(request).length > 0) {
+      const reply = await d.client.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of (reply.Responses?.[d.tables.views] ?? []) as SegmentItem[]) found.set(item.pk, item);
+      request = reply.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
+type PackedEntry = [feedEnd: string, pk: string, fragment: NonNullable<IndexedFragment['feed']>];
+
+function unpack(part: SegmentItem): IndexedFragment[] {
+  return (JSON.parse(gunzipSync(part.segment).toString('utf8')) as PackedEntry[]).map(([feedEnd, pk, feed]) => ({ pk, feedEnd, feed }));
+}
+
+/** One entry of a packed month: the fragment's JSON as stored (unzipped), not parsed and written again. */
+function entryOf(item: IndexedFragment): string {
+  const fragment = typeof item.feed === 'string' ? item.feed : item.feed ? JSON.stringify(item.feed) : gunzipSync(item.feedZ!).toString('utf8');
+  return `[${JSON.stringify(item.feedEnd)},${JSON.stringify(item.pk)},${fragment}]`;
+}
+
+/** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
+export function packMonth(items: readonly IndexedFragment[]): Buffer[] | undefined {
+  const entries = items.map(entryOf);
+  const whole = gzipSync(`[${entries.join(',')}]`);
+  const cap = maxPartBytes();
+  if (whole.length <= cap) return [whole];
+  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, entries.length); count++) {
+    const size = Math.ceil(entries.length / count);
+    const parts = Array.from({ length: Math.ceil(entries.length / size) }, (_, i) => gzipSync(`[${entries.slice(i * size, i * size + size).join(',')}]`));
+    if (parts.every((part) => part.length <= cap)) return parts;
+  }
+  return undefined;
+}
+
+/**
+ * Packs and stores a month read from the index, unless it is small, too large, or its revision has not settled.
+ * Each part is put only where none is (or an expired one): concurrent readers of one revision write the same
+ * entries. The first part, which says how many there are, is written last.
+ */
+async function writeSegment(d: Deps, partition: string, month: string, revision: MonthRevision, read: readonly IndexedFragment[]): Promise<void> {
+  if (Date.now() - revision.revisedAt < settleMillis()) return;
+  const items = read.filter((item) => feedMonthOf(item.feedEnd) === month);
+  if (items.length < Math.max(1, minFragments())) return;
+  const parts = packMonth(items);
+  if (!parts) return;
+  const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds();
+  const put = async (part: number) => {
+    try {
+      await d.client.send(
+        new PutCommand({
+          TableName: d.tables.views,
+          Item: { pk: segmentKey(partition, month, revision, part), segment: new Uint8Array(parts[part]!), parts: parts.length, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  };
+  await Promise.all(parts.slice(1).map((_, i) => put(i + 1)));
+  await put(0);
+}

@@ -12,7 +12,7 @@ import type { Calendar } from '#domain/calendar';
 import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
 import type { FeedRevision } from './digest.ts';
-import { assembleFragment, RENDERING_VERSION, type FeedFragment } from './fragments.ts';
+import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
 import { queryFeedIndex, usableFragments } from './index-reads.ts';
 import { readSegmented, segmentsOn } from './segments.ts';
 import { calendarHeader } from './render.ts';
@@ -107,24 +107,35 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
-  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, head.now)));
-  if (read.some((fragments) => fragments === undefined)) return undefined;
-  return joinFeed(calendar, read.flat() as FeedFragment[], head);
+  const variant: FeedVariant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
+  const read = await Promise.all(visibilities.map((visibility) => readEntries(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, variant, head.now)));
+  if (read.some((entries) => entries === undefined)) return undefined;
+  return joinEntries(calendar, read.flat() as FeedEntry[], head);
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
 export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
-  const shown = fragments.filter((fragment) => shows(fragment, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
+  const variant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
+  return joinEntries(
+    calendar,
+    fragments.map((fragment) => feedEntry(fragment, variant)),
+    head,
+  );
+}
+
+/** The feed's chunks from its entries (fragments chosen for its language and variant). No I/O. */
+export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): string[] {
+  const shown = entries.filter((entry) => shows(entry, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
   for (const { z, zx } of shown) for (const [zone, from, to] of z ? [z, ...(zx ?? [])] : []) zones.add(zone, from, zoneYearsUntil(from, to, head.now));
   const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
   const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
-  return [preamble, ...shown.map((fragment) => assembleFragment(fragment, head.language, calendar.defaultLanguage, head.withPrivateDetails)), 'END:VCALENDAR\r\n'];
+  return [preamble, ...shown.map((entry) => entry.v), 'END:VCALENDAR\r\n'];
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function shows(fragment: FeedFragment, head: FeedHead): boolean {
+function shows(fragment: FeedEntry, head: FeedHead): boolean {
   const { tags, excludeTentative, cancelledRetentionDays } = head.query;
   if (tags.length > 0 && !tags.some((tag) => fragment.g.includes(tag))) return false;
   if (excludeTentative && fragment.t) return false;
@@ -132,12 +143,13 @@ function shows(fragment: FeedFragment, head: FeedHead): boolean {
 }
 
 /**
- * Every fragment in one partition's window: from its packed month segments where they can be used (segments.ts),
+ * Every entry in one partition's window: from its packed month segments where they can be used (segments.ts),
  * else one Query of the index. With `maxFragments`, one Query page of at most that many, and undefined if there
  * are more (what a HEAD may spend).
  */
-async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined, now: Date): Promise<FeedFragment[] | undefined> {
-  const segmented = maxFragments === undefined && segmentsOn() ? await readSegmented(d, partition, start) : undefined;
-  const items = segmented ?? (await queryFeedIndex(d, partition, { from: start }, maxFragments));
-  return items && usableFragments(d, items, now);
+async function readEntries(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined, variant: FeedVariant, now: Date): Promise<FeedEntry[] | undefined> {
+  const segmented = maxFragments === undefined && segmentsOn() ? await readSegmented(d, partition, start, variant, now) : undefined;
+  if (segmented) return segmented;
+  const items = await queryFeedIndex(d, partition, { from: start }, maxFragments);
+  return items && (await usableFragments(d, items, now)).map((fragment) => feedEntry(fragment, variant));
 }

@@ -1,9 +1,11 @@
 /**
- * Packed month segments (decision 0010, fourth session): a month's fragment items of one feed partition, packed
- * into gzipped JSON (in parts under a byte cap), so a cold feed reads a few dozen items instead of every fragment.
+ * Packed month segments (decision 0010, fourth session): a month's fragments of one feed partition, chosen for one
+ * feed variant (language, calendar default language, public or private: what `assembleFragment` depends on) and
+ * packed into gzipped JSON (in parts under a byte cap), so a cold feed reads a few dozen items instead of every
+ * fragment, and parses one string per event instead of every part of every language.
  *
  * Immutable and built read-through. A segment's key names its partition, month, the month's revision (months.ts),
- * RENDERING_VERSION and the packing format: the projector renews a month's revision whenever a fragment enters,
+ * RENDERING_VERSION, the packing format and the variant: the projector renews a month's revision whenever a fragment enters,
  * changes in or leaves it, so a segment is never rewritten, only no longer asked for, and expires (TTL). A feed
  * reads the segments of its window's months; the months without one are Queried from byFeed as before (adjacent
  * months in one Query), and their segments are written for the next reader.
@@ -12,12 +14,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
 import { isConditionFailure } from '#journal/conditions';
-import { RENDERING_VERSION } from './fragments.ts';
-import { queryFeedIndex, type IndexedFragment } from './index-reads.ts';
+import { streams } from '#domain/changes';
+import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
+import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-reads.ts';
 import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
 
 /** Bumped when the packed form changes: older segments are then never read. */
-const SEGMENT_FORMAT = 1;
+const SEGMENT_FORMAT = 2;
 /** Parts a month may be split into; a month needing more is read from the index every time. */
 const MAX_PARTS = 16;
 
@@ -38,31 +41,67 @@ interface SegmentItem {
   expiresAt: number;
 }
 
-const segmentKey = (partition: string, month: string, { revision }: MonthRevision, part: number) => `feedsegment#${partition}#${month}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${part}`;
+/** One packed event: where it ends (the window), its view item, a Hijri series' horizon year (or null), its entry. */
+type Packed = [feedEnd: string, pk: string, horizonYear: number | null, entry: FeedEntry];
+
+const variantKey = ({ language, defaultLanguage, withPrivateDetails }: FeedVariant) => `${language}|${defaultLanguage}|${withPrivateDetails ? 'private' : 'public'}`;
+
+const segmentKey = (partition: string, month: string, { revision }: MonthRevision, variant: string, part: number) =>
+  `feedsegment#${partition}#${month}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${variant}#${part}`;
 
 /**
- * The fragment items of a partition's window (ends from `start`, or all), from its months' segments where they
- * exist and the index elsewhere; undefined when the partition has no complete month directory (read the index).
+ * The entries of a partition's window (ends from `start`, or all) for one feed variant, from its months' segments
+ * where they exist and the index elsewhere; undefined when the partition has no complete month directory (read
+ * the index).
  */
-export async function readSegmented(d: Deps, partition: string, start: string | undefined): Promise<IndexedFragment[] | undefined> {
+export async function readSegmented(d: Deps, partition: string, start: string | undefined, variant: FeedVariant, now: Date): Promise<FeedEntry[] | undefined> {
   const { Item: directory } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: feedDirectoryKey(partition) }, ConsistentRead: true }));
   if (directory?.complete !== true) return undefined;
   const first = start === undefined ? undefined : feedMonthOf(start);
   const months = directoryMonths(directory).filter(([month]) => first === undefined || month >= first);
-  const packed = await readSegments(d, partition, months);
-  const items = [...packed.values()].flat();
+  const key = variantKey(variant);
+  const packed = await readSegments(d, partition, months, key);
+  const found = [...packed.values()].flat();
   const writes: Promise<void>[] = [];
   await Promise.all(
     runsWithout(months, packed).map(async (run) => {
       // The last run is open-ended: it also finds what ends after the directory's last month.
       const last = run.at(-1)![0] === months.at(-1)![0] ? undefined : run.at(-1)![0];
-      const read = (await queryFeedIndex(d, partition, { from: run[0]![0], throughMonth: last }))!;
-      items.push(...read);
-      for (const [month, revision] of run) writes.push(writeSegment(d, partition, month, revision, read));
+      const read = await packedOf(d, (await queryFeedIndex(d, partition, { from: run[0]![0], throughMonth: last }))!, variant, now);
+      found.push(...read);
+      for (const [month, revision] of run)
+        writes.push(
+          writeSegment(
+            d,
+            segmentKey.bind(null, partition, month, revision, key),
+            revision,
+            read.filter(([end]) => feedMonthOf(end) === month),
+          ),
+        );
     }),
   );
   await Promise.all(writes);
-  return start === undefined ? items : items.filter((item) => item.feedEnd >= start);
+  const shown = start === undefined ? found : found.filter(([end]) => end >= start);
+  // A Hijri series packed in an earlier year is rendered again: its RDATEs move with the clock (fragments.ts).
+  const stale = shown.filter(([, , year]) => year !== null && year < now.getUTCFullYear());
+  if (stale.length === 0) return shown.map(([, , , entry]) => entry);
+  const fresh = await packedOf(
+    d,
+    stale.map(([feedEnd, pk]) => ({ pk, feedEnd })),
+    variant,
+    now,
+  );
+  return [...shown.filter(([, , year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , , entry]) => entry);
+}
+
+/** Index items as packed entries of a variant (fragments rendered again where outdated, as a feed would). */
+async function packedOf(d: Deps, items: readonly IndexedFragment[], variant: FeedVariant, now: Date): Promise<Packed[]> {
+  const ends = new Map(items.map((item) => [item.pk, item.feedEnd]));
+  return (await usableFragments(d, items, now)).flatMap((fragment: FeedFragment): Packed[] => {
+    const pk = streams.event(fragment.id);
+    const feedEnd = ends.get(pk);
+    return feedEnd === undefined ? [] : [[feedEnd, pk, fragment.hy ?? null, feedEntry(fragment, variant)]];
+  });
 }
 
 /** Adjacent months (in the directory's order) that have no segment. */
@@ -79,25 +118,26 @@ function runsWithout(months: [string, MonthRevision][], packed: Map<string, unkn
 }
 
 /** The unexpired, whole segments of these months (BatchGet: their first parts, then any further parts). */
-async function readSegments(d: Deps, partition: string, months: [string, MonthRevision][]): Promise<Map<string, IndexedFragment[]>> {
+async function readSegments(d: Deps, partition: string, months: [string, MonthRevision][], variant: string): Promise<Map<string, Packed[]>> {
   const nowSeconds = Date.now() / 1000;
   const live = (item: SegmentItem | undefined) => item !== undefined && item.expiresAt > nowSeconds;
+  const keyOf = (month: string, revision: MonthRevision, part: number) => segmentKey(partition, month, revision, variant, part);
   const firsts = await batchGet(
     d,
-    months.map(([month, revision]) => segmentKey(partition, month, revision, 0)),
+    months.map(([month, revision]) => keyOf(month, revision, 0)),
   );
-  const wanted = months.filter(([month, revision]) => live(firsts.get(segmentKey(partition, month, revision, 0))));
+  const wanted = months.filter(([month, revision]) => live(firsts.get(keyOf(month, revision, 0))));
   const further = await batchGet(
     d,
-    wanted.flatMap(([month, revision]) => Array.from({ length: firsts.get(segmentKey(partition, month, revision, 0))!.parts - 1 }, (_, i) => segmentKey(partition, month, revision, i + 1))),
+    wanted.flatMap(([month, revision]) => Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts - 1 }, (_, i) => keyOf(month, revision, i + 1))),
   );
-  const packed = new Map<string, IndexedFragment[]>();
+  const packed = new Map<string, Packed[]>();
   for (const [month, revision] of wanted) {
-    const parts = Array.from({ length: firsts.get(segmentKey(partition, month, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(segmentKey(partition, month, revision, i)));
+    const parts = Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(keyOf(month, revision, i)));
     if (parts.every(live))
       packed.set(
         month,
-        parts.flatMap((part) => unpack(part!)),
+        parts.flatMap((part) => JSON.parse(gunzipSync(part!.segment).toString('utf8')) as Packed[]),
       );
   }
   return packed;
@@ -116,21 +156,9 @@ async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentIte
   return found;
 }
 
-type PackedEntry = [feedEnd: string, pk: string, fragment: NonNullable<IndexedFragment['feed']>];
-
-function unpack(part: SegmentItem): IndexedFragment[] {
-  return (JSON.parse(gunzipSync(part.segment).toString('utf8')) as PackedEntry[]).map(([feedEnd, pk, feed]) => ({ pk, feedEnd, feed }));
-}
-
-/** One entry of a packed month: the fragment's JSON as stored (unzipped), not parsed and written again. */
-function entryOf(item: IndexedFragment): string {
-  const fragment = typeof item.feed === 'string' ? item.feed : item.feed ? JSON.stringify(item.feed) : gunzipSync(item.feedZ!).toString('utf8');
-  return `[${JSON.stringify(item.feedEnd)},${JSON.stringify(item.pk)},${fragment}]`;
-}
-
 /** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
-export function packMonth(items: readonly IndexedFragment[]): Buffer[] | undefined {
-  const entries = items.map(entryOf);
+export function packMonth(packed: readonly Packed[]): Buffer[] | undefined {
+  const entries = packed.map((entry) => JSON.stringify(entry));
   const whole = gzipSync(`[${entries.join(',')}]`);
   const cap = maxPartBytes();
   if (whole.length <= cap) return [whole];
@@ -147,11 +175,10 @@ export function packMonth(items: readonly IndexedFragment[]): Buffer[] | undefin
  * Each part is put only where none is (or an expired one): concurrent readers of one revision write the same
  * entries. The first part, which says how many there are, is written last.
  */
-async function writeSegment(d: Deps, partition: string, month: string, revision: MonthRevision, read: readonly IndexedFragment[]): Promise<void> {
+async function writeSegment(d: Deps, keyOf: (part: number) => string, revision: MonthRevision, month: readonly Packed[]): Promise<void> {
   if (Date.now() - revision.revisedAt < settleMillis()) return;
-  const items = read.filter((item) => feedMonthOf(item.feedEnd) === month);
-  if (items.length < Math.max(1, minFragments())) return;
-  const parts = packMonth(items);
+  if (month.length < Math.max(1, minFragments())) return;
+  const parts = packMonth(month);
   if (!parts) return;
   const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds();
   const put = async (part: number) => {
@@ -159,7 +186,7 @@ async function writeSegment(d: Deps, partition: string, month: string, revision:
       await d.client.send(
         new PutCommand({
           TableName: d.tables.views,
-          Item: { pk: segmentKey(partition, month, revision, part), segment: new Uint8Array(parts[part]!), parts: parts.length, expiresAt },
+          Item: { pk: keyOf(part), segment: new Uint8Array(parts[part]!), parts: parts.length, expiresAt },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
         }),

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
@@ -43,10 +43,10 @@ async function storeRequests(work: () => Promise<unknown>): Promise<{ requests: 
 }
 
 /** A feed's bytes (in English), read from the store (no container body cache), with segments on or off. */
-async function feed(calendarId: string, segments = true): Promise<string> {
+async function feed(calendarId: string, segments = true, query = ''): Promise<string> {
   process.env.FEED_SEGMENTS = segments ? '1' : '0';
   try {
-    const reply = await t.call('GET', `/feeds/${calendarId}.ics?lang=en`, { key: null });
+    const reply = await t.call('GET', `/feeds/${calendarId}.ics?lang=en${query}`, { key: null });
     expect(reply.status).toBe(200);
     return reply.text;
   } finally {
@@ -82,11 +82,11 @@ const segmentItems = async (calendarId: string) =>
     parts: number;
   }[];
 
-/** The segment (first part) a feed would read now for a month of a calendar's public feed. */
+/** The segment (first part) a public feed in English would read now for a month of a calendar (its default: Arabic). */
 async function currentSegment(calendarId: string, month: string) {
   const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
   const revision = String(directory![`m${month}`]).split('@')[0];
-  const [segment] = (await segmentItems(calendarId)).filter((item) => item.pk.startsWith(`feedsegment#${calendarId}#public#${month}#${revision}#`) && item.pk.endsWith('#0'));
+  const [segment] = (await segmentItems(calendarId)).filter((item) => item.pk.startsWith(`feedsegment#${calendarId}#public#${month}#${revision}#`) && item.pk.endsWith('#en|ar|public#0'));
   expect(segment).toBeDefined();
   return segment!;
 }
@@ -161,7 +161,7 @@ describe('a cold feed over packed month segments', () => {
     expect(after).toBe(await feed('year', false));
   });
 
-  it('follow an event moved to another month, cancelled, or made private', async () => {
+  it('follow an event moved to another month, cancelled, or made private, in public and token feeds', async () => {
     await feed('year');
     await t.call('PATCH', `/events/${ids[1]}`, { body: { schedule: allDay(dayIn(7, 9)) } });
     const moved = await feed('year');
@@ -178,18 +178,27 @@ describe('a cold feed over packed month segments', () => {
     const withoutPrivate = await feed('year');
     expect(uidCount(withoutPrivate, ids[3]!)).toBe(0);
     expect(withoutPrivate).toBe(await feed('year', false));
+    // A token feed (both partitions, the private variant) packs and reads its own segments.
+    const created = await t.call('POST', '/calendars/year/feed-tokens', { body: { label: 'Secretariat' } });
+    const token = `&token=${created.body.token as string}`;
+    const withPrivate = await feed('year', true, token);
+    expect(uidCount(withPrivate, ids[3]!)).toBe(1);
+    expect(await feed('year', true, token)).toBe(withPrivate);
+    expect(withPrivate).toBe(await feed('year', false, token));
   });
 
-  it('never serve a fragment of an older RENDERING_VERSION: it is rendered again from its event', async () => {
+  it('are keyed by RENDERING_VERSION: a segment packed by another rendering of the same month is never read', async () => {
     const before = await feed('year');
-    const segment = await currentSegment('year', dayIn(1 + (6 % MONTHS), 2).slice(0, 7));
+    const segment = await currentSegment('year', dayIn(7, 2).slice(0, 7));
     expect(segment.pk).toContain(`#r${RENDERING_VERSION}#`);
-    const older = gunzipSync(segment.segment)
-      .toString('utf8')
-      .replaceAll(`"r":${RENDERING_VERSION},`, `"r":${RENDERING_VERSION - 1},`)
-      .replaceAll('Meeting 6\\r\\n', 'Old rendering\\r\\n');
-    await documentClient().send(new PutCommand({ TableName: tableNames().views, Item: { ...segment, segment: new Uint8Array(gzipSync(older)) } }));
-    expect(await feed('year')).toBe(before);
+    // As if packed before a deploy that changed rendering: the month's revision is the same, its bytes are not.
+    const older = gunzipSync(segment.segment).toString('utf8').replaceAll('Meeting 6\\r\\n', 'Old rendering\\r\\n');
+    expect(older).not.toBe(gunzipSync(segment.segment).toString('utf8'));
+    const olderKey = segment.pk.replace(`#r${RENDERING_VERSION}#`, `#r${RENDERING_VERSION - 1}#`);
+    await documentClient().send(new PutCommand({ TableName: tableNames().views, Item: { ...segment, pk: olderKey, segment: new Uint8Array(gzipSync(older)) } }));
+    await documentClient().send(new DeleteCommand({ TableName: tableNames().views, Key: { pk: segment.pk } }));
+    const after = await storeRequests(async () => expect(await feed('year')).toBe(before));
+    expect(after.requests).toContain('QueryCommand');
   });
 
   it('are never read again after a rebuild, and the rebuilt feed has the same bytes', async () => {

@@ -20,7 +20,7 @@ import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-r
 import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
 
 /** Bumped when the packed form changes: older segments are then never read. */
-const SEGMENT_FORMAT = 2;
+const SEGMENT_FORMAT = 3;
 /** Parts a month may be split into; a month needing more is read from the index every time. */
 const MAX_PARTS = 16;
 
@@ -137,7 +137,7 @@ async function readSegments(d: Deps, partition: string, months: [string, MonthRe
     if (parts.every(live))
       packed.set(
         month,
-        parts.flatMap((part) => JSON.parse(gunzipSync(part!.segment).toString('utf8')) as Packed[]),
+        parts.flatMap((part) => decodePart(part!.segment)),
       );
   }
   return packed;
@@ -158,16 +158,37 @@ async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentIte
 
 /** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
 export function packMonth(packed: readonly Packed[]): Buffer[] | undefined {
-  const entries = packed.map((entry) => JSON.stringify(entry));
-  const whole = gzipSync(`[${entries.join(',')}]`);
+  const whole = gzipSync(encodePart(packed));
   const cap = maxPartBytes();
   if (whole.length <= cap) return [whole];
-  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, entries.length); count++) {
-    const size = Math.ceil(entries.length / count);
-    const parts = Array.from({ length: Math.ceil(entries.length / size) }, (_, i) => gzipSync(`[${entries.slice(i * size, i * size + size).join(',')}]`));
+  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, packed.length); count++) {
+    const size = Math.ceil(packed.length / count);
+    const parts = Array.from({ length: Math.ceil(packed.length / size) }, (_, i) => gzipSync(encodePart(packed.slice(i * size, i * size + size))));
     if (parts.every((part) => part.length <= cap)) return parts;
   }
   return undefined;
+}
+
+type Row = [feedEnd: string, horizonYear: number | null, entry: Omit<FeedEntry, 'v'>, length: number];
+
+/**
+ * A part's text: one JSON line of what each entry is filtered and ordered by (with its VEVENTs' length), then the
+ * VEVENTs themselves, one after the other. Reading it parses the small line and slices the rest, so a cold feed
+ * never unescapes its megabytes of VEVENTs from JSON strings.
+ */
+function encodePart(packed: readonly Packed[]): string {
+  const rows = packed.map(([feedEnd, , horizonYear, { v, ...entry }]): Row => [feedEnd, horizonYear, entry, v.length]);
+  return `${JSON.stringify(rows)}\n${packed.map(([, , , entry]) => entry.v).join('')}`;
+}
+
+function decodePart(segment: Uint8Array): Packed[] {
+  const text = gunzipSync(segment).toString('utf8');
+  const newline = text.indexOf('\n');
+  let offset = newline + 1;
+  return (JSON.parse(text.slice(0, newline)) as Row[]).map(([feedEnd, horizonYear, entry, length]): Packed => {
+    const v = text.slice(offset, (offset += length));
+    return [feedEnd, streams.event(entry.id), horizonYear, { ...entry, v }];
+  });
 }
 
 /**

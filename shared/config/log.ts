@@ -7,14 +7,12 @@ import { logger } from './observability.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const levels: Record<string, Uppercase<Level>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
-let appliedLevel: string | undefined;
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start).
-  const wanted = process.env.LOG_LEVEL ?? 'info';
-  if (wanted !== appliedLevel && levels[wanted]) {
-    logger.setLogLevel(levels[wanted]!);
-    appliedLevel = wanted;
-  }
+  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start), and Powertools'
+  // injectLambdaContext puts the logger back to its initial level at every invocation after the first:
+  // so compare with the logger's level now, not with what was last applied.
+  const wanted = levels[process.env.LOG_LEVEL ?? 'info'];
+  if (wanted && logger.getLevelName() !== wanted) logger.setLogLevel(wanted);
   logger[level](message, fields);
 }

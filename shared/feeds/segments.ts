@@ -10,7 +10,6 @@
  * reads the segments of its window's months; the months without one are Queried from byFeed as before (adjacent
  * months in one Query), and their segments are written for the next reader.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
 import { isConditionFailure } from '#journal/conditions';
@@ -18,16 +17,13 @@ import { streams } from '#domain/changes';
 import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
 import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-reads.ts';
 import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
+import { decodePart, packMonth, type Packed } from './segment-parts.ts';
 
 /** Bumped when the packed form changes: older segments are then never read. */
 const SEGMENT_FORMAT = 3;
-/** Parts a month may be split into; a month needing more is read from the index every time. */
-const MAX_PARTS = 16;
 
 /** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
 export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';
-/** A part's gzipped bytes at most (DynamoDB items stop at 400 KB, key and attributes included). */
-const maxPartBytes = () => Number(process.env.FEED_SEGMENT_MAX_BYTES ?? 350_000);
 /** Months holding fewer fragments are not packed: a Query of a few items costs about what a segment does. */
 const minFragments = () => Number(process.env.FEED_SEGMENT_MIN_FRAGMENTS ?? 16);
 const ttlSeconds = () => Number(process.env.FEED_SEGMENT_TTL_HOURS ?? 24) * 3600;
@@ -40,9 +36,6 @@ interface SegmentItem {
   parts: number;
   expiresAt: number;
 }
-
-/** One packed event: where it ends (the window), its view item, a Hijri series' horizon year (or null), its entry. */
-type Packed = [feedEnd: string, pk: string, horizonYear: number | null, entry: FeedEntry];
 
 const variantKey = ({ language, defaultLanguage, withPrivateDetails }: FeedVariant) => `${language}|${defaultLanguage}|${withPrivateDetails ? 'private' : 'public'}`;
 
@@ -154,41 +147,6 @@ async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentIte
     }
   }
   return found;
-}
-
-/** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
-export function packMonth(packed: readonly Packed[]): Buffer[] | undefined {
-  const whole = gzipSync(encodePart(packed));
-  const cap = maxPartBytes();
-  if (whole.length <= cap) return [whole];
-  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, packed.length); count++) {
-    const size = Math.ceil(packed.length / count);
-    const parts = Array.from({ length: Math.ceil(packed.length / size) }, (_, i) => gzipSync(encodePart(packed.slice(i * size, i * size + size))));
-    if (parts.every((part) => part.length <= cap)) return parts;
-  }
-  return undefined;
-}
-
-type Row = [feedEnd: string, horizonYear: number | null, entry: Omit<FeedEntry, 'v'>, length: number];
-
-/**
- * A part's text: one JSON line of what each entry is filtered and ordered by (with its VEVENTs' length), then the
- * VEVENTs themselves, one after the other. Reading it parses the small line and slices the rest, so a cold feed
- * never unescapes its megabytes of VEVENTs from JSON strings.
- */
-function encodePart(packed: readonly Packed[]): string {
-  const rows = packed.map(([feedEnd, , horizonYear, { v, ...entry }]): Row => [feedEnd, horizonYear, entry, v.length]);
-  return `${JSON.stringify(rows)}\n${packed.map(([, , , entry]) => entry.v).join('')}`;
-}
-
-function decodePart(segment: Uint8Array): Packed[] {
-  const text = gunzipSync(segment).toString('utf8');
-  const newline = text.indexOf('\n');
-  let offset = newline + 1;
-  return (JSON.parse(text.slice(0, newline)) as Row[]).map(([feedEnd, horizonYear, entry, length]): Packed => {
-    const v = text.slice(offset, (offset += length));
-    return [feedEnd, streams.event(entry.id), horizonYear, { ...entry, v }];
-  });
 }
 
 /**

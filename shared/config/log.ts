@@ -7,14 +7,11 @@ import { logger } from './observability.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const levels: Record<string, Uppercase<Level>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
-let appliedLevel: string | undefined;
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start).
-  const wanted = process.env.LOG_LEVEL ?? 'info';
-  if (wanted !== appliedLevel && levels[wanted]) {
-    logger.setLogLevel(levels[wanted]!);
-    appliedLevel = wanted;
-  }
+  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start), and Powertools puts the
+  // level back to the one it was created with at every invocation (injectLambdaContext): checked on every line.
+  const wanted = levels[process.env.LOG_LEVEL ?? 'info'];
+  if (wanted && logger.getLevelName() !== wanted) logger.setLogLevel(wanted);
   logger[level](message, fields);
 }

@@ -162,6 +162,13 @@ async function startProfile(): Promise<(() => Promise<void>) | undefined> {
   };
 }
 
+/** Resolves once the lane is held by no dispatcher (its run over, its outcomes written). */
+async function settled(webhookId: string): Promise<void> {
+  const d = deps();
+  const store = new DeliveryStore(d.client, d.tables.deliveries);
+  while ((await store.lane(webhookId))?.holder) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /**
  * The dispatcher alone: BACKLOG deliveries stored over 10 lanes, drained to fast receivers; DISPATCH_RUNS times in
  * one runtime, memory measured before the first and after each (the store keeps every delivery: its data is shown beside).
@@ -182,6 +189,8 @@ async function dispatchThroughput(receivers: RemoteReceivers) {
     const started = performance.now();
     await Promise.all(webhooks.map((webhook) => t.call('PATCH', `/webhooks/${webhook.id}`, { body: { disabled: false } })));
     await Promise.all(healthy.map((receiver) => receiver.waitFor(perLane * run, 600_000)));
+    // The run ends when the dispatcher has also recorded every outcome and let go of every lane.
+    await Promise.all(webhooks.map((webhook) => settled(webhook.id)));
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
     const receiversCpuMs = (await receivers.cpuMs()) - receiversCpuStarted;

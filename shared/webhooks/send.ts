@@ -63,6 +63,13 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
   };
   const [send, agent] = target.url.protocol === 'https:' ? [httpsRequest, agents.https] : [httpRequest, agents.http];
   return new Promise<AttemptOutcome>((resolve) => {
+    // One timer bounds the whole attempt, connecting and reading included (cheaper than an AbortSignal and a socket timeout each).
+    let timer: NodeJS.Timeout | undefined;
+    let responded = false;
+    const settle = (outcome: AttemptOutcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
     const req = send(
       target.url,
       {
@@ -70,18 +77,22 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
         headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
         lookup: pinned,
         agent,
-        timeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
       },
       (response) => {
+        responded = true;
         void readStart(response).then((text) => {
           const retryAfter = response.headers['retry-after'];
-          resolve({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+          settle({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', (error) => resolve({ at, durationMs: elapsed(), error: error.name === 'AbortError' ? `timed out after ${timeoutMs} ms` : error.message }));
+    timer = setTimeout(() => {
+      // An answer whose body is still coming is cut short, and counts by its status (as the attempt's abort did).
+      const error = new Error(`timed out after ${timeoutMs} ms`);
+      if (!responded) settle({ at, durationMs: elapsed(), error: error.message });
+      req.destroy(error);
+    }, timeoutMs);
+    req.on('error', (error) => settle({ at, durationMs: elapsed(), error: error.message }));
     req.end(body);
   });
 }

@@ -602,6 +602,8 @@ function chip(event, day, zone, fallback) {
   return el('li', { class: `chip${multi ? ' bar' : ''}${position}${event.status === 'cancelled' ? ' cancelled' : ''}${event.status === 'tentative' ? ' is-tentative' : ''}` },
     time ? el('time', { class: 'time', datetime: new Date(instantOf(s.start, s.timeZone)).toISOString() }, time) : null,
     multi && !startsToday ? el('span', { class: 'visually-hidden' }, `(${t('continues')}) `) : null,
+    // The strike-through is not read out: say it in words too, as the agenda's badge does.
+    event.status === 'cancelled' ? el('span', { class: 'visually-hidden' }, `(${t('status_cancelled')}) `) : null,
     eventLink(event, fallback));
 }
 

@@ -9,8 +9,9 @@ export type Level = 'debug' | 'info' | 'warn' | 'error';
 const levels: Record<string, Uppercase<Level>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start), and Powertools puts the
-  // level back to the one it was created with at every invocation (injectLambdaContext): checked on every line.
+  // LOG_LEVEL may be set after this module loaded (the local runtime sets it at start), and Powertools'
+  // injectLambdaContext puts the logger back to its initial level at every invocation after the first:
+  // so compare with the logger's level now, not with what was last applied.
   const wanted = levels[process.env.LOG_LEVEL ?? 'info'];
   if (wanted && logger.getLevelName() !== wanted) logger.setLogLevel(wanted);
   logger[level](message, fields);

@@ -36,6 +36,7 @@ const typeNames: Record<string, string> = { object: 'an object', record: 'an obj
 function jsonTypeOf(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'an array';
+  if (typeof input === 'number' && !Number.isInteger(input)) return String(input);
   return typeNames[typeof input] ?? typeof input;
 }
 
@@ -56,6 +57,8 @@ function messageOf(issue: $ZodIssue): string {
   if (issue.code === 'invalid_key' && issue.issues[0]) return messageOf(issue.issues[0]);
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'is required';
+    // A query parameter is coerced first: "abc" arrives as NaN, which is no type a client sent.
+    if (Number.isNaN(issue.input)) return `must be ${typeNames[issue.expected] ?? issue.expected}`;
     return `must be ${typeNames[issue.expected] ?? issue.expected}, not ${jsonTypeOf(issue.input)}`;
   }
   if (issue.code === 'invalid_value' && issue.values.length > 0) return allowed(issue.values);

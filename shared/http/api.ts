@@ -133,6 +133,54 @@ function prototypeKeyPath(value: unknown, path: string[] = []): string | undefin
   return undefined;
 }
 
+/** The path of a value's first member name or text holding a lone surrogate (I-JSON, RFC 7493 §2.1): no UTF-8 can hold it, so feeds would write U+FFFD where the API says otherwise. */
+function loneSurrogatePath(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') || 'body' : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, member] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return [...path, key].join('.');
+    const found = loneSurrogatePath(member, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first member name given twice in one object, in text JSON.parse accepted. JSON.parse keeps
+ * the last one silently, where another reader keeps the first (I-JSON, RFC 7493 §2.3, refuses them).
+ */
+function duplicateMemberPath(text: string): string | undefined {
+  // One frame per open object or array: its path, and the names seen (objects) or the element index (arrays).
+  const frames: { path: string[]; names?: Set<string>; index: number }[] = [];
+  let member: string | undefined;
+  const childPath = () => {
+    const parent = frames.at(-1);
+    if (!parent) return [];
+    return [...parent.path, parent.names ? (member ?? '') : String(parent.index)];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const frame = frames.at(-1);
+      let next = end + 1;
+      while (text[next] === ' ' || text[next] === '\t' || text[next] === '\n' || text[next] === '\r') next++;
+      if (frame?.names && text[next] === ':') {
+        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        if (frame.names.has(name)) return [...frame.path, name].join('.');
+        frame.names.add(name);
+        member = name;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') frames.push({ path: childPath(), ...(c === '{' ? { names: new Set<string>() } : {}), index: 0 });
+    else if (c === '}' || c === ']') frames.pop();
+    else if (c === ',' && !frames.at(-1)?.names) frames.at(-1)!.index++;
+  }
+  return undefined;
+}
+
 const invalidBody = (message: string, code: FieldErrorCode, field = 'body') => new DomainError('invalid', `${field}: ${message}`, [{ field, code, message }]);
 
 function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknown {
@@ -156,6 +204,10 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
   }
   const prototypeKey = prototypeKeyPath(parsed);
   if (prototypeKey) throw invalidBody('is not a known field', 'unknown_field', prototypeKey);
+  const duplicate = duplicateMemberPath(text);
+  if (duplicate) throw invalidBody('is given twice in one object; send each field once', 'invalid_format', duplicate);
+  const lone = loneSurrogatePath(parsed);
+  if (lone) throw invalidBody('is not well-formed Unicode: it holds a lone surrogate (\\uD800–\\uDFFF without its pair)', 'invalid_format', lone);
   return parsed;
 }
 
@@ -237,7 +289,7 @@ const observe = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyR
 
 /**
  * @example
- * export const handler = api(operations['POST /events/{id}/cancel'], async ({ deps, params, body, principal }) => json(200, …));
+ * export const handler = api(cancelEventOperation(), async ({ deps, params, body, principal }) => json(200, …));
  */
 export function api<Body = undefined, Query = Record<string, string>>(
   options: ApiOptions<Body, Query>,

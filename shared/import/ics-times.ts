@@ -27,17 +27,26 @@ export function readTime(property: ICAL.Property, value: unknown, floatingZone: 
   // ical.js is lenient: a value it could not read comes out mangled ("2026--0-1-T1::"), so its shape is checked.
   if (property.type === 'date') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(value)) || !parseLocalDate(String(value))) throw new TimeError(`${name} is not a date: "${String(value)}"`, 'invalid_format');
+    checkWritten(property, (text) => parseLocalDate(text));
     return { kind: 'date', date: String(value) };
   }
   if (property.type !== 'date-time') throw new TimeError(`${name} of type ${property.type.toUpperCase()} is not supported`, 'unsupported');
   const text = String(value);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$/.test(text) || !parseLocalDateTime(text.replace(/Z$/, ''))) throw new TimeError(`${name} is not a date-time: "${text}"`, 'invalid_format');
+  checkWritten(property, (written) => parseLocalDateTime(written.replace(/Z$/, '')));
   if (text.endsWith('Z')) return { kind: 'instant', at: Date.parse(text) };
   const tzid = property.getParameter('tzid');
   if (tzid === undefined) return { kind: 'local', wall: text, zone: floatingZone };
   const zone = resolveTzid(String(tzid));
   if (!zone) throw new TimeError(`${name} has a time zone we do not know: "${String(tzid)}"`, 'invalid_time_zone');
   return { kind: 'local', wall: text, zone };
+}
+
+/** ical.js rolls a date that does not exist over (20260230 reads as 2 March): the file's own text (jCal) tells. */
+function checkWritten(property: ICAL.Property, exists: (text: string) => unknown): void {
+  const written: unknown[] = property.toJSON().slice(3);
+  const missing = written.map(String).find((text) => !exists(text));
+  if (missing !== undefined) throw new TimeError(`${property.name.toUpperCase()} names a date that does not exist: "${missing}"`, 'invalid_format');
 }
 
 /** The instant of a time (a date: midnight UTC, as all-day schedules are kept). */

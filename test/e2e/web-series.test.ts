@@ -210,6 +210,13 @@ describe('repeating events on the page', () => {
     await monthOf(page, 'series-cancel', '2027-03-01');
     expect(await page.getAttribute('.month td[data-date="2027-03-08"] .chip', 'class')).toContain('cancelled');
     expect(await page.getAttribute('.month td[data-date="2027-03-15"] .chip', 'class')).not.toContain('cancelled');
+    // What a visitor sees, not only the class: the month grid strikes the cancelled one through (the chip's own rule had undone it).
+    const decoration = (date: string) => page.evaluate(`getComputedStyle(document.querySelector('.month td[data-date="${date}"] .chip a.title')).textDecorationLine`);
+    expect(await decoration('2027-03-08')).toBe('line-through');
+    expect(await decoration('2027-03-15')).toBe('none');
+    // And in words for screen readers, which do not read a strike-through.
+    expect((await cell(page, '2027-03-08')).join()).toContain('(cancelled)');
+    expect((await cell(page, '2027-03-15')).join()).not.toContain('cancelled');
     expect((await getEvent(id)).status).toBe('confirmed');
 
     await page.click('.month td[data-date="2027-03-22"] a.title');

@@ -138,6 +138,14 @@ describe('hostile bodies', () => {
     expect(reply.body.errors).toContainEqual({ field: 'tags', code: 'invalid_type', message: 'must be an array, not a string' });
   });
 
+  it('says what a query number must be without calling text "a number" (found by audit)', async () => {
+    const text = await t.call('GET', '/events?calendar=edges&limit=ten', { key: null });
+    expectRefusal(text, 400, 'query.limit', 'invalid_type');
+    expect(text.body.errors[0].message).toBe('must be a number');
+    expect((await t.call('GET', '/events?calendar=edges&limit=1.5', { key: null })).body.errors[0].message).toBe('must be an integer, not 1.5');
+    expect((await t.call('GET', '/feeds/edges.ics?pastDays=abc', { key: null })).body.errors).toEqual([{ field: 'query.pastDays', code: 'invalid_type', message: 'must be a number' }]);
+  });
+
   it('refuses __proto__ alike in POST and PATCH, at any depth', async () => {
     const event = await create();
     const before = await t.journalSize();
@@ -145,6 +153,31 @@ describe('hostile bodies', () => {
     expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"__proto__":{"kind":"forum"}}', key: editorKey }), 400, '__proto__', 'unknown_field');
     expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"location":{"__proto__":{"city":"x"}}}', key: editorKey }), 400, 'location.__proto__', 'unknown_field');
     expect(await t.journalSize()).toBe(before);
+  });
+
+  it('refuses a member named twice in one object (I-JSON): the first and the last would name different calendars', async () => {
+    const event = await create();
+    const before = await t.journalSize();
+    const twice = JSON.stringify(meeting()).replace('"calendar":"edges"', '"calendar":"edges","calendar":"ato"');
+    expectRefusal(await t.call('POST', '/events', { rawBody: twice, key: editorKey }), 400, 'calendar', 'invalid_format');
+    // Escaped spellings name the same member; a name may repeat in different objects.
+    const escaped = JSON.stringify(meeting()).replace('"title":{"en":"Board meeting"}', '"title":{"en":"Board meeting","\\u0065n":"x"}');
+    expectRefusal(await t.call('POST', '/events', { rawBody: escaped, key: editorKey }), 400, 'title.en', 'invalid_format');
+    expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"location":{"name":{"en":"a","en":"b"}}}', key: editorKey }), 400, 'location.name.en', 'invalid_format');
+    expect(await t.journalSize()).toBe(before);
+    const sameNameElsewhere = await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"location":{"name":{"en":"a"}},"title":{"en":"b","ar":"c"}}', key: editorKey });
+    expect(sameNameElsewhere.status, JSON.stringify(sameNameElsewhere.body)).toBe(200);
+  });
+
+  it('refuses text that is not well-formed Unicode (a lone surrogate), naming the field', async () => {
+    const event = await create();
+    const before = await t.journalSize();
+    const lone = JSON.stringify(meeting()).replace('"Board meeting"', '"Board \\ud800meeting"');
+    expectRefusal(await t.call('POST', '/events', { rawBody: lone, key: editorKey }), 400, 'title.en', 'invalid_format');
+    expectRefusal(await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"description":{"en":"a\\udc00"}}', key: editorKey }), 400, 'description.en', 'invalid_format');
+    expect(await t.journalSize()).toBe(before);
+    // A pair is a character: it goes through.
+    expect((await t.call('PATCH', `/events/${event.id}`, { rawBody: '{"description":{"en":"\\ud83c\\udf89"}}', key: editorKey })).body.description).toEqual({ en: '🎉' });
   });
 
   it('refuses a null or an empty PATCH body; cancel alone may have none', async () => {

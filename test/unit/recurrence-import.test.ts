@@ -147,4 +147,23 @@ describe('mangled values (found by the import fuzz)', () => {
     ]);
     expect(result.skipped[0]!.reason).toMatch(/^DTSTART has a value that cannot be read/);
   });
+
+  it('skips a date that does not exist (ical.js rolls 30 February over to 2 March), as POST /events refuses it (found by audit)', () => {
+    const vevent = (uid: string, lines: string) => `BEGIN:VEVENT\r\nUID:${uid}\r\n${lines}\r\nSUMMARY:Forum\r\nEND:VEVENT\r\n`;
+    const body = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${[
+      vevent('feb30', 'DTSTART:20260230T090000Z\r\nDTEND:20260230T100000Z'),
+      vevent('feb30-zoned', 'DTSTART;TZID=Asia/Kuwait:20260230T090000\r\nDTEND;TZID=Asia/Kuwait:20260230T100000'),
+      vevent('day31', 'DTSTART;VALUE=DATE:20260431\r\nDTEND;VALUE=DATE:20260501'),
+      vevent('exdate', 'DTSTART:20260301T090000Z\r\nDTEND:20260301T100000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE:20260302T090000Z,20260230T090000Z'),
+      vevent('good', 'DTSTART;TZID=Asia/Kuwait:20260228T090000\r\nDTEND;TZID=Asia/Kuwait:20260228T100000'),
+    ].join('')}END:VCALENDAR\r\n`;
+    const result = parseIcsImport(body, { defaultTimeZone: 'Asia/Kuwait' });
+    expect(result.drafts.map((d) => [d.uid, d.schedule])).toEqual([['good', { type: 'timed', start: '2026-02-28T09:00:00', end: '2026-02-28T10:00:00', timeZone: 'Asia/Kuwait' }]]);
+    expect(result.skipped.map((s) => [s.uid, s.code])).toEqual([
+      ['feb30', 'invalid_format'],
+      ['feb30-zoned', 'invalid_format'],
+      ['day31', 'invalid_format'],
+      ['exdate', 'invalid_format'],
+    ]);
+  });
 });

@@ -70,29 +70,43 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
       clearTimeout(timer);
       resolve(outcome);
     };
-    const req = send(
-      target.url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
-        lookup: pinned,
-        agent,
-      },
-      (response) => {
-        responded = true;
-        void readStart(response).then((text) => {
-          const retryAfter = response.headers['retry-after'];
-          settle({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
-        });
-      },
-    );
+    let req: ReturnType<typeof send>;
+    let resent = false;
+    const start = () => {
+      req = send(
+        target.url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
+          lookup: pinned,
+          agent,
+        },
+        (response) => {
+          responded = true;
+          void readStart(response).then((text) => {
+            const retryAfter = response.headers['retry-after'];
+            settle({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+          });
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the endpoint closed as it was reused fails before any answer: sent once more on a new
+        // socket, as Node's documentation advises (the same webhook-id, so at most a duplicate the partner can spot).
+        if (!responded && !resent && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+          resent = true;
+          start();
+          return;
+        }
+        settle({ at, durationMs: elapsed(), error: error.message });
+      });
+      req.end(body);
+    };
+    start();
     timer = setTimeout(() => {
       // An answer whose body is still coming is cut short, and counts by its status (as the attempt's abort did).
       const error = new Error(`timed out after ${timeoutMs} ms`);
       if (!responded) settle({ at, durationMs: elapsed(), error: error.message });
       req.destroy(error);
     }, timeoutMs);
-    req.on('error', (error) => settle({ at, durationMs: elapsed(), error: error.message }));
-    req.end(body);
   });
 }

@@ -23,6 +23,12 @@ export interface PumpOptions {
   /** Delivers each record this long after it was committed, asynchronously, as DynamoDB Streams does (0: at once). */
   lagMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /**
+   * Records that every later record waits for (delivered to every consumer first), whatever its stream: a
+   * subscription or key change, so that fan-out of the records after it sees it in the views. Stricter than
+   * AWS, where this holds within a shard's batch only.
+   */
+  isBarrier?: (record: DynamoDBRecord) => boolean;
 }
 
 /** A record waiting in a lane, and how to tell its sender whether the consumer took it. */
@@ -39,6 +45,8 @@ export class StreamPump {
   private readonly lanes = new Map<string, Waiting[]>();
   // Every delivery not settled yet (lagging ones included), so that drain() waits for them.
   private readonly pending = new Set<Promise<boolean>>();
+  // The delivery of the latest barrier record (see PumpOptions.isBarrier).
+  private barrier: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly consumers: Consumer[],
@@ -49,8 +57,11 @@ export class StreamPump {
   push(record: DynamoDBRecord): Promise<boolean> {
     const lagMs = this.options.lagMs ?? 0;
     // ops (#11): like a stream, a lagged record arrives later, whatever the writer does meanwhile.
-    const arrived = lagMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, lagMs)) : Promise.resolve();
+    const lagged = lagMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, lagMs)) : Promise.resolve();
+    const before = this.barrier;
+    const arrived = lagged.then(() => before);
     const delivered = arrived.then(async () => (await Promise.all(this.consumers.map((consumer) => this.enqueue(consumer, record)))).every(Boolean));
+    if (this.options.isBarrier?.(record)) this.barrier = delivered;
     this.pending.add(delivered);
     void delivered.finally(() => this.pending.delete(delivered));
     return delivered;

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
 import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
+import { streams } from '#domain/changes';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
 import { tableLayouts, type IndexLayout, type TableLayout } from '../tables.ts';
@@ -152,7 +153,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pump = new StreamPump(
     await Promise.all(consumers.map(async (spec) => ({ name: spec.name, handler: await loadHandler<StreamHandler>(spec), context: () => lambdaContext(spec) }))),
     // ops (#11): the lagged, AWS-like mode.
-    { log, lagMs: streamLag },
+    { log, lagMs: streamLag, isBarrier: changesSubscriptions },
   );
   if (options.storePath) mkdirSync(options.storePath, { recursive: true });
   // A write waits for its own records only (origins.ts), never for another request's.
@@ -342,6 +343,12 @@ class Scheduler {
     this.timer = undefined;
     await Promise.all(this.running);
   }
+}
+
+/** Subscription and key commits: fan-out of later records reads them from the views (see StreamPump's barriers). */
+function changesSubscriptions(record: DynamoDBRecord): boolean {
+  const streamId = record.dynamodb?.Keys?.streamId?.S ?? '';
+  return streamId.startsWith(streams.webhook('')) || streamId.startsWith(streams.key(''));
 }
 
 /** Where the stream log lives in the store's folder (LevelDB ignores files it does not know). */

@@ -1,9 +1,9 @@
 import { readCalendar } from '#commands/calendars';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getCalendarOperation } from '#http/operations';
 import { etag, json } from '#http/respond';
 
-export const handler = api(operations['GET /calendars/{id}'], async ({ deps, params }) => {
+export const handler = api(getCalendarOperation(), async ({ deps, params }) => {
   const calendar = await readCalendar(deps, params.id!);
   return json(200, calendar, { etag: etag(calendar.version) });
 });

@@ -1,6 +1,6 @@
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { listCalendarsOperation } from '#http/operations';
 import { json } from '#http/respond';
 import { listEntities } from '#views/queries';
 
-export const handler = api(operations['GET /calendars'], async ({ deps, query }) => json(200, await listEntities(deps, { entity: 'calendar', limit: query.limit, cursor: query.cursor })));
+export const handler = api(listCalendarsOperation(), async ({ deps, query }) => json(200, await listEntities(deps, { entity: 'calendar', limit: query.limit, cursor: query.cursor })));

@@ -1,8 +1,6 @@
 import { presentDelivery, retryDelivery } from '#commands/webhooks';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { retryDeliveryOperation } from '#http/operations';
 import { json } from '#http/respond';
 
-export const handler = api(operations['POST /webhooks/{id}/deliveries/{deliveryId}/retry'], async ({ deps, params, principal }) =>
-  json(202, presentDelivery(await retryDelivery(deps, params.id!, params.deliveryId!, principal), false)),
-);
+export const handler = api(retryDeliveryOperation(), async ({ deps, params, principal }) => json(202, presentDelivery(await retryDelivery(deps, params.id!, params.deliveryId!, principal), false)));

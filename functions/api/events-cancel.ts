@@ -1,9 +1,9 @@
 import { changeEvent, presentEvent } from '#commands/events';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { cancelEventOperation } from '#http/operations';
 import { etag, expectedVersion, json } from '#http/respond';
 
-export const handler = api(operations['POST /events/{id}/cancel'], async ({ deps, params, body, principal, header }) => {
+export const handler = api(cancelEventOperation(), async ({ deps, params, body, principal, header }) => {
   const event = await changeEvent(deps, params.id!, { type: 'cancel', reason: body.reason }, principal, expectedVersion(header('if-match')));
   return json(200, presentEvent(event, principal), { etag: etag(event.version) });
 });

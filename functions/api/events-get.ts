@@ -6,10 +6,10 @@ import { RENDERING_VERSION } from '#feeds/feed';
 import { renderCalendar } from '#feeds/render';
 import { seesPrivate } from '#auth/keys';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getEventOperation } from '#http/operations';
 import { calendarResponse, etag, json, notModified } from '#http/respond';
 
-export const handler = api(operations['GET /events/{id}'], async ({ deps, params, query, principal, header }) => {
+export const handler = api(getEventOperation(), async ({ deps, params, query, principal, header }) => {
   const asOf = query.asOf === undefined ? undefined : parseInstant(query.asOf);
   if (query.asOf !== undefined && asOf === undefined) throw invalidField('query.asOf', 'must be an RFC 3339 instant, e.g. 2026-07-01T00:00:00Z', 'invalid_format');
   // API Gateway routes whole path segments only, so /events/{id}.ics arrives here: the same event, as iCalendar.

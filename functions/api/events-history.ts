@@ -1,10 +1,10 @@
 import { presentChange, visibleHistory } from '#commands/events';
 import { invalidField } from '#domain/errors';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getEventHistoryOperation } from '#http/operations';
 import { json } from '#http/respond';
 
-export const handler = api(operations['GET /events/{id}/history'], async ({ deps, params, query, principal }) => {
+export const handler = api(getEventHistoryOperation(), async ({ deps, params, query, principal }) => {
   const after = query.cursor === undefined ? 0 : Number(query.cursor);
   if (!Number.isSafeInteger(after) || after < 0) throw invalidField('query.cursor', 'is not a cursor this API returned', 'invalid_cursor');
   const history = await visibleHistory(deps, params.id!, principal);

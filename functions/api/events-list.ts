@@ -3,7 +3,7 @@ import { presentEvent } from '#commands/events';
 import { invalidField } from '#domain/errors';
 import { parseInstant } from '#domain/time';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { listEventsOperation } from '#http/operations';
 import { json } from '#http/respond';
 import { listEvents } from '#views/queries';
 import { searchEvents } from '#views/search';
@@ -23,7 +23,7 @@ function searchFilter<F extends { calendar?: string; q?: string }>(filter: F): F
   return filter as F & { calendar: string; q: string };
 }
 
-export const handler = api(operations['GET /events'], async ({ deps, query, principal }) => {
+export const handler = api(listEventsOperation(), async ({ deps, query, principal }) => {
   const from = instantParam('from', query.from);
   const to = instantParam('to', query.to);
   if (from && to && to <= from) throw invalidField('query.to', 'must be after from', 'end_before_start');

@@ -1,9 +1,9 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getHealthOperation } from '#http/operations';
 import { json } from '#http/respond';
 
-export const handler = api(operations['GET /health'], async ({ deps }) => {
+export const handler = api(getHealthOperation(), async ({ deps }) => {
   try {
     await deps.client.send(new DescribeTableCommand({ TableName: deps.tables.journal }));
     return json(200, { status: 'ok' }, { 'cache-control': 'no-store' });

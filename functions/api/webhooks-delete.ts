@@ -1,9 +1,9 @@
 import { deleteWebhook } from '#commands/webhooks';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { deleteWebhookOperation } from '#http/operations';
 import { noContent } from '#http/respond';
 
-export const handler = api(operations['DELETE /webhooks/{id}'], async ({ deps, params, principal }) => {
+export const handler = api(deleteWebhookOperation(), async ({ deps, params, principal }) => {
   await deleteWebhook(deps, params.id!, principal);
   return noContent();
 });

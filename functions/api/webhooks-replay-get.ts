@@ -1,8 +1,6 @@
 import { readReplayJob } from '#commands/webhooks';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getReplayOperation } from '#http/operations';
 import { json } from '#http/respond';
 
-export const handler = api(operations['GET /webhooks/{id}/replays/{jobId}'], async ({ deps, params, principal }) =>
-  json(200, await readReplayJob(deps, params.id!, params.jobId!, principal), { 'cache-control': 'no-store' }),
-);
+export const handler = api(getReplayOperation(), async ({ deps, params, principal }) => json(200, await readReplayJob(deps, params.id!, params.jobId!, principal), { 'cache-control': 'no-store' }));

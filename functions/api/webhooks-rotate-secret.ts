@@ -1,9 +1,7 @@
 import { rotateWebhookSecret } from '#commands/webhooks';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { rotateWebhookSecretOperation } from '#http/operations';
 import { json } from '#http/respond';
 import { webhookConfig } from '#webhooks/config';
 
-export const handler = api(operations['POST /webhooks/{id}/rotate-secret'], async ({ deps, params, principal }) =>
-  json(200, await rotateWebhookSecret(deps, webhookConfig(), params.id!, principal), { 'cache-control': 'no-store' }),
-);
+export const handler = api(rotateWebhookSecretOperation(), async ({ deps, params, principal }) => json(200, await rotateWebhookSecret(deps, webhookConfig(), params.id!, principal), { 'cache-control': 'no-store' }));

@@ -6,11 +6,11 @@ import { feedBodies } from '#feeds/bodies';
 import { feedLengths } from '#feeds/lengths';
 import { loadFeedBody, loadFeedBodyWithin, loadFeedHead } from '#feeds/feed';
 import { api } from '#http/api';
-import { operations } from '#http/operations';
+import { getFeedOperation } from '#http/operations';
 import { calendarResponse, notModified } from '#http/respond';
 
 export const handler = api(
-  operations['GET /feeds/{file}'],
+  getFeedOperation(),
   async ({ deps, params, query, header, event }) => {
     // ops (#11): behind its function URL (AWS) the event has no pathParameters (routeKey $default): the path says.
     const file = params.file ?? event.rawPath.replace(/^\/feeds\//, '');

@@ -9,7 +9,7 @@ import { FREQUENCIES, MAX_COUNT, MAX_DATES, MAX_INTERVAL, RSCALES, SKIPS, WEEKDA
 
 const ints = (low: number, high: number, about: string) => z.array(z.int().check(z.gte(low), z.lte(high))).check(z.describe(about));
 
-const ruleObject = once(() =>
+const ruleObject = /* @__PURE__ */ once(() =>
   z.strictObject({
     freq: z.enum(FREQUENCIES),
     interval: z.optional(z.int().check(z.gte(1), z.lte(MAX_INTERVAL))),
@@ -32,7 +32,7 @@ const ruleObject = once(() =>
 const recurrenceIds = (about: string) => z.optional(z.array(z.string()).check(z.maxLength(MAX_DATES), z.describe(about)));
 
 /** `schedule.recurrence` as clients send it: the rule as an RRULE value or an object (both give the same series); built on first use. */
-export const recurrenceInputSchema = once(() =>
+export const recurrenceInputSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     rule: z.union([z.string().check(z.meta({ example: 'FREQ=MONTHLY;BYDAY=-1FR' })), ruleObject()]),
     exdates: recurrenceIds('occurrences left out, by recurrence id: the local start "2026-03-09T09:00" (timed), a date (all-day) or a month'),

@@ -24,36 +24,36 @@ function isLanguageTag(tag: string): boolean {
 /** A trimmed, non-empty string of at most `maxChars` characters. */
 const text = (maxChars: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(maxChars));
 
-const languageTag = once(() => z.string().check(z.refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } })));
+const languageTag = /* @__PURE__ */ once(() => z.string().check(z.refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } })));
 
 const localized = (maxChars: number) => z.record(languageTag(), z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`)));
 
 const nonEmptyLocalized = (maxChars: number) => localized(maxChars).check(z.refine((value) => Object.keys(value).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } }));
 
-export const timeZoneSchema = once(() =>
+export const timeZoneSchema = /* @__PURE__ */ once(() =>
   z.string().check(z.refine(isIanaTimeZone, { message: 'must be an IANA time zone name, e.g. "Asia/Muscat"', params: { code: 'invalid_time_zone' } }), z.meta({ example: 'Asia/Muscat' })),
 );
 
-const inSupportedYears = once(() =>
+const inSupportedYears = /* @__PURE__ */ once(() =>
   z.refine<string>((value) => !/^\d{4}/.test(value) || isSupportedYear(Number(value.slice(0, 4))), {
     message: `must be in the years ${SUPPORTED_YEARS.from} to ${SUPPORTED_YEARS.to}`,
     params: { code: 'out_of_range' },
   }),
 );
 
-const localDateTime = once(() =>
+const localDateTime = /* @__PURE__ */ once(() =>
   z.string().check(
     z.refine((value) => parseLocalDateTime(value) !== undefined, { message: 'must be a local date-time that exists, "YYYY-MM-DDTHH:mm[:ss]"', params: { code: 'invalid_format' } }),
     inSupportedYears(),
   ),
 );
-const localDate = once(() =>
+const localDate = /* @__PURE__ */ once(() =>
   z.string().check(
     z.refine((value) => parseLocalDate(value) !== undefined, { message: 'must be a date that exists, "YYYY-MM-DD"', params: { code: 'invalid_format' } }),
     inSupportedYears(),
   ),
 );
-const month = once(() =>
+const month = /* @__PURE__ */ once(() =>
   z.string().check(
     z.refine((value) => parseMonth(value) !== undefined, { message: 'must be a month, "YYYY-MM"', params: { code: 'invalid_format' } }),
     inSupportedYears(),
@@ -95,11 +95,11 @@ function instantOfField(ctx: Ctx, field: string, wall: WallTime, timeZone: strin
 
 // recur (#14): a schedule with a recurrence is a series; its first occurrence is the schedule itself (DTSTART).
 // The rule is checked against the schedule by the event's decide (normalizeRecurrence), which stores its normalized form.
-const seriesRecurrence = once(() =>
+const seriesRecurrence = /* @__PURE__ */ once(() =>
   z.optional(recurrenceInputSchema().check(z.describe('makes the event a series (RFC 5545 RRULE, EXDATE, RDATE; RFC 7529 RSCALE=ISLAMIC-UMALQURA); the schedule is its first occurrence'))),
 );
 
-const timedSchedule = once(() =>
+const timedSchedule = /* @__PURE__ */ once(() =>
   z
     .strictObject({
       type: z.literal('timed'),
@@ -123,7 +123,7 @@ const timedSchedule = once(() =>
     ),
 );
 
-const allDaySchedule = once(() =>
+const allDaySchedule = /* @__PURE__ */ once(() =>
   z.strictObject({ type: z.literal('allDay'), startDate: localDate(), endDate: localDate().check(z.describe('inclusive')), recurrence: seriesRecurrence() }).check(
     z.superRefine((schedule, ctx) => {
       if (parseLocalDate(schedule.startDate) && parseLocalDate(schedule.endDate) && schedule.endDate < schedule.startDate) {
@@ -133,7 +133,7 @@ const allDaySchedule = once(() =>
   ),
 );
 
-const monthSchedule = once(() =>
+const monthSchedule = /* @__PURE__ */ once(() =>
   z.strictObject({ type: z.literal('month'), month: month(), timeZone: timeZoneSchema(), recurrence: seriesRecurrence() }).check(
     z.superRefine((schedule, ctx) => {
       const first = parseMonth(schedule.month);
@@ -143,11 +143,11 @@ const monthSchedule = once(() =>
   ),
 );
 
-export const scheduleSchema = once(() => z.discriminatedUnion('type', [timedSchedule(), allDaySchedule(), monthSchedule()]));
+export const scheduleSchema = /* @__PURE__ */ once(() => z.discriminatedUnion('type', [timedSchedule(), allDaySchedule(), monthSchedule()]));
 export type Schedule = z.infer<ReturnType<typeof scheduleSchema>>;
 
-const httpUrl = once(() => z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2048)));
-const email = once(() => z.email({ message: 'must be an e-mail address' }).check(z.maxLength(320)));
+const httpUrl = /* @__PURE__ */ once(() => z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).check(z.maxLength(2048)));
+const email = /* @__PURE__ */ once(() => z.email({ message: 'must be an e-mail address' }).check(z.maxLength(320)));
 
 function isRegionCode(code: string): boolean {
   if (!/^[A-Z]{2}$/.test(code)) return false;
@@ -155,7 +155,7 @@ function isRegionCode(code: string): boolean {
   return name !== undefined && name !== code && name !== 'Unknown Region';
 }
 
-export const locationSchema = once(() =>
+export const locationSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     name: z.optional(localized(LIMITS.titleChars)),
     city: z.optional(text(200)),
@@ -165,12 +165,12 @@ export const locationSchema = once(() =>
   }),
 );
 
-export const organizerSchema = once(() => z.strictObject({ name: text(200), email: z.optional(email()) }));
+export const organizerSchema = /* @__PURE__ */ once(() => z.strictObject({ name: text(200), email: z.optional(email()) }));
 
 export const participantRoles = ['chair', 'required', 'optional'] as const;
 export const participantStatuses = ['invited', 'accepted', 'declined', 'tentative'] as const;
 
-export const participantInputSchema = once(() =>
+export const participantInputSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     name: text(200),
     organization: z.optional(text(200)),
@@ -180,18 +180,20 @@ export const participantInputSchema = once(() =>
   }),
 );
 export type ParticipantInput = z.infer<ReturnType<typeof participantInputSchema>>;
-export const participantPatchSchema = once(() => z.strictObject({ status: z.enum(participantStatuses) }));
+export const participantPatchSchema = /* @__PURE__ */ once(() => z.strictObject({ status: z.enum(participantStatuses) }));
 
 export const eventKinds = ['meeting', 'forum', 'conference', 'other'] as const;
-export const calendarSlug = once(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters')));
+export const calendarSlug = /* @__PURE__ */ once(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters')));
 
-const tags = once(() => z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'))).check(z.maxLength(LIMITS.tags)));
+const tags = /* @__PURE__ */ once(() =>
+  z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'))).check(z.maxLength(LIMITS.tags)),
+);
 
 /** The fields an editor may set on an event, named without building their schemas (the domain lists them at import). */
 export const editableFieldNames = ['title', 'description', 'schedule', 'location', 'organizer', 'tags', 'url', 'kind', 'visibility', 'status'] as const;
 
 /** Fields an editor may set on an event, at creation or by merge patch. */
-const editableShape = once(
+const editableShape = /* @__PURE__ */ once(
   () =>
     ({
       title: nonEmptyLocalized(LIMITS.titleChars),
@@ -207,10 +209,10 @@ const editableShape = once(
     }) satisfies Record<(typeof editableFieldNames)[number], unknown>,
 );
 
-export const eventFieldsSchema = once(() => z.strictObject(editableShape()));
+export const eventFieldsSchema = /* @__PURE__ */ once(() => z.strictObject(editableShape()));
 export type EventFields = z.infer<ReturnType<typeof eventFieldsSchema>>;
 
-export const createEventSchema = once(() =>
+export const createEventSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     calendar: calendarSlug(),
     ...editableShape(),
@@ -220,7 +222,7 @@ export const createEventSchema = once(() =>
 export type CreateEventInput = z.infer<ReturnType<typeof createEventSchema>>;
 
 /** The shape a PATCH body may take (RFC 7396 merge patch: null removes). Validated again after merging. */
-export const eventPatchSchema = once(() =>
+export const eventPatchSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     title: z.optional(z.record(languageTag(), z.nullable(z.string()))),
     description: z.optional(z.nullable(z.record(languageTag(), z.nullable(z.string())))),
@@ -236,7 +238,7 @@ export const eventPatchSchema = once(() =>
 );
 
 /** recur (#14): what one occurrence may change (a merge patch; null: as the series says). */
-export const occurrencePatchSchema = once(() =>
+export const occurrencePatchSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     title: eventPatchSchema().shape.title,
     description: eventPatchSchema().shape.description,
@@ -246,9 +248,9 @@ export const occurrencePatchSchema = once(() =>
   }),
 );
 
-export const cancelSchema = once(() => z.strictObject({ reason: z.optional(text(1000)) }));
+export const cancelSchema = /* @__PURE__ */ once(() => z.strictObject({ reason: z.optional(text(1000)) }));
 
-export const calendarInputSchema = once(() =>
+export const calendarInputSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     name: nonEmptyLocalized(LIMITS.titleChars),
     description: z.optional(localized(LIMITS.descriptionChars)),
@@ -263,12 +265,12 @@ export type CalendarInput = z.infer<ReturnType<typeof calendarInputSchema>>;
 
 export const apiKeyRoles = ['admin', 'editor', 'partner'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
-export const createKeySchema = once(() => z.strictObject({ name: text(200), role: z.enum(apiKeyRoles) }));
+export const createKeySchema = /* @__PURE__ */ once(() => z.strictObject({ name: text(200), role: z.enum(apiKeyRoles) }));
 
 /** `limit` of every paged list: 1–200, 50 when absent (query strings are text, hence the coercion). */
-export const pageLimit = once(() => z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50));
+export const pageLimit = /* @__PURE__ */ once(() => z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50));
 
-export const listEventsQuerySchema = once(() =>
+export const listEventsQuerySchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     calendar: z.optional(calendarSlug()),
     from: z.optional(z.string()).check(z.describe('instant (RFC 3339) or date; events ending after it')),
@@ -283,10 +285,10 @@ export const listEventsQuerySchema = once(() =>
   }),
 );
 
-export const createFeedTokenSchema = once(() => z.strictObject({ label: text(200) }));
+export const createFeedTokenSchema = /* @__PURE__ */ once(() => z.strictObject({ label: text(200) }));
 
 // Not strict: calendar apps and link shorteners add parameters of their own to feed URLs; unknown ones are ignored.
-export const feedQuerySchema = once(() =>
+export const feedQuerySchema = /* @__PURE__ */ once(() =>
   z.object({
     lang: z.optional(languageTag()).check(z.describe("the feed's language; default: the calendar's defaultLanguage")),
     tag: z.optional(z.string()).check(z.describe('only events with one of these tags (repeat the parameter for several)')),
@@ -315,15 +317,15 @@ export const eventChangeTypes = [
   'event.series.ended',
 ] as const;
 
-const webhookUrl = once(() =>
+const webhookUrl = /* @__PURE__ */ once(() =>
   z.string().check(
     z.maxLength(2048),
     z.refine((value) => URL.canParse(value), { message: 'must be a URL', params: { code: 'invalid_url' } }),
   ),
 );
-const webhookTypes = once(() => z.array(z.enum([...eventChangeTypes, '*'])).check(z.minLength(1, 'needs at least one change type, or "*"'), z.maxLength(20)));
+const webhookTypes = /* @__PURE__ */ once(() => z.array(z.enum([...eventChangeTypes, '*'])).check(z.minLength(1, 'needs at least one change type, or "*"'), z.maxLength(20)));
 
-export const createWebhookSchema = once(() =>
+export const createWebhookSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     url: webhookUrl(),
     types: webhookTypes(),
@@ -333,7 +335,7 @@ export const createWebhookSchema = once(() =>
   }),
 );
 
-export const patchWebhookSchema = once(() =>
+export const patchWebhookSchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     url: z.optional(webhookUrl()),
     types: z.optional(webhookTypes()),
@@ -343,9 +345,9 @@ export const patchWebhookSchema = once(() =>
   }),
 );
 
-export const replaySchema = once(() => z.strictObject({ since: z.string().check(z.describe('an instant (RFC 3339): re-send every matching change recorded since then')) }));
+export const replaySchema = /* @__PURE__ */ once(() => z.strictObject({ since: z.string().check(z.describe('an instant (RFC 3339): re-send every matching change recorded since then')) }));
 
-export const deliveriesQuerySchema = once(() =>
+export const deliveriesQuerySchema = /* @__PURE__ */ once(() =>
   z.strictObject({
     status: z.optional(z.enum(['pending', 'succeeded', 'failed'])),
     limit: pageLimit(),

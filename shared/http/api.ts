@@ -289,7 +289,7 @@ const observe = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyR
 
 /**
  * @example
- * export const handler = api(operations['POST /events/{id}/cancel'], async ({ deps, params, body, principal }) => json(200, …));
+ * export const handler = api(cancelEventOperation(), async ({ deps, params, body, principal }) => json(200, …));
  */
 export function api<Body = undefined, Query = Record<string, string>>(
   options: ApiOptions<Body, Query>,

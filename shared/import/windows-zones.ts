@@ -3,22 +3,16 @@
  * own windowsZones mapping as the Unicode Consortium publishes it in the cldr-core package: the "001"
  * (golden) zone of each Windows name. Nothing typed by hand, so a CLDR release updates it. Chosen over
  * `windows-iana` (a third party's table derived from the same file): the source itself, from its publisher.
- * Only the import bundles it (89 KB of JSON).
+ * The bundle carries only the golden zones (windows-zones-data.ts, generated from cldr-core by
+ * infra/build-windows-zones.ts; a test checks the two agree): ~6 KiB, not the whole file's ~43 (0007).
  */
-import windowsZones from 'cldr-core/supplemental/windowsZones.json' with { type: 'json' };
 import { isIanaTimeZone } from '#domain/time';
+import { CLDR_VERSION, GOLDEN_WINDOWS_ZONES } from './windows-zones-data.ts';
 
-interface MapZone {
-  mapZone: { _other: string; _type: string; _territory: string };
-}
-
-const golden = new Map<string, string>();
-for (const { mapZone } of windowsZones.supplemental.windowsZones.mapTimezones as MapZone[]) {
-  if (mapZone._territory === '001') golden.set(mapZone._other.toLowerCase(), mapZone._type.split(' ')[0]!);
-}
+const golden = new Map(Object.entries(GOLDEN_WINDOWS_ZONES).map(([windows, iana]) => [windows.toLowerCase(), iana]));
 
 /** The CLDR version the mapping comes from, for reports. */
-export const CLDR_VERSION = windowsZones.supplemental.version._cldrVersion;
+export { CLDR_VERSION };
 
 /** The IANA zone for a Windows zone name ("Arab Standard Time" → "Asia/Riyadh"), or undefined. */
 export function ianaForWindowsZone(name: string): string | undefined {

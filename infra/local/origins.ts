@@ -46,6 +46,11 @@ export class RequestOrigins {
     return this.context.run(origin, work);
   }
 
+  /** Runs `work` as no request: stream deliveries, which no request's store writes should be charged with. */
+  outside<T>(work: () => T): T {
+    return this.context.exit(work);
+  }
+
   /** The request whose store request arrived from this client port, if any. */
   of(remotePort: number | undefined): Origin | undefined {
     return remotePort === undefined ? undefined : this.byPort.get(remotePort);

@@ -171,7 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     onWrite: (_table, item) => streamLog?.log.begin(commitKey(item)),
     onRefused: (_table, item) => streamLog?.log.settle(commitKey(item)),
     onRecord: (record, clientPort) => {
-      const delivered = deliver(record);
+      const delivered = origins.outside(() => deliver(record));
       origins.of(clientPort)?.deliveries.push(delivered);
     },
   });

@@ -77,7 +77,10 @@ function carried(inputs: Record<string, number>, size: number, baseSize: number)
   return notes.length ? `   (${notes.join('; ')})` : '';
 }
 
-/** The floor: what any function here needs at least (middy and a DynamoDB document client), nothing of ours. */
+/**
+ * The floor: what any function here needs at least (middy and a DynamoDB document client), nothing of ours, and
+ * with the SDK's default credential chain, which our bundles replace (infra/bundling.ts).
+ */
 async function baseline(dir: string): Promise<string> {
   const entry = join(dir, 'baseline-entry.mjs');
   writeFileSync(
@@ -91,7 +94,9 @@ async function baseline(dir: string): Promise<string> {
     ].join('\n'),
   );
   const outfile = join(dir, 'baseline.mjs');
-  await build({ ...bundling, mainFields: [...bundling.mainFields], banner: { js: bundling.banner }, bundle: true, entryPoints: [entry], outfile, nodePaths: [join(repositoryRoot, 'node_modules')], logLevel: 'silent' });
+  // The floor as the SDK ships it: without our aliases (the environment-only credentials make our bundles leaner).
+  const { alias: _ours, ...options } = bundling;
+  await build({ ...options, mainFields: [...bundling.mainFields], banner: { js: bundling.banner }, bundle: true, entryPoints: [entry], outfile, nodePaths: [join(repositoryRoot, 'node_modules')], logLevel: 'silent' });
   return outfile;
 }
 

@@ -4,7 +4,7 @@
  * middy + DynamoDB document client bundle, built with the same options. Budget (issue #11): size ≤ 1.5×
  * and cold import ≤ 1.2× the baseline.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,12 @@ import { repositoryRoot } from '../infra/paths.ts';
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** BENCH_BUNDLES=health,events-create: only these functions (while developing; the baseline is always measured). */
 const ONLY = process.env.BENCH_BUNDLES?.split(',').map((name) => name.trim());
+/**
+ * BENCH_COLD_INSTRUCTIONS=1: also count each import's instructions under valgrind (Debian's `valgrind`; ~20 s a bundle).
+ * The count moves by ~1% between runs whatever the load, where CPU time moves by ±0.1 at load 10: it decides a ±0.05
+ * question the CPU figure cannot. It is a proxy (it weighs a cache miss as one instruction); the budget stays on CPU time.
+ */
+const INSTRUCTIONS = process.env.BENCH_COLD_INSTRUCTIONS === '1';
 const SIZE_BUDGET = 1.5;
 const COLD_BUDGET = 1.2;
 
@@ -40,14 +46,34 @@ function importOnce(file: string): number {
   return Number(out.trim().split('\n').at(-1));
 }
 
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+const quantile = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.round((samples.length - 1) * q)]!;
+const median = (samples: number[]) => quantile(samples, 0.5);
+
+/** Instructions (valgrind's callgrind) of a fresh process that imports `file`: deterministic to ~1%. */
+function instructionsOnce(file: string): number {
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', node, '--input-type=module', '-e', script], {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    encoding: 'utf8',
+  });
+  const refs = /refs:\s+([\d,]+)/.exec(run.stderr ?? '')?.[1];
+  if (!refs) throw new Error(`valgrind did not count ${file}: ${run.error?.message ?? run.stderr}`);
+  return Number(refs.replaceAll(',', ''));
+}
+
+/** Each bundle's import in instructions over the baseline's, both less an empty module's import (Node's own start-up). */
+function instructionRatios(files: string[], baselineFile: string, emptyFile: string): number[] {
+  const empty = median([0, 1, 2].map(() => instructionsOnce(emptyFile)));
+  const base = median([0, 1, 2].map(() => instructionsOnce(baselineFile))) - empty;
+  return files.map((file) => (instructionsOnce(file) - empty) / base);
+}
 
 /**
  * Cold imports of every candidate, each right after one of the baseline, in rounds over all candidates (the order
  * rotated per round), so a machine busy with other work weighs on each pair alike and on every candidate across the
  * whole run. The ratio is the median of the per-pair ratios.
  */
-function coldImports(files: string[], baselineFile: string): { ms: number; baselineMs: number; ratio: number }[] {
+function coldImports(files: string[], baselineFile: string): { ms: number; baselineMs: number; ratio: number; spread: [number, number] }[] {
   const samples = files.map(() => ({ ms: [] as number[], baselineMs: [] as number[], ratio: [] as number[] }));
   for (let round = 0; round < RUNS; round++) {
     for (let k = 0; k < files.length; k++) {
@@ -59,7 +85,7 @@ function coldImports(files: string[], baselineFile: string): { ms: number; basel
       samples[i]!.ratio.push(c / b);
     }
   }
-  return samples.map((s) => ({ ms: median(s.ms), baselineMs: median(s.baselineMs), ratio: median(s.ratio) }));
+  return samples.map((s) => ({ ms: median(s.ms), baselineMs: median(s.baselineMs), ratio: median(s.ratio), spread: [quantile(s.ratio, 0.25), quantile(s.ratio, 0.75)] }));
 }
 
 /**
@@ -124,6 +150,15 @@ async function main(): Promise<void> {
       bundles.map((b) => b.file),
       base,
     );
+    const emptyFile = join(dir, 'empty.mjs');
+    writeFileSync(emptyFile, 'export {};\n');
+    const instructions = INSTRUCTIONS
+      ? instructionRatios(
+          bundles.map((b) => b.file),
+          base,
+          emptyFile,
+        )
+      : undefined;
     console.log(
       `  baseline: middy + DynamoDB client   ${`${(baseSize / 1024).toFixed(0)} KiB`.padStart(9)}   cold import ${median(cold.map((c) => c.baselineMs))
         .toFixed(1)
@@ -138,12 +173,12 @@ async function main(): Promise<void> {
     let over = 0;
     bundles.forEach((bundle, i) => {
       const size = statSync(bundle.file).size;
-      const { ms, ratio } = cold[i]!;
+      const { ms, ratio, spread } = cold[i]!;
       const sizeRatio = size / baseSize;
       const verdict = sizeRatio <= SIZE_BUDGET && ratio <= COLD_BUDGET ? 'ok' : 'OVER';
       if (verdict === 'OVER') over++;
       console.log(
-        `  ${bundle.name.padEnd(22)} ${`${(size / 1024).toFixed(0)} KiB`.padStart(9)} ${sizeRatio.toFixed(2).padStart(5)}×   cold import ${ms.toFixed(1).padStart(6)} ms ${ratio.toFixed(2).padStart(5)}×   ${verdict}${carried(bundle.inputs, size, baseSize)}`,
+        `  ${bundle.name.padEnd(22)} ${`${(size / 1024).toFixed(0)} KiB`.padStart(9)} ${sizeRatio.toFixed(2).padStart(5)}×   cold import ${ms.toFixed(1).padStart(6)} ms ${ratio.toFixed(2).padStart(5)}× (IQR ${spread.map((r) => r.toFixed(2)).join('–')})${instructions ? `, instructions ${instructions[i]!.toFixed(3)}×` : ''}   ${verdict}${carried(bundle.inputs, size, baseSize)}`,
       );
     });
     console.log(`  budget: size ≤ ${SIZE_BUDGET}× and cold import ≤ ${COLD_BUDGET}× the baseline; ${bundles.length - over}/${bundles.length} within`);

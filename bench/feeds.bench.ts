@@ -2,7 +2,8 @@
  * Feeds (issue #9), each figure beside its floor measured in the same run, on dynalite in memory:
  * - full rendering of 1,000 and 10,000 events beside bare ical-generator (what pre-rendering saves);
  * - a feed 200 at 10,000 events in its window beside a bare Query of the same fragments plus a join (the floor)
- *   and beside bare ical-generator rendering the same events;
+ *   and beside bare ical-generator rendering the same events: cold after a one-event change (packed month
+ *   segments for the other months), cold with every month packed, the first read ever, segments off, and warm;
  * - a 304 at 50,000 events beside a 304 at 10 events;
  * - feed throughput under load at 10,000 events beside a static server of the same bytes.
  * View items are written as the projector writes them (toViewItem), in batches, to keep the setup short.
@@ -12,15 +13,15 @@ import { cpus, loadavg } from 'node:os';
 import type { Calendar } from '#domain/calendar';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
 import { joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
 import { FEED_INDEX, fragmentOf, type FeedFragment } from '#feeds/fragments';
+import { rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/months';
 import { renderCalendar } from '#feeds/render';
 import { toViewItem } from '#views/items';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
@@ -117,8 +118,22 @@ async function seed(t: Awaited<ReturnType<typeof startTestRuntime>>, calendarId:
     let request: Record<string, unknown> | undefined = { [tableNames().views]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
     while (request && Object.keys(request).length > 0) request = (await client.send(new BatchWriteCommand({ RequestItems: request as never }))).UnprocessedItems;
   }
+  // The feed's month directories, as a rebuild writes them (the projector keeps them after that).
+  for (const directory of rebuiltFeedDirectories([{ pk: `calendar#${calendarId}`, entity: 'calendar', doc: { id: calendarId } }, ...items])) {
+    await writeRebuiltFeedDirectory(client, tableNames().views, directory);
+  }
   // One projected change, so the calendar's feed revision is set as the projector sets it.
-  await t.call('POST', '/events', { body: { calendar: calendarId, title: { en: 'Revision' }, schedule: list[0]!.schedule } });
+  const reply = await t.call('POST', '/events', { body: { calendar: calendarId, title: { en: 'Revision' }, schedule: list[0]!.schedule } });
+  changed.set(calendarId, reply.body.id as string);
+}
+
+/** The event of each calendar that the bench changes through the API (the seeded ones have no journal). */
+const changed = new Map<string, string>();
+
+/** New revisions for every month of a calendar's public feed, as `npm run rebuild-views` issues them: no segment is read again. */
+async function renewMonths(calendarId: string): Promise<void> {
+  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
+  await writeRebuiltFeedDirectory(documentClient(), tableNames().views, directory!);
 }
 
 async function queryFragments(calendarId: string): Promise<FeedFragment[]> {
@@ -140,60 +155,20 @@ async function bareQueryAndJoin(calendarId: string): Promise<number> {
   return Buffer.byteLength(chunks.join(''));
 }
 
-/**
- * Prototype of packed segments (read side only; nothing in the service writes them): the window's fragments
- * packed per month of their end into gzipped JSON arrays, stored as Binary items in the same byFeed index
- * (partition `<calendar>#segments#public`), so that a cold feed reads a dozen items instead of 10,000. Returns
- * the segments' count and compressed bytes.
- */
-async function writeSegments(calendarId: string): Promise<{ count: number; bytes: number; largest: number }> {
-  const byMonth = new Map<string, string[]>();
+/** The packed segments of a calendar's public feed as stored now (all revisions: dynalite does not expire them). */
+async function segmentSizes(calendarId: string): Promise<{ count: number; bytes: number; largest: number }> {
+  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
+  const current = Object.entries(directory ?? {}).flatMap(([name, value]) => (/^m\d{4}-\d{2}$/.test(name) ? [`feedsegment#${calendarId}#public#${name.slice(1)}#${String(value).split('@')[0]}#`] : []));
+  const sizes: number[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
-      new QueryCommand({ TableName: tableNames().views, IndexName: FEED_INDEX, KeyConditionExpression: 'feedPartition = :p', ExpressionAttributeValues: { ':p': `${calendarId}#public` }, ExclusiveStartKey: startKey }),
+      new ScanCommand({ TableName: tableNames().views, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': `feedsegment#${calendarId}#public#` }, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) {
-      const month = (item.feedEnd as string).slice(0, 7);
-      byMonth.set(month, [...(byMonth.get(month) ?? []), item.feed as string]);
-    }
+    for (const item of page.Items ?? []) if (current.some((prefix) => String(item.pk).startsWith(prefix))) sizes.push((item.segment as Uint8Array).length);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  let bytes = 0;
-  let largest = 0;
-  for (const [month, feeds] of byMonth) {
-    const packed = gzipSync(`[${feeds.join(',')}]`);
-    bytes += packed.length;
-    largest = Math.max(largest, packed.length);
-    await documentClient().send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [tableNames().views]: [{ PutRequest: { Item: { pk: `feedsegment#${calendarId}#public#${month}`, feedPartition: `${calendarId}#segments#public`, feedEnd: month, feedZ: new Uint8Array(packed) } } }],
-        },
-      }),
-    );
-  }
-  return { count: byMonth.size, bytes, largest };
-}
-
-/** The read side of a cold feed over packed segments: Query them, gunzip, parse, join (as loadFeedBody joins). */
-async function segmentsRead(calendarDoc: Calendar, head: Awaited<ReturnType<typeof loadFeedHead>>): Promise<number> {
-  const fragments: FeedFragment[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableNames().views,
-        IndexName: FEED_INDEX,
-        KeyConditionExpression: 'feedPartition = :p',
-        ExpressionAttributeValues: { ':p': `${calendarDoc.id}#segments#public` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) fragments.push(...(JSON.parse(gunzipSync(item.feedZ as Uint8Array).toString('utf8')) as FeedFragment[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join(''));
+  return { count: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes) };
 }
 
 /** 200s per second, requests started during `seconds`, `concurrency` at a time, each read to its end; and the other statuses seen. */
@@ -266,19 +241,40 @@ async function main(): Promise<void> {
   console.log(`  ${huge} events  ${huge304.toFixed(2).padStart(7)} ms   ratio ${(huge304 / tiny304).toFixed(2)}× (target ≤ 1.5×: ${huge304 / tiny304 <= 1.5 ? 'met' : 'NOT met'})`);
 
   const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const body = Buffer.from(await (await fetch(url('large'))).arrayBuffer());
-  // Cold: the first GET after a change. The projector's part of a change (a new feed revision) is made before
-  // each sample, untimed, so the GET reads and joins the fragments. Warm: the same ETag again, answered from
-  // the body the container kept (one GetItem); what token feeds get between changes (CloudFront serves public ones).
-  const revise = () =>
+  const get = async () => (await fetch(url('large'))).arrayBuffer();
+  const body = Buffer.from(await get());
+  // Cold GETs, each the first under a new ETag, the store's side of each made untimed before the sample:
+  // - after one event change through the API (the projector renews its month's revision): the other months'
+  //   segments are read, the changed month is Queried from the index and packed again;
+  // - with every month packed and no event changed (a new ETag all the same: a new UTC day, a calendar change);
+  // - the first read ever (every month's revision renewed, as a rebuild does): every month Queried, then packed;
+  // - segments off (FEED_SEGMENTS=0): the window's fragments Queried one item each, as before.
+  // Warm: the same ETag again, answered from the body the container kept (one GetItem).
+  let edits = 0;
+  const changeOneEvent = async () => {
+    await t.call('PATCH', `/events/${changed.get('large')}`, { body: { title: { en: `Revision ${++edits}` } } });
+    await t.runtime.pump.drain();
+  };
+  const newEtag = () =>
     documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: 'calendar#large' }, UpdateExpression: 'SET feedRevision = :r', ExpressionAttributeValues: { ':r': randomUUID() } }));
-  const cold: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await revise();
-    cold.push(...(await timed(1, async () => (await fetch(url('large'))).arrayBuffer())));
-  }
-  const feedCold = middle(cold);
-  const feedWarm = middle(await timed(Math.max(runs, 11), async () => (await fetch(url('large'))).arrayBuffer()));
+  const coldAfter = async (prepare: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await prepare();
+      samples.push(...(await timed(1, get)));
+    }
+    return middle(samples);
+  };
+  const feedCold = await coldAfter(changeOneEvent);
+  const feedPacked = await coldAfter(newEtag);
+  const feedFirst = await coldAfter(async () => {
+    await renewMonths('large');
+    await changeOneEvent();
+  });
+  process.env.FEED_SEGMENTS = '0';
+  const feedPlain = await coldAfter(newEtag);
+  delete process.env.FEED_SEGMENTS;
+  const feedWarm = middle(await timed(Math.max(runs, 11), get));
   const floor = middle(await timed(runs, () => bareQueryAndJoin('large')));
   const join = middle(
     await timed(runs, async () => {
@@ -292,21 +288,22 @@ async function main(): Promise<void> {
   const fragments = await queryFragments('large');
   const calendarDoc = { ...calendar, id: 'large' };
   const joinOnly = median(() => Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join('')), runs);
-  const segments = await writeSegments('large');
-  const segmentsMs = middle(await timed(runs, () => segmentsRead(calendarDoc, head)));
   const parseOnly = median(() => fragments.map((fragment) => JSON.parse(JSON.stringify(fragment))), runs);
+  const segments = await segmentSizes('large');
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(3)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`;
+  const line = (label: string, ms: number) => `  ${label.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms   vs floor ${verdict(ms / floor, 3)}; vs ical-generator ${verdict(ms / icalGenerator, 0.05)}`;
   console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (median of ${runs}; warm median of ${Math.max(runs, 11)}; ${uptime()})`);
-  console.log(`  bare ical-generator, same events               ${icalGenerator.toFixed(1).padStart(8)} ms`);
-  console.log(`  floor: bare Query of the fragments + join      ${floor.toFixed(1).padStart(8)} ms   ${(floor / icalGenerator).toFixed(3)}× bare ical-generator`);
-  console.log(`  GET cold (first after a change), over HTTP     ${feedCold.toFixed(1).padStart(8)} ms   vs floor ${verdict(feedCold / floor, 3)}; vs ical-generator ${verdict(feedCold / icalGenerator, 0.05)}`);
-  console.log(`  GET warm (same ETag, body kept), over HTTP     ${feedWarm.toFixed(1).padStart(8)} ms   vs floor ${verdict(feedWarm / floor, 3)}; vs ical-generator ${verdict(feedWarm / icalGenerator, 0.05)}`);
-  console.log(`  in process: loadFeedHead + loadFeedBody        ${join.toFixed(1).padStart(8)} ms`);
-  console.log(`  join alone (what replaced rendering)           ${joinOnly.toFixed(1).padStart(8)} ms   ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
-  console.log(`  JSON round trip of the fragments alone          ${parseOnly.toFixed(1).padStart(8)} ms   ${(parseOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
-  console.log(
-    `  prototype: packed month segments (${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB): Query + gunzip + parse + join ${segmentsMs.toFixed(1).padStart(8)} ms   ${verdict(segmentsMs / icalGenerator, 0.05)} vs ical-generator`,
-  );
+  console.log(`  packed month segments: ${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB`);
+  console.log(`  ${'bare ical-generator, same events'.padEnd(62)} ${icalGenerator.toFixed(1).padStart(8)} ms`);
+  console.log(`  ${'floor: bare Query of the fragments + join'.padEnd(62)} ${floor.toFixed(1).padStart(8)} ms   ${(floor / icalGenerator).toFixed(3)}× bare ical-generator`);
+  console.log(line('GET cold after a one-event change (other months packed)', feedCold));
+  console.log(line('GET cold, every month packed (new ETag, no event change)', feedPacked));
+  console.log(line('GET cold, first read ever (no segment yet; packs them)', feedFirst));
+  console.log(line('GET cold, segments off (FEED_SEGMENTS=0: every fragment)', feedPlain));
+  console.log(line('GET warm (same ETag, body kept)', feedWarm));
+  console.log(`  ${'in process: loadFeedHead + loadFeedBody (segments)'.padEnd(62)} ${join.toFixed(1).padStart(8)} ms`);
+  console.log(`  ${'join alone (what replaced rendering)'.padEnd(62)} ${joinOnly.toFixed(1).padStart(8)} ms   ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
+  console.log(`  ${'JSON round trip of the fragments alone'.padEnd(62)} ${parseOnly.toFixed(1).padStart(8)} ms   ${(parseOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
 
   const statics = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-length': body.length }).end(body));
   await new Promise<void>((resolve) => statics.listen(0, '127.0.0.1', resolve));
@@ -321,7 +318,7 @@ async function main(): Promise<void> {
   delete process.env.FEED_CACHE_MB;
   console.log(`\nThroughput at ${large} events (${kb(body.toString())}), ${concurrency} concurrent fetches for ${seconds} s (${uptime()})`);
   console.log(`  feed 200s, warm (body kept under its ETag)          ${warmRate.rate.toFixed(1).padStart(8)} req/s   ${(warmRate.rate / floorRate.rate).toFixed(2)}× static${failures(warmRate)}`);
-  console.log(`  feed 200s, cold (FEED_CACHE_MB=0: every one reads)   ${coldRate.rate.toFixed(1).padStart(8)} req/s   ${(coldRate.rate / floorRate.rate).toFixed(2)}× static${failures(coldRate)}`);
+  console.log(`  feed 200s, cold (FEED_CACHE_MB=0: reads the segments) ${coldRate.rate.toFixed(1).padStart(8)} req/s   ${(coldRate.rate / floorRate.rate).toFixed(2)}× static${failures(coldRate)}`);
   console.log(`  static server, same bytes                           ${floorRate.rate.toFixed(1).padStart(8)} req/s`);
   statics.close();
   await t.close();

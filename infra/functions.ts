@@ -10,6 +10,8 @@ export type TableAccess = {
   idempotency?: 'write';
   deliveries?: 'read' | 'write';
   secrets?: 'read' | 'write';
+  /** feeds: puts packed month segments in the views (shared/feeds/segments.ts), and no other view item. */
+  feedSegments?: 'write';
 };
 
 export interface FunctionSpec {
@@ -86,7 +88,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/feeds/get.ts',
     routes: ['GET /feeds/{file}', 'HEAD /feeds/{file}'],
     streaming: true,
-    tables: { journal: 'read', views: 'read' },
+    tables: { journal: 'read', views: 'read', feedSegments: 'write' },
     memoryMb: 1024,
     timeoutSeconds: 20,
   },

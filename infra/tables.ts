@@ -34,6 +34,8 @@ export const tableLayouts = {
       // --- end feeds
     ],
     stream: false,
+    // feeds: packed month segments (shared/feeds/segments.ts) expire; no other view item sets it.
+    timeToLive: 'expiresAt',
   },
   idempotency: { partitionKey: { name: 'pk', type: 'S' }, indexes: [], stream: false, timeToLive: 'expiresAt' },
   // Webhook deliveries: one item per (subscription, message), and one lane item per subscription. Work is found

@@ -98,6 +98,17 @@ export class TaqweemFunction extends NodejsFunction {
     );
     const journalId = Stack.of(this).getLogicalId(tables.journal.node.defaultChild as CfnResource);
     this.acknowledge(`AwsSolutions-IAM5[Resource::<${journalId}.Arn>/index/*]`, 'Queries may use the journal’s own secondary indexes, which this grant names by table.');
+    // feeds: a reader packs month segments read-through; IAM lets it put those items only (by their key's prefix).
+    if (access.feedSegments === 'write') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:PutItem'],
+          resources: [tables.views.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['feedsegment#*'] } },
+        }),
+      );
+    }
     for (const name of ['views', 'idempotency', 'deliveries', 'secrets'] as const) {
       const level = access[name];
       if (level === 'read') tables[name].grantReadData(this);

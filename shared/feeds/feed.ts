@@ -1,18 +1,20 @@
 /**
  * A feed request. Its validators (ETag, Last-Modified) come from one small read of the calendar's view item,
  * which carries the feed revision the projector moves with every change; a 304 and a HEAD need nothing else.
- * The body reads the pre-rendered fragments in the feed's window from the byFeed index and joins them.
+ * The body reads the pre-rendered fragments in the feed's window (packed per month where it can, else from the
+ * byFeed index) and joins them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { feedTokenOpens } from '#commands/feed-tokens';
 import type { Deps } from '#config/deps';
 import type { Calendar } from '#domain/calendar';
 import { streams } from '#domain/changes';
 import { DomainError } from '#domain/errors';
-import type { CalendarEvent } from '#domain/event';
 import type { FeedRevision } from './digest.ts';
-import { assembleFragment, FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment, type StoredFragment } from './fragments.ts';
+import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
+import { queryFeedIndex, usableFragments } from './index-reads.ts';
+import { readSegmented, segmentsOn } from './segments.ts';
 import { calendarHeader } from './render.ts';
 import { cancellationShows, utcDay, windowStart } from './window.ts';
 import { zoneYearsUntil } from './series.ts';
@@ -105,78 +107,49 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
-  const read = await Promise.all(visibilities.map((visibility) => readFragments(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, head.now)));
-  if (read.some((fragments) => fragments === undefined)) return undefined;
-  return joinFeed(calendar, read.flat() as FeedFragment[], head);
+  const variant: FeedVariant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
+  const read = await Promise.all(visibilities.map((visibility) => readEntries(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, variant, head.now)));
+  if (read.some((entries) => entries === undefined)) return undefined;
+  return joinEntries(calendar, read.flat() as FeedEntry[], head);
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
 export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
-  const shown = fragments.filter((fragment) => shows(fragment, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
+  const variant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
+  return joinEntries(
+    calendar,
+    fragments.map((fragment) => feedEntry(fragment, variant)),
+    head,
+  );
+}
+
+/** The feed's chunks from its entries (fragments chosen for its language and variant). No I/O. */
+export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): string[] {
+  const shown = entries.filter((entry) => shows(entry, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
   for (const { z, zx } of shown) for (const [zone, from, to] of z ? [z, ...(zx ?? [])] : []) zones.add(zone, from, zoneYearsUntil(from, to, head.now));
   const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
   const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
-  return [preamble, ...shown.map((fragment) => assembleFragment(fragment, head.language, calendar.defaultLanguage, head.withPrivateDetails)), 'END:VCALENDAR\r\n'];
+  return [preamble, ...shown.map((entry) => entry.v), 'END:VCALENDAR\r\n'];
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function shows(fragment: FeedFragment, head: FeedHead): boolean {
+function shows(fragment: FeedEntry, head: FeedHead): boolean {
   const { tags, excludeTentative, cancelledRetentionDays } = head.query;
   if (tags.length > 0 && !tags.some((tag) => fragment.g.includes(tag))) return false;
   if (excludeTentative && fragment.t) return false;
   return fragment.c === undefined || cancellationShows(fragment.c, head.now, cancelledRetentionDays);
 }
 
-type FeedIndexItem = { pk: string } & StoredFragment;
-
 /**
- * Every fragment in one partition's window; those rendered by an older RENDERING_VERSION, or Hijri series rendered
- * in an earlier year than `now`'s (their RDATE horizon), are rendered again from their event. With `maxFragments`,
- * one page of at most that many, and undefined if there are more.
+ * Every entry in one partition's window: from its packed month segments where they can be used (segments.ts),
+ * else one Query of the index. With `maxFragments`, one Query page of at most that many, and undefined if there
+ * are more (what a HEAD may spend).
  */
-async function readFragments(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined, now: Date): Promise<FeedFragment[] | undefined> {
-  const fragments: FeedFragment[] = [];
-  const outdated: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await d.client.send(
-      new QueryCommand({
-        TableName: d.tables.views,
-        IndexName: FEED_INDEX,
-        KeyConditionExpression: start === undefined ? 'feedPartition = :partition' : 'feedPartition = :partition AND feedEnd >= :start',
-        ExpressionAttributeValues: { ':partition': partition, ...(start === undefined ? {} : { ':start': start }) },
-        ExclusiveStartKey: startKey,
-        Limit: maxFragments,
-      }),
-    );
-    if (maxFragments !== undefined && page.LastEvaluatedKey) return undefined;
-    for (const item of (page.Items ?? []) as FeedIndexItem[]) {
-      const fragment = fragmentOf(item);
-      if (fragment?.r === RENDERING_VERSION && (fragment.hy === undefined || fragment.hy >= now.getUTCFullYear())) fragments.push(fragment);
-      else outdated.push(item.pk);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return outdated.length === 0 ? fragments : [...fragments, ...(await renderAgain(d, outdated, now))];
-}
-
-/**
- * Fragments rendered from their events' docs (one BatchGet per 100). Not written back: the projector is the views'
- * only writer; the next change or `npm run rebuild-views` stores them, and each container's body cache keeps the feed.
- */
-async function renderAgain(d: Deps, keys: string[], now: Date): Promise<FeedFragment[]> {
-  const events: CalendarEvent[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }> | undefined = {
-      [d.tables.views]: { Keys: keys.slice(i, i + 100).map((pk) => ({ pk })), ProjectionExpression: '#doc', ExpressionAttributeNames: { '#doc': 'doc' } } as never,
-    };
-    while (request && Object.keys(request).length > 0) {
-      const reply = await d.client.send(new BatchGetCommand({ RequestItems: request as never }));
-      events.push(...((reply.Responses?.[d.tables.views] ?? []).map((item) => item.doc) as CalendarEvent[]));
-      request = reply.UnprocessedKeys as typeof request;
-    }
-  }
-  return events.map((event) => renderFragment(event, now));
+async function readEntries(d: Deps, partition: string, start: string | undefined, maxFragments: number | undefined, variant: FeedVariant, now: Date): Promise<FeedEntry[] | undefined> {
+  const segmented = maxFragments === undefined && segmentsOn() ? await readSegmented(d, partition, start, variant, now) : undefined;
+  if (segmented) return segmented;
+  const items = await queryFeedIndex(d, partition, { from: start }, maxFragments);
+  return items && (await usableFragments(d, items, now)).map((fragment) => feedEntry(fragment, variant));
 }

@@ -158,6 +158,22 @@ export function fragmentOf(item: StoredFragment): FeedFragment | undefined {
   return item.feedZ ? (JSON.parse(gunzipSync(item.feedZ).toString('utf8')) as FeedFragment) : undefined;
 }
 
+/** What a feed's entries depend on besides the fragment: its language, its calendar's default, and public or private. */
+export interface FeedVariant {
+  language: string;
+  defaultLanguage: string;
+  withPrivateDetails: boolean;
+}
+
+/** A fragment chosen for one feed variant (`v`, its VEVENTs), with what a feed filters and orders it by. */
+export type FeedEntry = Pick<FeedFragment, 's' | 'id' | 'g' | 't' | 'c' | 'z' | 'zx'> & { v: string };
+
+/** A fragment's entry in feeds of this variant. */
+export function feedEntry(fragment: FeedFragment, { language, defaultLanguage, withPrivateDetails }: FeedVariant): FeedEntry {
+  const { s, id, g, t, c, z, zx } = fragment;
+  return { s, id, g, t, ...(c === undefined ? {} : { c }), ...(z === undefined ? {} : { z }), ...(zx === undefined ? {} : { zx }), v: assembleFragment(fragment, language, defaultLanguage, withPrivateDetails) };
+}
+
 /** Chooses one fragment's parts (a series' master and changed occurrences) for a feed in `language` of a calendar whose default is `defaultLanguage`. */
 export function assembleFragment(fragment: FeedFragment, language: string, defaultLanguage: string, withPrivateDetails: boolean): string {
   const main = assembleVevent(fragment, language, defaultLanguage, withPrivateDetails);

@@ -13,6 +13,7 @@ import { isConditionFailure } from '#journal/conditions';
 import type { Journal } from '#journal/journal';
 import type { CalendarEvent } from '#domain/event';
 import { touchFeedRevision } from '#feeds/digest';
+import { enterFeedMonth, reviseFeedMonths, startFeedDirectories, type FeedKeys } from '#feeds/months';
 import { ALL_CALENDARS, directoryKey, spanItems, spanKey, toViewItem, type ViewItem, type ViewState } from './items.ts';
 import { directoryEntries, materializedItems, materializedRange, rangeOf } from './occurrences.ts';
 
@@ -33,7 +34,7 @@ export function foldView(streamId: string, changes: readonly Recorded[], state?:
 
 /** What the projector needs of a stream's view item as stored (not the feed fragments), or undefined. */
 export async function readView(deps: Pick<ProjectorDeps, 'client' | 'viewsTable'>, streamId: string): Promise<ViewItem | undefined> {
-  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months, materializedFrom, materializedTo' };
+  const projection = { ProjectionExpression: 'doc, lastAppliedVersion, months, materializedFrom, materializedTo, feedPartition, feedEnd' };
   return (await deps.client.send(new GetCommand({ TableName: deps.viewsTable, Key: { pk: streamId }, ConsistentRead: true, ...projection }))).Item as ViewItem | undefined;
 }
 
@@ -49,10 +50,18 @@ export async function projectCommits(deps: ProjectorDeps, streamId: string, comm
   const state = foldView(streamId, changes, current?.doc as ViewState | undefined);
   if (!state) return false;
   const item = toViewItem(streamId, state);
-  if (streamKind(streamId) === 'event') await writeOccurrences(deps, streamId, item, current);
+  const kind = streamKind(streamId);
+  if (kind === 'event') await writeOccurrences(deps, streamId, item, current);
+  // feeds: the month the fragment enters is in its feed directory before the view is (shared/feeds/months.ts)
+  if (kind === 'event') await enterFeedMonth(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
   const written = await writeStreamView(deps, item, current);
-  // feeds: the calendar's feed revision follows every event write (shared/feeds/digest.ts)
-  if (streamKind(streamId) === 'event') await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
+  // feeds: the months the fragment left and entered get new revisions, then the calendar a new feed revision
+  // (shared/feeds/digest.ts), in that order: a feed under the new ETag never reads a segment packed before.
+  if (kind === 'event') {
+    await reviseFeedMonths(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
+    await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
+  }
+  if (kind === 'calendar' && !current) await startFeedDirectories(deps.client, deps.viewsTable, (state as { id: string }).id);
   return written;
 }
 

@@ -14,6 +14,7 @@ import { ALL_CALENDARS, directoryKey, spanItems, toViewItem, type ViewItem } fro
 import { directoryEntries, materializedItems, materializedRange } from './occurrences.ts';
 import { addMonths, foldView, writeView } from './projector.ts';
 import type { CalendarEvent } from '#domain/event';
+import { rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/months';
 
 export interface RebuildSummary {
   streams: number;
@@ -93,6 +94,8 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
     if (changedAt && changedAt > (lastEventChange.get(item.calendar!) ?? '')) lastEventChange.set(item.calendar!, changedAt);
   }
   for (const item of items) if (item.entity === 'calendar' && lastEventChange.has(String(item.doc.id))) item.feedChangedAt = lastEventChange.get(String(item.doc.id));
+  // Each feed partition's month directory, complete and with fresh revisions: no segment packed before is read again.
+  const feedDirectories = rebuiltFeedDirectories(items) as unknown as ViewItem[];
   // --- end feeds
   const directoryItems = [...directories].map(
     ([scope, { months, after, before }]) =>
@@ -108,7 +111,7 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
     deps.onProgress?.({ phase: 'write', done, total: streams, rate: rate(changes), etaSeconds: perSecond > 0 ? (streams - done) / perSecond : undefined });
   };
   let viewsWritten = 0;
-  const all = [...items, ...directoryItems];
+  const all = [...items, ...directoryItems, ...feedDirectories];
   if ((deps.mode ?? 'live') === 'offline') {
     await inParallel(chunks(all, BATCH), deps.concurrency ?? 8, async (batch) => {
       await batchWrite(
@@ -128,6 +131,7 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
     });
     // Added to, never replaced: the live projector may be adding months meanwhile.
     await Promise.all([...directories].map(([scope, sets]) => addMonths(deps, scope, [...sets.months], { after: [...sets.after], before: [...sets.before] })));
+    await inParallel(feedDirectories, deps.concurrency ?? 8, (directory) => writeRebuiltFeedDirectory(deps.client, deps.viewsTable, directory as never));
   }
   const viewsRemoved = await removeOrphans(deps, new Set(all.map((item) => item.pk)), segments);
   deps.onProgress?.({ phase: 'write', done: streams, total: streams, rate: rate(changes), etaSeconds: 0 });

@@ -1,0 +1,51 @@
+/**
+ * The stored form of a packed segment (segments.ts): a month's entries for one feed variant, gzipped, split into as
+ * few parts as keep each under a byte cap (DynamoDB items stop at 400 KB).
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { streams } from '#domain/changes';
+import type { FeedEntry } from './fragments.ts';
+
+/** One packed event: where it ends (the window), its view item, a Hijri series' horizon year (or null), its entry. */
+export type Packed = [feedEnd: string, pk: string, horizonYear: number | null, entry: FeedEntry];
+
+/** Parts a month may be split into; a month needing more is read from the index every time. */
+const MAX_PARTS = 16;
+/** A part's gzipped bytes at most (DynamoDB items stop at 400 KB, key and attributes included). */
+const maxPartBytes = () => Number(process.env.FEED_SEGMENT_MAX_BYTES ?? 350_000);
+
+/** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
+export function packMonth(packed: readonly Packed[]): Buffer[] | undefined {
+  const whole = gzipSync(encodePart(packed));
+  const cap = maxPartBytes();
+  if (whole.length <= cap) return [whole];
+  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, packed.length); count++) {
+    const size = Math.ceil(packed.length / count);
+    const parts = Array.from({ length: Math.ceil(packed.length / size) }, (_, i) => gzipSync(encodePart(packed.slice(i * size, i * size + size))));
+    if (parts.every((part) => part.length <= cap)) return parts;
+  }
+  return undefined;
+}
+
+type Row = [feedEnd: string, horizonYear: number | null, entry: Omit<FeedEntry, 'v'>, length: number];
+
+/**
+ * A part's text: one JSON line of what each entry is filtered and ordered by (with its VEVENTs' length), then the
+ * VEVENTs themselves, one after the other. Reading it parses the small line and slices the rest, so a cold feed
+ * never unescapes its megabytes of VEVENTs from JSON strings.
+ */
+function encodePart(packed: readonly Packed[]): string {
+  const rows = packed.map(([feedEnd, , horizonYear, { v, ...entry }]): Row => [feedEnd, horizonYear, entry, v.length]);
+  return `${JSON.stringify(rows)}\n${packed.map(([, , , entry]) => entry.v).join('')}`;
+}
+
+export function decodePart(segment: Uint8Array): Packed[] {
+  const text = gunzipSync(segment).toString('utf8');
+  const newline = text.indexOf('\n');
+  let offset = newline + 1;
+  return (JSON.parse(text.slice(0, newline)) as Row[]).map(([feedEnd, horizonYear, entry, length]): Packed => {
+    const v = text.slice(offset, offset + length);
+    offset += length;
+    return [feedEnd, streams.event(entry.id), horizonYear, { ...entry, v }];
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * Packed month segments (decision 0010, fourth session): a month's fragments of one feed partition, chosen for one
+ * feed variant (language, calendar default language, public or private: what `assembleFragment` depends on) and
+ * packed into gzipped JSON (in parts under a byte cap), so a cold feed reads a few dozen items instead of every
+ * fragment, and parses one string per event instead of every part of every language.
+ *
+ * Immutable and built read-through. A segment's key names its partition, month, the month's revision (months.ts),
+ * RENDERING_VERSION, the packing format and the variant: the projector renews a month's revision whenever a fragment enters,
+ * changes in or leaves it, so a segment is never rewritten, only no longer asked for, and expires (TTL). A feed
+ * reads the segments of its window's months; the months without one are Queried from byFeed as before (adjacent
+ * months in one Query), and their segments are written for the next reader.
+ */
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '#config/deps';
+import { isConditionFailure } from '#journal/conditions';
+import { streams } from '#domain/changes';
+import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
+import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-reads.ts';
+import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
+import { decodePart, packMonth, type Packed } from './segment-parts.ts';
+
+/** Bumped when the packed form changes: older segments are then never read. */
+const SEGMENT_FORMAT = 3;
+
+/** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
+export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';
+/** Months holding fewer fragments are not packed: a Query of a few items costs about what a segment does. */
+const minFragments = () => Number(process.env.FEED_SEGMENT_MIN_FRAGMENTS ?? 16);
+const ttlSeconds = () => Number(process.env.FEED_SEGMENT_TTL_HOURS ?? 24) * 3600;
+/** After a revision the index may lag the table (as feed.ts): no segment is packed from it until it settles. */
+const settleMillis = () => Number(process.env.FEED_INDEX_SETTLE_MS ?? 0);
+
+interface SegmentItem {
+  pk: string;
+  segment: Uint8Array;
+  parts: number;
+  expiresAt: number;
+}
+
+const variantKey = ({ language, defaultLanguage, withPrivateDetails }: FeedVariant) => `${language}|${defaultLanguage}|${withPrivateDetails ? 'private' : 'public'}`;
+
+const segmentKey = (partition: string, month: string, { revision }: MonthRevision, variant: string, part: number) =>
+  `feedsegment#${partition}#${month}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${variant}#${part}`;
+
+/**
+ * The entries of a partition's window (ends from `start`, or all) for one feed variant, from its months' segments
+ * where they exist and the index elsewhere; undefined when the partition has no complete month directory (read
+ * the index).
+ */
+export async function readSegmented(d: Deps, partition: string, start: string | undefined, variant: FeedVariant, now: Date): Promise<FeedEntry[] | undefined> {
+  const { Item: directory } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: feedDirectoryKey(partition) }, ConsistentRead: true }));
+  if (directory?.complete !== true) return undefined;
+  const first = start === undefined ? undefined : feedMonthOf(start);
+  const months = directoryMonths(directory).filter(([month]) => first === undefined || month >= first);
+  const key = variantKey(variant);
+  const packed = await readSegments(d, partition, months, key);
+  const found = [...packed.values()].flat();
+  const writes: Promise<void>[] = [];
+  await Promise.all(
+    runsWithout(months, packed).map(async (run) => {
+      // The last run is open-ended: it also finds what ends after the directory's last month.
+      const last = run.at(-1)![0] === months.at(-1)![0] ? undefined : run.at(-1)![0];
+      const read = await packedOf(d, (await queryFeedIndex(d, partition, { from: run[0]![0], throughMonth: last }))!, variant, now);
+      found.push(...read);
+      for (const [month, revision] of run)
+        writes.push(
+          writeSegment(
+            d,
+            segmentKey.bind(null, partition, month, revision, key),
+            revision,
+            read.filter(([end]) => feedMonthOf(end) === month),
+          ),
+        );
+    }),
+  );
+  await Promise.all(writes);
+  const shown = start === undefined ? found : found.filter(([end]) => end >= start);
+  // A Hijri series packed in an earlier year is rendered again: its RDATEs move with the clock (fragments.ts).
+  const stale = shown.filter(([, , year]) => year !== null && year < now.getUTCFullYear());
+  if (stale.length === 0) return shown.map(([, , , entry]) => entry);
+  const fresh = await packedOf(
+    d,
+    stale.map(([feedEnd, pk]) => ({ pk, feedEnd })),
+    variant,
+    now,
+  );
+  return [...shown.filter(([, , year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , , entry]) => entry);
+}
+
+/** Index items as packed entries of a variant (fragments rendered again where outdated, as a feed would). */
+async function packedOf(d: Deps, items: readonly IndexedFragment[], variant: FeedVariant, now: Date): Promise<Packed[]> {
+  const ends = new Map(items.map((item) => [item.pk, item.feedEnd]));
+  return (await usableFragments(d, items, now)).flatMap((fragment: FeedFragment): Packed[] => {
+    const pk = streams.event(fragment.id);
+    const feedEnd = ends.get(pk);
+    return feedEnd === undefined ? [] : [[feedEnd, pk, fragment.hy ?? null, feedEntry(fragment, variant)]];
+  });
+}
+
+/** Adjacent months (in the directory's order) that have no segment. */
+function runsWithout(months: [string, MonthRevision][], packed: Map<string, unknown>): [string, MonthRevision][][] {
+  const runs: [string, MonthRevision][][] = [];
+  let run: [string, MonthRevision][] = [];
+  for (const month of months) {
+    if (packed.has(month[0])) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    } else run.push(month);
+  }
+  return run.length > 0 ? [...runs, run] : runs;
+}
+
+/** The unexpired, whole segments of these months (BatchGet: their first parts, then any further parts). */
+async function readSegments(d: Deps, partition: string, months: [string, MonthRevision][], variant: string): Promise<Map<string, Packed[]>> {
+  const nowSeconds = Date.now() / 1000;
+  const live = (item: SegmentItem | undefined) => item !== undefined && item.expiresAt > nowSeconds;
+  const keyOf = (month: string, revision: MonthRevision, part: number) => segmentKey(partition, month, revision, variant, part);
+  const firsts = await batchGet(
+    d,
+    months.map(([month, revision]) => keyOf(month, revision, 0)),
+  );
+  const wanted = months.filter(([month, revision]) => live(firsts.get(keyOf(month, revision, 0))));
+  const further = await batchGet(
+    d,
+    wanted.flatMap(([month, revision]) => Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts - 1 }, (_, i) => keyOf(month, revision, i + 1))),
+  );
+  const packed = new Map<string, Packed[]>();
+  for (const [month, revision] of wanted) {
+    const parts = Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(keyOf(month, revision, i)));
+    if (parts.every(live))
+      packed.set(
+        month,
+        parts.flatMap((part) => decodePart(part!.segment)),
+      );
+  }
+  return packed;
+}
+
+async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentItem>> {
+  const found = new Map<string, SegmentItem>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [d.tables.views]: { Keys: keys.slice(i, i + 100).map((pk) => ({ pk })) } };
+    while (request && Object.keys(request).length > 0) {
+      const reply = await d.client.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of (reply.Responses?.[d.tables.views] ?? []) as SegmentItem[]) found.set(item.pk, item);
+      request = reply.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
+/**
+ * Packs and stores a month read from the index, unless it is small, too large, or its revision has not settled.
+ * Each part is put only where none is (or an expired one): concurrent readers of one revision write the same
+ * entries. The first part, which says how many there are, is written last.
+ */
+async function writeSegment(d: Deps, keyOf: (part: number) => string, revision: MonthRevision, month: readonly Packed[]): Promise<void> {
+  if (Date.now() - revision.revisedAt < settleMillis()) return;
+  if (month.length < Math.max(1, minFragments())) return;
+  const parts = packMonth(month);
+  if (!parts) return;
+  const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds();
+  const put = async (part: number) => {
+    try {
+      await d.client.send(
+        new PutCommand({
+          TableName: d.tables.views,
+          Item: { pk: keyOf(part), segment: new Uint8Array(parts[part]!), parts: parts.length, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  };
+  await Promise.all(parts.slice(1).map((_, i) => put(i + 1)));
+  await put(0);
+}

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
 import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
+import type { FieldError } from '#domain/errors';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
 import { tableLayouts, type IndexLayout, type TableLayout } from '../tables.ts';
@@ -134,8 +135,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
-  writeResult(res, { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'about:blank', title, status, detail }) }, 'GET');
+/** The runtime's own answers (no function took the request) name the part of the request at fault, as the API's do. */
+function problem(res: ServerResponse, status: number, title: string, detail: string, error?: FieldError, headers: Record<string, string> = {}): void {
+  const body = { type: 'about:blank', title, status, detail, ...(error ? { errors: [error] } : {}) };
+  writeResult(res, { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify(body) }, 'GET');
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -168,10 +171,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const route of spec.routes!) router.add(route, { spec, handler });
   }
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] } | typeof STREAMED> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[]; undecodable?: true } | typeof STREAMED> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const { route, methods } = router.match(req.method ?? 'GET', path);
-    if (!route) return { methods };
+    const { route, methods, undecodable } = router.match(req.method ?? 'GET', path);
+    if (!route) return { methods, ...(undecodable ? { undecodable } : {}) };
     const { handler } = route.target;
     const event = toApiGatewayEvent(req, body, route);
     // feeds: a streaming handler answers as behind a function URL (RESPONSE_STREAM), straight into the socket
@@ -191,13 +194,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // webhooks: the Lambda Invoke API, as fan-out calls it on AWS to wake the dispatcher (see lambdaInvoke).
       if (lambdaInvoke(req, res, scheduler)) return;
       const body = await readBody(req);
-      if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
+      if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`, { field: 'body', code: 'too_large', message: `must be at most ${MAX_REQUEST_BYTES} bytes` });
       const result = await dispatch(req, res, body);
       if (result === STREAMED) return;
       if (typeof result === 'object' && result !== null && 'methods' in result) {
+        if (result.undecodable) return problem(res, 400, 'Invalid request', 'the path is not percent-encoded UTF-8', { field: 'path', code: 'invalid_format', message: 'is not percent-encoded UTF-8' });
         return result.methods.length > 0
-          ? problem(res, 405, 'Method not allowed', `${req.method} is not allowed here`, { allow: result.methods.join(', ') })
-          : problem(res, 404, 'Not found', 'no such route; GET /openapi.json lists them all');
+          ? problem(
+              res,
+              405,
+              'Method not allowed',
+              `${req.method} is not allowed here`,
+              { field: 'method', code: 'unsupported', message: `must be one of: ${result.methods.join(', ')}` },
+              { allow: result.methods.join(', ') },
+            )
+          : problem(res, 404, 'Not found', 'no such route; GET /openapi.json lists them all', { field: 'path', code: 'not_found', message: 'matches no route' });
       }
       writeResult(res, result, req.method ?? 'GET');
     } catch (error) {

@@ -24,7 +24,13 @@ export function countCalls(client: DynamoDBDocumentClient) {
     calls.set(name, (calls.get(name) ?? 0) + 1);
     return send(command);
   }) as typeof client.send;
-  return { calls, reset: () => calls.clear() };
+  return {
+    calls,
+    reset: () => calls.clear(),
+    restore: () => {
+      client.send = send as typeof client.send;
+    },
+  };
 }
 
 /** Writes `count` event commits (each a new event) straight into the journal, spread over `days` UTC days. */

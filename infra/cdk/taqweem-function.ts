@@ -7,7 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { bundling } from '../bundling.ts';
+import { bundleAliases, bundling } from '../bundling.ts';
 import type { FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
 
@@ -56,6 +56,8 @@ export class TaqweemFunction extends NodejsFunction {
         sourceMap: bundling.sourcemap,
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,
+        // esbuild runs in projectRoot (locally and in Docker), so the targets stay relative to it.
+        esbuildArgs: { '--alias': Object.entries(bundleAliases).map(([from, to]) => `${from}=./${to}`) },
         // The AWS SDK is bundled, so what runs is the version that was tested.
         externalModules: [],
       },

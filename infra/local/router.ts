@@ -17,9 +17,13 @@ export class Router<T> {
     this.routes.sort((a, b) => literalScore(b.segments) - literalScore(a.segments));
   }
 
-  /** The route for a request; `methods` lists what the path allows when only the method is wrong. */
-  match(method: string, path: string): { route?: RouteMatch & { target: T }; methods: string[] } {
+  /**
+   * The route for a request; `methods` lists what the path allows when only the method is wrong; `undecodable`
+   * when a segment is not percent-encoded UTF-8 (no route could take it as a parameter).
+   */
+  match(method: string, path: string): { route?: RouteMatch & { target: T }; methods: string[]; undecodable?: true } {
     const segments = path.split('/').slice(1);
+    if (segments.some((segment) => !decodable(segment))) return { methods: [], undecodable: true };
     const methods: string[] = [];
     for (const route of this.routes) {
       const parameters = matchSegments(route.segments, segments);
@@ -30,6 +34,15 @@ export class Router<T> {
       methods.push(route.method);
     }
     return { methods };
+  }
+}
+
+function decodable(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -44,11 +57,7 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
     const expected = pattern[i]!;
     if (expected.startsWith('{')) {
       if (actual[i] === '') return undefined;
-      try {
-        parameters[expected.slice(1, -1)] = decodeURIComponent(actual[i]!);
-      } catch {
-        return undefined;
-      }
+      parameters[expected.slice(1, -1)] = decodeURIComponent(actual[i]!);
     } else if (expected !== actual[i]) return undefined;
   }
   return parameters;

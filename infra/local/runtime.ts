@@ -2,23 +2,27 @@
  * The local runtime: the Lambda handlers of infra/functions.ts behind one HTTP server, on dynalite, with the
  * journal's stream fed to the stream consumers. Same handlers, same event shapes as on AWS.
  */
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand, type CreateTableCommandInput, type Projection } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, ResourceInUseException, ScanCommand, type CreateTableCommandInput, type Projection } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, DynamoDBRecord, ScheduledEvent } from 'aws-lambda';
 import { hashSecret } from '#auth/keys';
 import { tableNames } from '#config/env';
+import { streams } from '#domain/changes';
+import type { FieldError } from '#domain/errors';
 import { functions, type FunctionSpec } from '../functions.ts';
 import { repositoryRoot } from '../paths.ts';
 import { tableLayouts, type IndexLayout, type TableLayout } from '../tables.ts';
 import { toApiGatewayEvent, writeResult } from './apigw.ts';
 import { StreamPump, type StreamHandler } from './pump.ts';
+import { RequestOrigins, type Origin } from './origins.ts';
 import { Router } from './router.ts';
 import { startStore } from './store.ts';
+import { StreamLog, type CommitKey } from './stream-log.ts';
 import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from './streaming.ts';
 
 export { repositoryRoot };
@@ -134,8 +138,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
-  writeResult(res, { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'about:blank', title, status, detail }) }, 'GET');
+/** The runtime's own answers (no function took the request) name the part of the request at fault, as the API's do. */
+function problem(res: ServerResponse, status: number, title: string, detail: string, error?: FieldError, headers: Record<string, string> = {}): void {
+  const body = { type: 'about:blank', title, status, detail, ...(error ? { errors: [error] } : {}) };
+  writeResult(res, { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify(body) }, 'GET');
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -150,15 +156,33 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pump = new StreamPump(
     await Promise.all(consumers.map(async (spec) => ({ name: spec.name, handler: await loadHandler<StreamHandler>(spec), context: () => lambdaContext(spec) }))),
     // ops (#11): the lagged, AWS-like mode.
-    { log, lagMs: streamLag },
+    { log, lagMs: streamLag, isBarrier: changesSubscriptions },
   );
   if (options.storePath) mkdirSync(options.storePath, { recursive: true });
-  const store = await startStore({ path: options.storePath, streamedTables: [names.journal], onRecord: (record) => pump.push(record) });
+  // A write waits for its own records only (origins.ts), never for another request's.
+  const origins = new RequestOrigins();
+  // What may be committed and not delivered survives a kill (stream-log.ts); in memory, nothing survives anyway.
+  const streamLog = options.storePath ? StreamLog.open(join(options.storePath, STREAM_LOG)) : undefined;
+  const deliver = (record: DynamoDBRecord) => {
+    const delivered = pump.push(record);
+    void delivered.then((ok) => ok && streamLog?.log.settle(commitKey(record.dynamodb?.NewImage as Record<string, never>)));
+    return delivered;
+  };
+  const store = await startStore({
+    path: options.storePath,
+    streamedTables: [names.journal],
+    onWrite: (_table, item) => streamLog?.log.begin(commitKey(item)),
+    onRefused: (_table, item) => streamLog?.log.settle(commitKey(item)),
+    onRecord: (record, clientPort) => {
+      const delivered = origins.outside(() => deliver(record));
+      origins.of(clientPort)?.deliveries.push(delivered);
+    },
+  });
   process.env.DYNAMODB_ENDPOINT = store.endpoint;
   process.env.ADMIN_KEY_HASH = hashSecret(options.adminApiKey);
   const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTables(client);
-  await catchUp(client, names.journal, (item) => pump.push(store.recordFor(names.journal, item)), pump);
+  if (streamLog) await catchUp(client, names.journal, streamLog, (item) => deliver(store.recordFor(names.journal, item)), pump);
 
   const scheduler = new Scheduler(await Promise.all(functions.filter((f) => f.schedule).map(async (spec) => ({ spec, handler: await loadHandler<ScheduledHandler>(spec) }))), log);
 
@@ -168,10 +192,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const route of spec.routes!) router.add(route, { spec, handler });
   }
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[] } | typeof STREAMED> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<APIGatewayProxyResultV2 | { methods: string[]; undecodable?: true } | typeof STREAMED> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const { route, methods } = router.match(req.method ?? 'GET', path);
-    if (!route) return { methods };
+    const { route, methods, undecodable } = router.match(req.method ?? 'GET', path);
+    if (!route) return { methods, ...(undecodable ? { undecodable } : {}) };
     const { handler } = route.target;
     const event = toApiGatewayEvent(req, body, route);
     // feeds: a streaming handler answers as behind a function URL (RESPONSE_STREAM), straight into the socket
@@ -179,10 +203,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await invokeStreaming(handler, event, lambdaContext(route.target.spec), res, req.method ?? 'GET');
       return STREAMED;
     }
-    const result = await handler(event, lambdaContext(route.target.spec));
-    // Without a lag the stream is delivered before answering, so a list read right after a write sees it;
-    // with one (ops #11), the answer goes out first, as on AWS. Fan-out wakes the dispatcher, as on AWS.
-    if (streamLag === 0) await pump.drain();
+    const origin: Origin = { deliveries: [] };
+    const result = await origins.run(origin, () => handler(event, lambdaContext(route.target.spec)));
+    // Without a lag the write's own records are delivered before answering, so a list read right after it sees
+    // it; with one (ops #11), the answer goes out first, as on AWS. Fan-out wakes the dispatcher, as on AWS.
+    if (streamLag === 0) await Promise.all(origin.deliveries);
     return result;
   }
 
@@ -191,13 +216,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // webhooks: the Lambda Invoke API, as fan-out calls it on AWS to wake the dispatcher (see lambdaInvoke).
       if (lambdaInvoke(req, res, scheduler)) return;
       const body = await readBody(req);
-      if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`);
+      if (!body) return problem(res, 413, 'Request too large', `at most ${MAX_REQUEST_BYTES} bytes`, { field: 'body', code: 'too_large', message: `must be at most ${MAX_REQUEST_BYTES} bytes` });
       const result = await dispatch(req, res, body);
       if (result === STREAMED) return;
       if (typeof result === 'object' && result !== null && 'methods' in result) {
+        if (result.undecodable) return problem(res, 400, 'Invalid request', 'the path is not percent-encoded UTF-8', { field: 'path', code: 'invalid_format', message: 'is not percent-encoded UTF-8' });
         return result.methods.length > 0
-          ? problem(res, 405, 'Method not allowed', `${req.method} is not allowed here`, { allow: result.methods.join(', ') })
-          : problem(res, 404, 'Not found', 'no such route; GET /openapi.json lists them all');
+          ? problem(
+              res,
+              405,
+              'Method not allowed',
+              `${req.method} is not allowed here`,
+              { field: 'method', code: 'unsupported', message: `must be one of: ${result.methods.join(', ')}` },
+              { allow: result.methods.join(', ') },
+            )
+          : problem(res, 404, 'Not found', 'no such route; GET /openapi.json lists them all', { field: 'path', code: 'not_found', message: 'matches no route' });
       }
       writeResult(res, result, req.method ?? 'GET');
     } catch (error) {
@@ -237,6 +270,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       server.closeAllConnections();
       await scheduler.stop();
       await pump.drain();
+      origins.close();
+      streamLog?.log.close();
       await store.close();
       client.destroy();
     },
@@ -321,16 +356,42 @@ class Scheduler {
   }
 }
 
+/** Subscription and key commits: fan-out of later records reads them from the views (see StreamPump's barriers). */
+function changesSubscriptions(record: DynamoDBRecord): boolean {
+  const streamId = record.dynamodb?.Keys?.streamId?.S ?? '';
+  return streamId.startsWith(streams.webhook('')) || streamId.startsWith(streams.key(''));
+}
+
+/** Where the stream log lives in the store's folder (LevelDB ignores files it does not know). */
+const STREAM_LOG = 'taqweem-stream.log';
+
+/** A journal item's key, as the stream log keeps it. */
+function commitKey(item: Record<string, never>): CommitKey {
+  const { streamId, version } = item as Record<string, { S?: string; N?: string } | undefined>;
+  return [streamId?.S ?? '', version?.N ?? ''];
+}
+
 /**
- * Replays the journal into the stream consumers at start. They are idempotent, so this repairs whatever a
- * crash left between a commit and its delivery, and costs little when nothing was lost.
+ * Delivers at start what the last run may have committed and not delivered (a kill, or records given up on):
+ * the writes its stream log left open, each read back from the journal. The consumers are idempotent, so a
+ * write delivered just before the kill is harmless. Only a store without a log (written before the log
+ * existed, or by something other than the runtime) is replayed whole, once.
  */
-async function catchUp(client: DynamoDBClient, journalTable: string, emit: (item: Record<string, never>) => void, pump: StreamPump): Promise<void> {
-  let startKey: Record<string, never> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: journalTable, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const item of page.Items ?? []) emit(item as Record<string, never>);
-    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (startKey);
+async function catchUp(client: DynamoDBClient, journalTable: string, { log, fresh }: { log: StreamLog; fresh: boolean }, emit: (item: Record<string, never>) => Promise<boolean>, pump: StreamPump): Promise<void> {
+  if (fresh) {
+    let startKey: Record<string, never> | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: journalTable, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      for (const item of page.Items ?? []) void emit(item as Record<string, never>);
+      startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (startKey);
+  }
+  for (const key of log.unsettled()) {
+    const [streamId, version] = key;
+    const { Item } = await client.send(new GetItemCommand({ TableName: journalTable, Key: { streamId: { S: streamId }, version: { N: version } }, ConsistentRead: true }));
+    // Not in the journal: the store never committed it. In it: delivered again, then settled (every open write of it).
+    if (Item) void emit(Item as Record<string, never>).then((ok) => ok && log.settle(key, true));
+    else log.settle(key, true);
+  }
   await pump.drain();
 }

@@ -24,8 +24,13 @@ export interface StoreOptions {
   path?: string;
   /** Tables whose committed puts become stream records. */
   streamedTables: string[];
-  onRecord: (record: DynamoDBRecord) => void;
+  /** Called with each committed record and the port the write came from (see origins.ts). */
+  onRecord: (record: DynamoDBRecord, clientPort: number | undefined) => void;
   region?: string;
+  /** Called before the store handles a write to a streamed table (the stream log records it: stream-log.ts). */
+  onWrite?: (tableName: string, item: Record<string, never>) => void;
+  /** Called when the store refused such a write: nothing was committed. */
+  onRefused?: (tableName: string, item: Record<string, never>) => void;
 }
 
 export async function startStore(options: StoreOptions): Promise<Store> {
@@ -35,13 +40,19 @@ export async function startStore(options: StoreOptions): Promise<Store> {
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.headers['x-amz-target'] !== 'DynamoDB_20120810.PutItem') return;
     const chunks: Buffer[] = [];
+    let write: { TableName: string; Item: Record<string, never> } | undefined;
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // This listener runs before dynalite's: the write is known (and logged) before the store handles it.
+    req.on('end', () => {
+      const parsed = parseWrite(Buffer.concat(chunks));
+      if (!parsed || !options.streamedTables.includes(parsed.TableName)) return;
+      write = parsed;
+      options.onWrite?.(write.TableName, write.Item);
+    });
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
-      if (res.statusCode === 200) {
-        const { TableName, Item } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { TableName: string; Item: Record<string, never> };
-        if (options.streamedTables.includes(TableName)) options.onRecord(streamRecord(TableName, Item, ++sequence, region));
-      }
+      if (write && res.statusCode === 200) options.onRecord(streamRecord(write.TableName, write.Item, ++sequence, region), req.socket.remotePort);
+      else if (write) options.onRefused?.(write.TableName, write.Item);
       return end(...args);
     }) as typeof res.end;
   });
@@ -55,6 +66,16 @@ export async function startStore(options: StoreOptions): Promise<Store> {
     recordFor: (tableName, item) => streamRecord(tableName, item, ++sequence, region),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** A PutItem's table and item; undefined for a body dynalite will reject anyway. */
+function parseWrite(body: Buffer): { TableName: string; Item: Record<string, never> } | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { TableName?: unknown; Item?: unknown };
+    return typeof parsed.TableName === 'string' && typeof parsed.Item === 'object' && parsed.Item !== null ? (parsed as { TableName: string; Item: Record<string, never> }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A DynamoDB Streams record as Lambda receives it (StreamViewType NEW_IMAGE). */

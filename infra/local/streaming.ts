@@ -71,8 +71,8 @@ export class HttpResponseWriter extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.writeHead();
-    if (this.bodyless || chunk.length === 0) return callback();
-    if (this.res.write(chunk)) callback();
+    if (this.bodyless || chunk.length === 0) callback();
+    else if (this.res.write(chunk)) callback();
     else this.res.once('drain', () => callback());
   }
 

@@ -14,6 +14,7 @@ import { messageId, testMessage } from '#webhooks/messages';
 import { newSigningKey, rotateSecret, saveSecret } from '#webhooks/secrets';
 import { checkWebhookUrl } from '#webhooks/targets';
 import { nudgeDispatcher } from '#webhooks/nudge';
+import { ownerRevoked } from '#webhooks/subscriptions';
 import { readReplay, startReplay, type ReplayJob } from '#webhooks/replay';
 import { log } from '#config/log';
 
@@ -58,7 +59,9 @@ export async function updateWebhook(d: Deps, id: string, patch: Extract<WebhookC
     await readWebhook(d, id, principal);
     await store.stopLane(id, 'disabled by its owner');
   }
-  const webhook = await run(d, id, { type: 'update', patch, manager: managerOf(principal) }, principal);
+  // Enabled again only while the owner's key stands (one key read, for this request alone).
+  const revoked = patch.disabled === false && (await ownerRevoked(d, (await readWebhook(d, id, principal)).owner));
+  const webhook = await run(d, id, { type: 'update', patch, manager: managerOf(principal), ownerRevoked: revoked }, principal);
   // Enabled again: the endpoint's failure streak starts over (or the next failure would disable it at once), and waiting deliveries go out.
   if (patch.disabled === false) await store.resumeLane(id, d.now());
   return webhook;

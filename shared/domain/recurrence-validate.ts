@@ -13,6 +13,7 @@ import {
   type RuleFieldError,
   type WeekdayNum,
 } from './recurrence-rule.ts';
+import { seriesShape } from './recurrence-shape.ts';
 import type { Schedule } from './schemas.ts';
 import { instantOf, parseInstant, parseLocalDate, parseLocalDateTime } from './time.ts';
 
@@ -129,6 +130,12 @@ function untilOf(text: string, schedule: Schedule, fail: Fail): string | undefin
   return undefined;
 }
 
+/** Whether the schedule's own start (the series' first instance) is after the normalized UNTIL, as expansion compares them. */
+function startsAfterUntil(until: string, schedule: Schedule): boolean {
+  const shape = seriesShape(schedule);
+  return shape.isAfterUntil(shape.start, until);
+}
+
 const hijri = (rule: RecurrenceRule) => rule.rscale === 'ISLAMIC-UMALQURA';
 
 const CHECKS: [string, RuleFieldError['code'], Check][] = [
@@ -142,6 +149,8 @@ const CHECKS: [string, RuleFieldError['code'], Check][] = [
     'invalid_value',
     (r) => (!hijri(r) && r.byMonth && r.byMonthDay?.every((d) => r.byMonth!.every((m) => Math.abs(d) > MONTH_DAYS[m - 1]!)) ? 'no month in BYMONTH has that BYMONTHDAY: the rule would never occur' : undefined),
   ],
+  // DTSTART is the first instance the rule makes (RFC 5545 §3.8.5.3); an UNTIL before it leaves none.
+  ['until', 'invalid_value', (r, s) => (r.until !== undefined && startsAfterUntil(r.until, s) ? 'UNTIL is before the series starts: the rule would never occur' : undefined)],
   ['skip', 'invalid_value', (r) => (r.skip && !r.rscale ? 'SKIP needs RSCALE (RFC 7529)' : undefined)],
   [
     'freq',

@@ -21,12 +21,22 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
+// What the feed writer strips from TEXT (shared/feeds/ics.ts): C0 controls other than tab and line breaks, and DEL.
+// Refused here so that the API, its webhooks and the feeds say the same; C1 controls are kept by both (RFC 5545 §3.1).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+/** Text holds no control character other than tab and line breaks (audit F10). */
+const noControlCharacters = /* @__PURE__ */ once(() =>
+  z.refine<string>((value) => !CONTROL_CHARACTER.test(value), { message: 'must not contain control characters (U+0000 to U+001F other than tab and line breaks, or U+007F)', params: { code: 'invalid_format' } }),
+);
+
 /** A trimmed, non-empty string of at most `maxChars` characters. */
-const text = (maxChars: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(maxChars));
+const text = (maxChars: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(maxChars), noControlCharacters());
 
 const languageTag = /* @__PURE__ */ once(() => z.string().check(z.refine(isLanguageTag, { message: 'must be a BCP 47 language tag, e.g. "ar", "en", "zh-Hans"', params: { code: 'invalid_language' } })));
 
-const localized = (maxChars: number) => z.record(languageTag(), z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`)));
+const localized = (maxChars: number) => z.record(languageTag(), z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(maxChars, `must be at most ${maxChars} characters`), noControlCharacters()));
 
 const nonEmptyLocalized = (maxChars: number) => localized(maxChars).check(z.refine((value) => Object.keys(value).length > 0, { message: 'needs at least one language', params: { code: 'too_few' } }));
 
@@ -186,7 +196,7 @@ export const eventKinds = ['meeting', 'forum', 'conference', 'other'] as const;
 export const calendarSlug = /* @__PURE__ */ once(() => z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lowercase letters, digits and "-", at most 63 characters')));
 
 const tags = /* @__PURE__ */ once(() =>
-  z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'))).check(z.maxLength(LIMITS.tags)),
+  z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.tagChars), z.regex(/^[^,;\\\r\n]+$/, 'must not contain , ; \\ or line breaks'), noControlCharacters())).check(z.maxLength(LIMITS.tags)),
 );
 
 /** The fields an editor may set on an event, named without building their schemas (the domain lists them at import). */
@@ -330,7 +340,7 @@ export const createWebhookSchema = /* @__PURE__ */ once(() =>
     url: webhookUrl(),
     types: webhookTypes(),
     calendars: z.optional(z.array(calendarSlug()).check(z.maxLength(100))),
-    description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+    description: z.optional(z.string().check(z.trim(), z.maxLength(500), noControlCharacters())),
     signature: z.optional(z.enum(['v1', 'v1a']).check(z.describe('Standard Webhooks signature scheme: v1 (HMAC-SHA256; you get a whsec_ secret, the default) or v1a (ed25519; you get only the whpk_ public key)'))),
   }),
 );
@@ -340,7 +350,7 @@ export const patchWebhookSchema = /* @__PURE__ */ once(() =>
     url: z.optional(webhookUrl()),
     types: z.optional(webhookTypes()),
     calendars: z.optional(z.nullable(z.array(calendarSlug()).check(z.maxLength(100)))),
-    description: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(500)))),
+    description: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(500), noControlCharacters()))),
     disabled: z.optional(z.boolean()),
   }),
 );

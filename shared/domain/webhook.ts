@@ -59,7 +59,7 @@ export function canSee(state: WebhookState, manager: Manager): state is Webhook 
 
 export type WebhookCommand =
   | { type: 'create'; settings: WebhookSettings; signing: WebhookSigning; owner: WebhookOwner }
-  | { type: 'update'; patch: { [K in keyof WebhookSettings]?: WebhookSettings[K] | null } & { disabled?: boolean }; manager: Manager }
+  | { type: 'update'; patch: { [K in keyof WebhookSettings]?: WebhookSettings[K] | null } & { disabled?: boolean }; manager: Manager; ownerRevoked?: boolean }
   | { type: 'rotateSecret'; previousValidUntil: string; publicKey?: string; manager: Manager }
   | { type: 'disable'; reason: string }
   | { type: 'delete'; manager: Manager };
@@ -71,6 +71,12 @@ export function decideWebhook(command: WebhookCommand, state: WebhookState): Web
       return [{ type: 'webhook.created', data: { ...command.settings, ...command.signing, owner: command.owner } }];
     case 'update': {
       const current = managed(state, command.manager) as unknown as Record<string, unknown>;
+      // The dispatcher would disable it again at once (audit F13): a subscription lives only as long as its owner's key.
+      if (command.patch.disabled === false && command.ownerRevoked) {
+        throw new DomainError('conflict', "the subscription cannot be enabled: its owner's API key was revoked", [
+          { field: 'disabled', code: 'conflict', message: 'cannot be false: the API key that owns this subscription was revoked; create a new subscription with a current key' },
+        ]);
+      }
       const changed = Object.fromEntries(Object.entries(command.patch).filter(([field, value]) => value !== undefined && !jsonEqual(current[field] ?? null, value)));
       return Object.keys(changed).length > 0 ? [{ type: 'webhook.updated', data: changed }] : [];
     }

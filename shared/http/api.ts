@@ -53,6 +53,19 @@ const parsedRequests = new WeakMap<APIGatewayProxyEventV2, Internal>();
 
 const JSON_MEDIA_TYPE = /^application\/([a-z.+-]+\+)?json\s*(;|$)/i;
 
+/** A charset parameter, when given, must name UTF-8 (any label the Encoding Standard maps to it): bodies are read as UTF-8 (audit F15). */
+function declaresOtherCharset(contentType: string): boolean {
+  const label = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
+  if (label === undefined) return false;
+  try {
+    return new TextDecoder(label).encoding !== 'utf-8';
+  } catch {
+    return true;
+  }
+}
+
+const otherCharset = () => new DomainError('unsupported_media_type', 'send the body in UTF-8', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must declare no charset or charset=utf-8' }]);
+
 /** Turns errors into problem+json: 4xx say what is wrong; anything else is a logged, generic 500. */
 const problemErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   onError: async (request: Request) => {
@@ -194,6 +207,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
     throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
+  if (declaresOtherCharset(event.headers?.['content-type'] ?? '')) throw otherCharset();
   const text = raw.toString('utf8');
   if (nestingDepth(text) > MAX_DEPTH) throw invalidBody(`nests deeper than ${MAX_DEPTH} levels`, 'too_deep');
   let parsed: unknown;
@@ -221,6 +235,7 @@ function parseTextBody(event: APIGatewayProxyEventV2, expected: TextBody): strin
   if (type !== expected.mediaType) {
     throw new DomainError('unsupported_media_type', `send the body as ${expected.mediaType}`, [{ field: 'header.content-type', code: 'unsupported_media_type', message: `must be ${expected.mediaType}` }]);
   }
+  if (declaresOtherCharset(event.headers?.['content-type'] ?? '')) throw otherCharset();
   return raw.toString('utf8');
 }
 // import (#14) end

@@ -55,6 +55,8 @@ export interface Lane {
   probeAfter?: string;
   /** Counts enqueues, so a dispatcher settling the lane notices work that arrived meanwhile. */
   enqueued?: number;
+  /** "due" while the lane is in the `byLaneDue` index. */
+  laneDue?: string;
   laneDueAt?: string;
   idle?: boolean;
   /** Manual retries asked for (`<message id>#<requeues>`) that the lane's holder re-applies, in case an attempt in flight overwrote them. */
@@ -125,6 +127,8 @@ export class DeliveryStore {
       )
     ).Attributes as Lane | undefined;
     if (!lane || lane.stopped || !lane.probeAfter || lane.probeAfter <= iso) return;
+    // Filed no later than its probe (settling files a backing-off lane with work at its probe): it comes due then.
+    if (lane.laneDue && lane.laneDueAt && laneTime(lane.laneDueAt) <= lane.probeAfter) return;
     await this.fileDue(webhookId, lane.probeAfter, { condition: earlierAndLive });
   }
 
@@ -178,10 +182,14 @@ export class DeliveryStore {
 
   /**
    * One lane's next pending deliveries, earliest due first, whether due yet or not: the due ones are the batch,
-   * and the first one not due tells when the lane is next due (one read for both).
+   * and the first one not due tells when the lane is next due (one read for both). `after`: those after this one
+   * in the lane's order (the next page, while the outcomes of the last are still being written).
    */
-  async nextIn(webhookId: string, limit: number): Promise<Delivery[]> {
-    const page = await this.client.send(new QueryCommand({ TableName: this.table, IndexName: 'byLane', KeyConditionExpression: 'webhookId = :w', ExpressionAttributeValues: { ':w': webhookId }, Limit: limit }));
+  async nextIn(webhookId: string, limit: number, after?: Delivery): Promise<Delivery[]> {
+    const startKey = after?.dueAt ? { webhookId, id: after.id, dueAt: after.dueAt } : undefined;
+    const page = await this.client.send(
+      new QueryCommand({ TableName: this.table, IndexName: 'byLane', KeyConditionExpression: 'webhookId = :w', ExpressionAttributeValues: { ':w': webhookId }, Limit: limit, ExclusiveStartKey: startKey }),
+    );
     return (page.Items ?? []) as Delivery[];
   }
 

@@ -29,6 +29,8 @@ const LANE_BUDGET_MS = 30_000;
 const LANE_BATCH = 32;
 /** Lanes worked at once by one run. */
 const LANES_AT_ONCE = 64;
+/** Lanes a run in this process holds: another run here skips them rather than spend a claim that must fail. */
+const heldHere = new Set<string>();
 
 /** Sends a message to a subscription's endpoint, signed with its active secrets. */
 export async function sendMessage(d: Deps, config: WebhookConfig, webhook: Webhook, messageId: string, payload: string): Promise<AttemptOutcome> {
@@ -94,30 +96,56 @@ async function workLane(d: Deps, config: WebhookConfig, store: DeliveryStore, la
   const dueBy = (next: Delivery[], at: Date) => next.filter((delivery) => delivery.dueAt !== undefined && delivery.dueAt <= at.toISOString());
   let next = first;
   let batch = dueBy(next, now);
-  // The claim just checked that the lane is not stopped; each later batch renews (and re-checks) first.
-  while (batch.length > 0) {
-    if (performance.now() - started >= LANE_BUDGET_MS) return {};
-    const results = await Promise.all(batch.map((delivery) => attempt(d, config, webhook, sign, delivery)));
-    await store.recordOutcomes(results);
-    for (const result of results) summary[result.verdict]++;
-    summary.attempted += results.length;
-    const failure = results.find((result) => !result.ok);
-    if (failure) return (await backOff(d, config, store, lane, failure)) && {};
-    if (backingOff()) {
-      await store.noteRecovery(lane.webhookId);
-      lane.failures = 0;
-      delete lane.probeAfter;
+  // A batch's outcomes are written while the next batch is sent (the next page is read after the last one's final
+  // item, so it never holds a delivery whose outcome is still being written); every exit waits for the writing.
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailed: { error: unknown } | undefined;
+  const written = async () => {
+    await writing;
+    if (writeFailed) throw writeFailed.error;
+  };
+  try {
+    // The claim just checked that the lane is not stopped; each later batch renews (and re-checks) first.
+    while (batch.length > 0) {
+      if (writeFailed) throw writeFailed.error;
+      if (performance.now() - started >= LANE_BUDGET_MS) return {};
+      const results = await Promise.all(batch.map((delivery) => attempt(d, config, webhook, sign, delivery)));
+      // At most one batch's outcomes are being written: the previous write ends before this one starts.
+      await written();
+      writing = store.recordOutcomes(results).catch((error: unknown) => {
+        writeFailed ??= { error };
+      });
+      for (const result of results) summary[result.verdict]++;
+      summary.attempted += results.length;
+      const failure = results.find((result) => !result.ok);
+      if (failure) {
+        await written();
+        return (await backOff(d, config, store, lane, failure)) && {};
+      }
+      if (backingOff()) {
+        await store.noteRecovery(lane.webhookId);
+        lane.failures = 0;
+        delete lane.probeAfter;
+      }
+      // A page not all due, or short, held all the lane's pending work due now (settling notices anything enqueued since).
+      if (batch.length < next.length || next.length < limit) return { earliest: next[batch.length]?.dueAt ?? null };
+      const renewed = await store.renewLane(lane.webhookId, holder, d.now(), leaseMs);
+      if (!renewed) return false;
+      let after: Delivery | undefined = next.at(-1);
+      if (renewed.requeued?.size) {
+        // A retry listed meanwhile is re-applied over the outcome written for it, so the writing finishes first.
+        await written();
+        await store.reapplyRequeues(renewed, d.now());
+        after = undefined;
+      }
+      limit = LANE_BATCH;
+      next = await store.nextIn(lane.webhookId, limit, after);
+      batch = dueBy(next, d.now());
     }
-    // A short read held all the lane's pending work (settling notices anything enqueued since); a full one may not have.
-    if (next.length < limit) return { earliest: next[batch.length]?.dueAt ?? null };
-    const renewed = await store.renewLane(lane.webhookId, holder, d.now(), leaseMs);
-    if (!renewed) return false;
-    await store.reapplyRequeues(renewed, d.now());
-    limit = LANE_BATCH;
-    next = await store.nextIn(lane.webhookId, limit);
-    batch = dueBy(next, d.now());
+    return { earliest: next[0]?.dueAt ?? null };
+  } finally {
+    await written();
   }
-  return { earliest: next[0]?.dueAt ?? null };
 }
 
 /**
@@ -147,8 +175,17 @@ export async function sweep(d: Deps, config: WebhookConfig): Promise<SweepSummar
       }
     }
   };
+  const workHere = async (webhookId: string) => {
+    heldHere.add(webhookId);
+    try {
+      await work(webhookId);
+    } finally {
+      heldHere.delete(webhookId);
+    }
+  };
   for await (const webhookId of store.dueLanes(d.now())) {
-    const run: Promise<void> = work(webhookId)
+    if (heldHere.has(webhookId)) continue;
+    const run: Promise<void> = workHere(webhookId)
       .catch((error: unknown) => log('error', 'webhook lane failed', { webhookId, error: String(error) }))
       .finally(() => running.delete(run));
     running.add(run);

@@ -63,25 +63,50 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
   };
   const [send, agent] = target.url.protocol === 'https:' ? [httpsRequest, agents.https] : [httpRequest, agents.http];
   return new Promise<AttemptOutcome>((resolve) => {
-    const req = send(
-      target.url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
-        lookup: pinned,
-        agent,
-        timeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-      (response) => {
-        void readStart(response).then((text) => {
-          const retryAfter = response.headers['retry-after'];
-          resolve({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', (error) => resolve({ at, durationMs: elapsed(), error: error.name === 'AbortError' ? `timed out after ${timeoutMs} ms` : error.message }));
-    req.end(body);
+    // One timer bounds the whole attempt, connecting and reading included (cheaper than an AbortSignal and a socket timeout each).
+    let timer: NodeJS.Timeout | undefined;
+    let responded = false;
+    const settle = (outcome: AttemptOutcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    let req: ReturnType<typeof send>;
+    let resent = false;
+    const start = () => {
+      req = send(
+        target.url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'Taqweem-Webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
+          lookup: pinned,
+          agent,
+        },
+        (response) => {
+          responded = true;
+          void readStart(response).then((text) => {
+            const retryAfter = response.headers['retry-after'];
+            settle({ at, statusCode: response.statusCode, durationMs: elapsed(), response: text, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+          });
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the endpoint closed as it was reused fails before any answer: sent once more on a new
+        // socket, as Node's documentation advises (the same webhook-id, so at most a duplicate the partner can spot).
+        if (!responded && !resent && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+          resent = true;
+          start();
+          return;
+        }
+        settle({ at, durationMs: elapsed(), error: error.message });
+      });
+      req.end(body);
+    };
+    start();
+    timer = setTimeout(() => {
+      // An answer whose body is still coming is cut short, and counts by its status (as the attempt's abort did).
+      const error = new Error(`timed out after ${timeoutMs} ms`);
+      if (!responded) settle({ at, durationMs: elapsed(), error: error.message });
+      req.destroy(error);
+    }, timeoutMs);
   });
 }

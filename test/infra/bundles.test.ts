@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundleAll } from '../../infra/bundle-all.ts';
+import { bundleAll, type Bundle } from '../../infra/bundle-all.ts';
 import { functions } from '../../infra/functions.ts';
 import { toApiGatewayEvent } from '../../infra/local/apigw.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'taqweem-bundles-'));
-let bundles: { name: string; file: string }[];
+let bundles: Bundle[];
 beforeAll(async () => {
   bundles = await bundleAll(dir);
 }, 120_000);
@@ -26,6 +26,16 @@ it('bundles every function as it deploys, and each bundle loads in a plain Node 
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', loadAll()], { timeout: 60_000 });
   expect(stdout.trim()).toBe('loaded');
 }, 120_000);
+
+// Lambda puts the role's credentials in the environment; the SDK's default chain (SSO, INI files, STS, instance
+// metadata, and the nested STS/SSO clients) is replaced by a reader of it (infra/bundling.ts).
+it('carries no part of the SDK default credential chain in any bundle', () => {
+  const chain = /node_modules\/(@aws-sdk\/(credential-provider-(node|ini|sso|login|http|process|web-identity)|nested-clients|token-providers)|@smithy\/credential-provider-imds)\//;
+  for (const bundle of bundles) {
+    expect(Object.keys(bundle.inputs).filter((path) => chain.test(path))).toEqual([]);
+    expect(bundle.inputs['shared/config/lambda-credentials.ts']).toBeGreaterThan(0);
+  }
+});
 
 // Lambda runs nodejs22.x: the bundles are loaded and driven under Node 22 itself (npm's `node@22`), with the
 // event shapes API Gateway v2 and DynamoDB Streams send.
@@ -47,7 +57,16 @@ process.stdout.write(JSON.stringify({ version: process.version, openapi: [openap
   );
   const { stdout } = await run('npx', ['-y', 'node@22', driver], {
     timeout: 180_000,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true', AWS_REGION: 'eu-west-1' },
+    // Credentials in the environment, as Lambda sets them (the bundles read them from there alone).
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLAMBDAENV',
+      AWS_SECRET_ACCESS_KEY: 'secret-from-env',
+      AWS_SESSION_TOKEN: 'session-from-env',
+    },
   });
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { version: string; openapi: [number, string]; page: [number, string]; project: unknown };
   expect(result.version).toMatch(/^v22\./);

@@ -103,3 +103,30 @@ it('sends a retry asked for while an attempt that then succeeds is in flight, af
   expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200, 200]);
   expect((await deliveries.lane(webhook.id))?.requeued).toBeUndefined();
 });
+
+it('marks a backing-off lane that is filed at its probe with two requests, and leaves it due at its probe', async () => {
+  // Prepare: a lane whose endpoint failed, backing off for 5 minutes with a delivery pending, settled at its probe.
+  const { webhook } = await createWebhook(d, { url: receiver.url, types: ['*'] }, admin);
+  const deliveries = new DeliveryStore(store.client, store.tables.deliveries);
+  const now = new Date();
+  await deliveries.enqueue([{ webhookId: webhook.id, id: 'msg_backoff1', type: 'event.created', payload: '{}' }], now);
+  const lane = (await deliveries.claimLane(webhook.id, 'holder', now, 15_000))!;
+  const probeAfter = new Date(now.getTime() + 300_000);
+  await deliveries.noteFailure(webhook.id, now, probeAfter);
+  lane.probeAfter = probeAfter.toISOString();
+  await deliveries.settleLane(lane, 'holder', now);
+  const enqueuedBefore = (await deliveries.lane(webhook.id))?.enqueued ?? 0;
+
+  // Act: fan-out stores one more delivery for it.
+  const calls = await callsDuring(() => deliveries.enqueue([{ webhookId: webhook.id, id: 'msg_backoff2', type: 'event.created', payload: '{}' }], new Date()));
+
+  // Assess: the put, the refused move into the back-off and the counted enqueue (no third request); still due at its probe.
+  expect(calls.map((call) => [call.name, call.id])).toEqual([
+    ['PutCommand', undefined],
+    ['UpdateCommand', LANE],
+    ['UpdateCommand', LANE],
+  ]);
+  const after = await deliveries.lane(webhook.id);
+  expect(after?.laneDueAt?.split('#')[0]).toBe(probeAfter.toISOString());
+  expect(after?.enqueued).toBe(enqueuedBefore + 1);
+});

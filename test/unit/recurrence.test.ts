@@ -71,6 +71,10 @@ describe('refusing what we do not expand, naming the field', () => {
     ['COUNT with UNTIL', 'FREQ=DAILY;COUNT=3;UNTIL=20261231T000000Z', newYork, 'schedule.recurrence.rule', 'invalid_value'],
     ['a COUNT above the cap', 'FREQ=DAILY;COUNT=5000', newYork, 'schedule.recurrence.rule', 'out_of_range'],
     ['a rule that never occurs', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', newYork, 'schedule.recurrence.rule', 'invalid_value'],
+    ['an UNTIL before the start (audit F12)', 'FREQ=DAILY;UNTIL=20200101T000000Z', newYork, 'schedule.recurrence.rule', 'invalid_value'],
+    ['an UNTIL a second before the start', { freq: 'DAILY', until: '2026-03-02T13:59:59Z' }, newYork, 'schedule.recurrence.rule.until', 'invalid_value'],
+    ['an all-day UNTIL the day before', 'FREQ=DAILY;UNTIL=20260630', { type: 'allDay', startDate: '2026-07-01', endDate: '2026-07-01' }, 'schedule.recurrence.rule', 'invalid_value'],
+    ['a month-only UNTIL in the month before', { freq: 'MONTHLY', until: '2026-06-30' }, month, 'schedule.recurrence.rule.until', 'invalid_value'],
     ['SKIP without RSCALE', 'FREQ=MONTHLY;SKIP=BACKWARD', newYork, 'schedule.recurrence.rule', 'invalid_value'],
     ['a part twice', 'FREQ=DAILY;FREQ=WEEKLY', newYork, 'schedule.recurrence.rule', 'invalid_value'],
     ['an unknown object part', { freq: 'WEEKLY', byHour: [9] }, newYork, 'schedule.recurrence.rule.byHour', 'unsupported'],
@@ -88,6 +92,13 @@ describe('refusing what we do not expand, naming the field', () => {
       expect(errors.every((e) => e.message.length > 0)).toBe(true);
     });
   }
+
+  it('refuses an UNTIL before the start as a rule that would never occur, and keeps one at the start: DTSTART alone (audit F12)', () => {
+    const { errors } = normalizeRecurrence({ rule: 'FREQ=DAILY;UNTIL=20200101T000000Z' }, newYork);
+    expect(errors).toEqual([{ field: 'schedule.recurrence.rule', code: 'invalid_value', message: expect.stringContaining('would never occur') }]);
+    const single = seriesOf('FREQ=DAILY;UNTIL=20260302T140000Z');
+    expect(starts(single, '2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z')).toEqual(['2026-03-02T14:00:00.000Z']);
+  });
 
   it('names each bad EXDATE and unknown field, and a wall time a DST jump skips', () => {
     const { errors } = normalizeRecurrence({ rule: 'FREQ=DAILY', exdates: ['2026-03-03T09:00', 'tuesday', '2026-03-08T02:30'], extra: 1 }, newYork);

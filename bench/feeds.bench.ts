@@ -2,8 +2,8 @@
  * Feeds (issue #9), each figure beside its floor measured in the same run, on dynalite in memory:
  * - full rendering of 1,000 and 10,000 events beside bare ical-generator (what pre-rendering saves);
  * - a feed 200 at 10,000 events in its window beside a bare Query of the same fragments plus a join (the floor)
- *   and beside bare ical-generator rendering the same events: cold after a one-event change (packed month
- *   segments for the other months), cold with every month packed, the first read ever, segments off, and warm;
+ *   and beside bare ical-generator rendering the same events: cold after a one-event change (packed period
+ *   segments for the other periods), cold with every period packed, the first read ever, segments off, and warm;
  * - a 304 at 50,000 events beside a 304 at 10 events;
  * - feed throughput under load at 10,000 events beside a static server of the same bytes.
  * View items are written as the projector writes them (toViewItem), in batches, to keep the setup short.
@@ -21,7 +21,7 @@ import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
 import { joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
 import { FEED_INDEX, fragmentOf, type FeedFragment } from '#feeds/fragments';
-import { rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/months';
+import { feedDirectoryKey, isPeriodAttribute, rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/periods';
 import { renderCalendar } from '#feeds/render';
 import { toViewItem } from '#views/items';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
@@ -118,7 +118,7 @@ async function seed(t: Awaited<ReturnType<typeof startTestRuntime>>, calendarId:
     let request: Record<string, unknown> | undefined = { [tableNames().views]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
     while (request && Object.keys(request).length > 0) request = (await client.send(new BatchWriteCommand({ RequestItems: request as never }))).UnprocessedItems;
   }
-  // The feed's month directories, as a rebuild writes them (the projector keeps them after that).
+  // The feed's period directories, as a rebuild writes them (the projector keeps them after that).
   for (const directory of rebuiltFeedDirectories([{ pk: `calendar#${calendarId}`, entity: 'calendar', doc: { id: calendarId } }, ...items])) {
     await writeRebuiltFeedDirectory(client, tableNames().views, directory);
   }
@@ -130,9 +130,9 @@ async function seed(t: Awaited<ReturnType<typeof startTestRuntime>>, calendarId:
 /** The event of each calendar that the bench changes through the API (the seeded ones have no journal). */
 const changed = new Map<string, string>();
 
-/** New revisions for every month of a calendar's public feed, as `npm run rebuild-views` issues them: no segment is read again. */
-async function renewMonths(calendarId: string): Promise<void> {
-  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
+/** New revisions for every period of a calendar's public feed, as `npm run rebuild-views` issues them: no segment is read again. */
+async function renewPeriods(calendarId: string): Promise<void> {
+  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: feedDirectoryKey(`${calendarId}#public`) } }));
   await writeRebuiltFeedDirectory(documentClient(), tableNames().views, directory!);
 }
 
@@ -157,8 +157,8 @@ async function bareQueryAndJoin(calendarId: string): Promise<number> {
 
 /** The packed segments of a calendar's public feed as stored now (all revisions: dynalite does not expire them). */
 async function segmentSizes(calendarId: string): Promise<{ count: number; bytes: number; largest: number }> {
-  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
-  const current = Object.entries(directory ?? {}).flatMap(([name, value]) => (/^m\d{4}-\d{2}$/.test(name) ? [`feedsegment#${calendarId}#public#${name.slice(1)}#${String(value).split('@')[0]}#`] : []));
+  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: feedDirectoryKey(`${calendarId}#public`) } }));
+  const current = Object.entries(directory ?? {}).flatMap(([name, value]) => (isPeriodAttribute(name) ? [`feedsegment#${calendarId}#public#${name.slice(1)}#${String(value).split('@')[0]}#`] : []));
   const sizes: number[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -244,10 +244,10 @@ async function main(): Promise<void> {
   const get = async () => (await fetch(url('large'))).arrayBuffer();
   const body = Buffer.from(await get());
   // Cold GETs, each the first under a new ETag, the store's side of each made untimed before the sample:
-  // - after one event change through the API (the projector renews its month's revision): the other months'
-  //   segments are read, the changed month is Queried from the index and packed again;
-  // - with every month packed and no event changed (a new ETag all the same: a new UTC day, a calendar change);
-  // - the first read ever (every month's revision renewed, as a rebuild does): every month Queried, then packed;
+  // - after one event change through the API (the projector renews its period's revision): the other periods'
+  //   segments are read, the changed period is Queried from the index and packed again;
+  // - with every period packed and no event changed (a new ETag all the same: a new UTC day, a calendar change);
+  // - the first read ever (every period's revision renewed, as a rebuild does): every period Queried, then packed;
   // - segments off (FEED_SEGMENTS=0): the window's fragments Queried one item each, as before.
   // Warm: the same ETag again, answered from the body the container kept (one GetItem).
   let edits = 0;
@@ -268,7 +268,7 @@ async function main(): Promise<void> {
   const feedCold = await coldAfter(changeOneEvent);
   const feedPacked = await coldAfter(newEtag);
   const feedFirst = await coldAfter(async () => {
-    await renewMonths('large');
+    await renewPeriods('large');
     await changeOneEvent();
   });
   process.env.FEED_SEGMENTS = '0';
@@ -293,11 +293,11 @@ async function main(): Promise<void> {
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(3)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`;
   const line = (label: string, ms: number) => `  ${label.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms   vs floor ${verdict(ms / floor, 3)}; vs ical-generator ${verdict(ms / icalGenerator, 0.05)}`;
   console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (median of ${runs}; warm median of ${Math.max(runs, 11)}; ${uptime()})`);
-  console.log(`  packed month segments: ${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB`);
+  console.log(`  packed period segments (days 1–7, 8–15, 16–23, 24–end): ${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB`);
   console.log(`  ${'bare ical-generator, same events'.padEnd(62)} ${icalGenerator.toFixed(1).padStart(8)} ms`);
   console.log(`  ${'floor: bare Query of the fragments + join'.padEnd(62)} ${floor.toFixed(1).padStart(8)} ms   ${(floor / icalGenerator).toFixed(3)}× bare ical-generator`);
-  console.log(line('GET cold after a one-event change (other months packed)', feedCold));
-  console.log(line('GET cold, every month packed (new ETag, no event change)', feedPacked));
+  console.log(line('GET cold after a one-event change (other periods packed)', feedCold));
+  console.log(line('GET cold, every period packed (new ETag, no event change)', feedPacked));
   console.log(line('GET cold, first read ever (no segment yet; packs them)', feedFirst));
   console.log(line('GET cold, segments off (FEED_SEGMENTS=0: every fragment)', feedPlain));
   console.log(line('GET warm (same ETag, body kept)', feedWarm));

@@ -1,7 +1,7 @@
 /**
  * A feed request. Its validators (ETag, Last-Modified) come from one small read of the calendar's view item,
  * which carries the feed revision the projector moves with every change; a 304 and a HEAD need nothing else.
- * The body reads the pre-rendered fragments in the feed's window (packed per month where it can, else from the
+ * The body reads the pre-rendered fragments in the feed's window (packed per period where it can, else from the
  * byFeed index) and joins them.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -143,7 +143,7 @@ function shows(fragment: FeedEntry, head: FeedHead): boolean {
 }
 
 /**
- * Every entry in one partition's window: from its packed month segments where they can be used (segments.ts),
+ * Every entry in one partition's window: from its packed period segments where they can be used (segments.ts),
  * else one Query of the index. With `maxFragments`, one Query page of at most that many, and undefined if there
  * are more (what a HEAD may spend).
  */

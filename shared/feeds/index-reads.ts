@@ -6,14 +6,15 @@ import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
 import type { CalendarEvent } from '#domain/event';
 import { FEED_INDEX, fragmentOf, renderFragment, RENDERING_VERSION, type FeedFragment, type StoredFragment } from './fragments.ts';
+import { periodCeiling } from './periods.ts';
 
 /** A fragment item as the index returns it. */
 export type IndexedFragment = { pk: string; feedEnd: string } & StoredFragment;
 
-/** A range of `feedEnd`: from (inclusive) through the last end in `throughMonth` ("2026-11"); open when absent. */
+/** A range of `feedEnd`: from (inclusive) through the last end in `throughPeriod` ("2026-11-08", periods.ts); open when absent. */
 export interface EndRange {
   from?: string;
-  throughMonth?: string;
+  throughPeriod?: string;
 }
 
 /**
@@ -21,8 +22,7 @@ export interface EndRange {
  * that many, and undefined if there are more.
  */
 export async function queryFeedIndex(d: Deps, partition: string, range: EndRange, limit?: number): Promise<IndexedFragment[] | undefined> {
-  // Every end in a month sorts below "<month>\uffff" (its next character is "-").
-  const to = range.throughMonth === undefined ? undefined : `${range.throughMonth}\uffff`;
+  const to = range.throughPeriod === undefined ? undefined : periodCeiling(range.throughPeriod);
   const condition = to !== undefined ? 'feedEnd BETWEEN :from AND :to' : range.from !== undefined ? 'feedEnd >= :from' : undefined;
   const values = { ':partition': partition, ...(condition ? { ':from': range.from ?? '0' } : {}), ...(to !== undefined ? { ':to': to } : {}) };
   const items: IndexedFragment[] = [];

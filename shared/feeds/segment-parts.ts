@@ -1,5 +1,5 @@
 /**
- * The stored form of a packed segment (segments.ts): a month's entries for one feed variant, gzipped, split into as
+ * The stored form of a packed segment (segments.ts): a period's entries for one feed variant, gzipped, split into as
  * few parts as keep each under a byte cap (DynamoDB items stop at 400 KB).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -9,17 +9,18 @@ import type { FeedEntry } from './fragments.ts';
 /** One packed event: where it ends (the window), its view item, a Hijri series' horizon year (or null), its entry. */
 export type Packed = [feedEnd: string, pk: string, horizonYear: number | null, entry: FeedEntry];
 
-/** Parts a month may be split into; a month needing more is read from the index every time. */
+/** Parts a period may be split into; a period needing more is read from the index every time. */
 const MAX_PARTS = 16;
 /** A part's gzipped bytes at most (DynamoDB items stop at 400 KB, key and attributes included). */
 const maxPartBytes = () => Number(process.env.FEED_SEGMENT_MAX_BYTES ?? 350_000);
 
-/** A month's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
-export function packMonth(packed: readonly Packed[]): Buffer[] | undefined {
+/** A period's entries gzipped in as few parts as keep each under the byte cap; undefined past MAX_PARTS. */
+export function packPeriod(packed: readonly Packed[]): Buffer[] | undefined {
   const whole = gzipSync(encodePart(packed));
   const cap = maxPartBytes();
   if (whole.length <= cap) return [whole];
-  for (let count = Math.ceil(whole.length / cap) + 1; count <= Math.min(MAX_PARTS, packed.length); count++) {
+  // From as few parts as could hold the whole (a week of two events may need two; parts compress a little worse).
+  for (let count = Math.max(2, Math.ceil(whole.length / cap)); count <= Math.min(MAX_PARTS, packed.length); count++) {
     const size = Math.ceil(packed.length / count);
     const parts = Array.from({ length: Math.ceil(packed.length / size) }, (_, i) => gzipSync(encodePart(packed.slice(i * size, i * size + size))));
     if (parts.every((part) => part.length <= cap)) return parts;

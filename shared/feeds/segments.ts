@@ -1,14 +1,14 @@
 /**
- * Packed month segments (decision 0010, fourth session): a month's fragments of one feed partition, chosen for one
+ * Packed period segments (decision 0010, fourth session): a period's fragments (about a week's, periods.ts) of one feed partition, chosen for one
  * feed variant (language, calendar default language, public or private: what `assembleFragment` depends on) and
  * packed into gzipped JSON (in parts under a byte cap), so a cold feed reads a few dozen items instead of every
  * fragment, and parses one string per event instead of every part of every language.
  *
- * Immutable and built read-through. A segment's key names its partition, month, the month's revision (months.ts),
- * RENDERING_VERSION, the packing format and the variant: the projector renews a month's revision whenever a fragment enters,
+ * Immutable and built read-through. A segment's key names its partition, period, the period's revision (periods.ts),
+ * RENDERING_VERSION, the packing format and the variant: the projector renews a period's revision whenever a fragment enters,
  * changes in or leaves it, so a segment is never rewritten, only no longer asked for, and expires (TTL). A feed
- * reads the segments of its window's months; the months without one are Queried from byFeed as before (adjacent
- * months in one Query), and their segments are written for the next reader.
+ * reads the segments of its window's periods; the periods without one are Queried from byFeed as before (adjacent
+ * periods in one Query), and their segments are written for the next reader.
  */
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';
@@ -16,15 +16,18 @@ import { isConditionFailure } from '#journal/conditions';
 import { streams } from '#domain/changes';
 import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
 import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-reads.ts';
-import { directoryMonths, feedDirectoryKey, feedMonthOf, type MonthRevision } from './months.ts';
-import { decodePart, packMonth, type Packed } from './segment-parts.ts';
+import { directoryPeriods, feedDirectoryKey, feedPeriodOf, type PeriodRevision } from './periods.ts';
+import { decodePart, packPeriod, type Packed } from './segment-parts.ts';
 
-/** Bumped when the packed form changes: older segments are then never read. */
-const SEGMENT_FORMAT = 3;
+/** Bumped when the packed form changes: older segments are then never read (4: periods of about a week, not months). */
+const SEGMENT_FORMAT = 4;
 
 /** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
 export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';
-/** Months holding fewer fragments are not packed: a Query of a few items costs about what a segment does. */
+/**
+ * Periods holding fewer fragments are not packed: a Query of a few items costs about what a segment does (a count of
+ * items, whatever the period's length; unpacked periods next to each other are one Query).
+ */
 const minFragments = () => Number(process.env.FEED_SEGMENT_MIN_FRAGMENTS ?? 16);
 const ttlSeconds = () => Number(process.env.FEED_SEGMENT_TTL_HOURS ?? 24) * 3600;
 /** After a revision the index may lag the table (as feed.ts): no segment is packed from it until it settles. */
@@ -39,36 +42,37 @@ interface SegmentItem {
 
 const variantKey = ({ language, defaultLanguage, withPrivateDetails }: FeedVariant) => `${language}|${defaultLanguage}|${withPrivateDetails ? 'private' : 'public'}`;
 
-const segmentKey = (partition: string, month: string, { revision }: MonthRevision, variant: string, part: number) =>
-  `feedsegment#${partition}#${month}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${variant}#${part}`;
+const segmentKey = (partition: string, period: string, { revision }: PeriodRevision, variant: string, part: number) =>
+  `feedsegment#${partition}#${period}#${revision}#r${RENDERING_VERSION}#f${SEGMENT_FORMAT}#${variant}#${part}`;
 
 /**
- * The entries of a partition's window (ends from `start`, or all) for one feed variant, from its months' segments
- * where they exist and the index elsewhere; undefined when the partition has no complete month directory (read
+ * The entries of a partition's window (ends from `start`, or all) for one feed variant, from its periods' segments
+ * where they exist and the index elsewhere; undefined when the partition has no complete period directory (read
  * the index).
  */
 export async function readSegmented(d: Deps, partition: string, start: string | undefined, variant: FeedVariant, now: Date): Promise<FeedEntry[] | undefined> {
   const { Item: directory } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: feedDirectoryKey(partition) }, ConsistentRead: true }));
   if (directory?.complete !== true) return undefined;
-  const first = start === undefined ? undefined : feedMonthOf(start);
-  const months = directoryMonths(directory).filter(([month]) => first === undefined || month >= first);
+  const first = start === undefined ? undefined : feedPeriodOf(start);
+  const periods = directoryPeriods(directory).filter(([period]) => first === undefined || period >= first);
   const key = variantKey(variant);
-  const packed = await readSegments(d, partition, months, key);
+  const packed = await readSegments(d, partition, periods, key);
   const found = [...packed.values()].flat();
   const writes: Promise<void>[] = [];
   await Promise.all(
-    runsWithout(months, packed).map(async (run) => {
-      // The last run is open-ended: it also finds what ends after the directory's last month.
-      const last = run.at(-1)![0] === months.at(-1)![0] ? undefined : run.at(-1)![0];
-      const read = await packedOf(d, (await queryFeedIndex(d, partition, { from: run[0]![0], throughMonth: last }))!, variant, now);
+    runsWithout(periods, packed).map(async (run) => {
+      // [the run's first period, the next period after its last); the last run is open-ended: it also finds what
+      // ends after the directory's last period.
+      const last = run.at(-1)![0] === periods.at(-1)![0] ? undefined : run.at(-1)![0];
+      const read = await packedOf(d, (await queryFeedIndex(d, partition, { from: run[0]![0], throughPeriod: last }))!, variant, now);
       found.push(...read);
-      for (const [month, revision] of run)
+      for (const [period, revision] of run)
         writes.push(
           writeSegment(
             d,
-            segmentKey.bind(null, partition, month, revision, key),
+            segmentKey.bind(null, partition, period, revision, key),
             revision,
-            read.filter(([end]) => feedMonthOf(end) === month),
+            read.filter(([end]) => feedPeriodOf(end) === period),
           ),
         );
     }),
@@ -97,39 +101,39 @@ async function packedOf(d: Deps, items: readonly IndexedFragment[], variant: Fee
   });
 }
 
-/** Adjacent months (in the directory's order) that have no segment. */
-function runsWithout(months: [string, MonthRevision][], packed: Map<string, unknown>): [string, MonthRevision][][] {
-  const runs: [string, MonthRevision][][] = [];
-  let run: [string, MonthRevision][] = [];
-  for (const month of months) {
-    if (packed.has(month[0])) {
+/** Adjacent periods (in the directory's order) that have no segment. */
+function runsWithout(periods: [string, PeriodRevision][], packed: Map<string, unknown>): [string, PeriodRevision][][] {
+  const runs: [string, PeriodRevision][][] = [];
+  let run: [string, PeriodRevision][] = [];
+  for (const period of periods) {
+    if (packed.has(period[0])) {
       if (run.length > 0) runs.push(run);
       run = [];
-    } else run.push(month);
+    } else run.push(period);
   }
   return run.length > 0 ? [...runs, run] : runs;
 }
 
-/** The unexpired, whole segments of these months (BatchGet: their first parts, then any further parts). */
-async function readSegments(d: Deps, partition: string, months: [string, MonthRevision][], variant: string): Promise<Map<string, Packed[]>> {
+/** The unexpired, whole segments of these periods (BatchGet: their first parts, then any further parts). */
+async function readSegments(d: Deps, partition: string, periods: [string, PeriodRevision][], variant: string): Promise<Map<string, Packed[]>> {
   const nowSeconds = Date.now() / 1000;
   const live = (item: SegmentItem | undefined) => item !== undefined && item.expiresAt > nowSeconds;
-  const keyOf = (month: string, revision: MonthRevision, part: number) => segmentKey(partition, month, revision, variant, part);
+  const keyOf = (period: string, revision: PeriodRevision, part: number) => segmentKey(partition, period, revision, variant, part);
   const firsts = await batchGet(
     d,
-    months.map(([month, revision]) => keyOf(month, revision, 0)),
+    periods.map(([period, revision]) => keyOf(period, revision, 0)),
   );
-  const wanted = months.filter(([month, revision]) => live(firsts.get(keyOf(month, revision, 0))));
+  const wanted = periods.filter(([period, revision]) => live(firsts.get(keyOf(period, revision, 0))));
   const further = await batchGet(
     d,
-    wanted.flatMap(([month, revision]) => Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts - 1 }, (_, i) => keyOf(month, revision, i + 1))),
+    wanted.flatMap(([period, revision]) => Array.from({ length: firsts.get(keyOf(period, revision, 0))!.parts - 1 }, (_, i) => keyOf(period, revision, i + 1))),
   );
   const packed = new Map<string, Packed[]>();
-  for (const [month, revision] of wanted) {
-    const parts = Array.from({ length: firsts.get(keyOf(month, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(keyOf(month, revision, i)));
+  for (const [period, revision] of wanted) {
+    const parts = Array.from({ length: firsts.get(keyOf(period, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(keyOf(period, revision, i)));
     if (parts.every(live))
       packed.set(
-        month,
+        period,
         parts.flatMap((part) => decodePart(part!.segment)),
       );
   }
@@ -150,14 +154,14 @@ async function batchGet(d: Deps, keys: string[]): Promise<Map<string, SegmentIte
 }
 
 /**
- * Packs and stores a month read from the index, unless it is small, too large, or its revision has not settled.
+ * Packs and stores a period read from the index, unless it is small, too large, or its revision has not settled.
  * Each part is put only where none is (or an expired one): concurrent readers of one revision write the same
  * entries. The first part, which says how many there are, is written last.
  */
-async function writeSegment(d: Deps, keyOf: (part: number) => string, revision: MonthRevision, month: readonly Packed[]): Promise<void> {
+async function writeSegment(d: Deps, keyOf: (part: number) => string, revision: PeriodRevision, entries: readonly Packed[]): Promise<void> {
   if (Date.now() - revision.revisedAt < settleMillis()) return;
-  if (month.length < Math.max(1, minFragments())) return;
-  const parts = packMonth(month);
+  if (entries.length < Math.max(1, minFragments())) return;
+  const parts = packPeriod(entries);
   if (!parts) return;
   const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds();
   const put = async (part: number) => {

@@ -13,7 +13,7 @@ import { isConditionFailure } from '#journal/conditions';
 import type { Journal } from '#journal/journal';
 import type { CalendarEvent } from '#domain/event';
 import { touchFeedRevision } from '#feeds/digest';
-import { enterFeedMonth, reviseFeedMonths, startFeedDirectories, type FeedKeys } from '#feeds/months';
+import { enterFeedPeriod, reviseFeedPeriods, startFeedDirectories, type FeedKeys } from '#feeds/periods';
 import { ALL_CALENDARS, directoryKey, spanItems, spanKey, toViewItem, type ViewItem, type ViewState } from './items.ts';
 import { directoryEntries, materializedItems, materializedRange, rangeOf } from './occurrences.ts';
 
@@ -52,13 +52,13 @@ export async function projectCommits(deps: ProjectorDeps, streamId: string, comm
   const item = toViewItem(streamId, state);
   const kind = streamKind(streamId);
   if (kind === 'event') await writeOccurrences(deps, streamId, item, current);
-  // feeds: the month the fragment enters is in its feed directory before the view is (shared/feeds/months.ts)
-  if (kind === 'event') await enterFeedMonth(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
+  // feeds: the period the fragment enters is in its feed directory before the view is (shared/feeds/periods.ts)
+  if (kind === 'event') await enterFeedPeriod(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
   const written = await writeStreamView(deps, item, current);
-  // feeds: the months the fragment left and entered get new revisions, then the calendar a new feed revision
+  // feeds: the periods the fragment left and entered get new revisions, then the calendar a new feed revision
   // (shared/feeds/digest.ts), in that order: a feed under the new ETag never reads a segment packed before.
   if (kind === 'event') {
-    await reviseFeedMonths(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
+    await reviseFeedPeriods(deps.client, deps.viewsTable, current as FeedKeys | undefined, item as FeedKeys);
     await touchFeedRevision(deps.client, deps.viewsTable, state as CalendarEvent);
   }
   if (kind === 'calendar' && !current) await startFeedDirectories(deps.client, deps.viewsTable, (state as { id: string }).id);

@@ -14,7 +14,7 @@ import { ALL_CALENDARS, directoryKey, spanItems, toViewItem, type ViewItem } fro
 import { directoryEntries, materializedItems, materializedRange } from './occurrences.ts';
 import { addMonths, foldView, writeView } from './projector.ts';
 import type { CalendarEvent } from '#domain/event';
-import { rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/months';
+import { rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/periods';
 
 export interface RebuildSummary {
   streams: number;
@@ -94,7 +94,7 @@ export async function rebuildViews(deps: RebuildDeps): Promise<RebuildSummary> {
     if (changedAt && changedAt > (lastEventChange.get(item.calendar!) ?? '')) lastEventChange.set(item.calendar!, changedAt);
   }
   for (const item of items) if (item.entity === 'calendar' && lastEventChange.has(String(item.doc.id))) item.feedChangedAt = lastEventChange.get(String(item.doc.id));
-  // Each feed partition's month directory, complete and with fresh revisions: no segment packed before is read again.
+  // Each feed partition's period directory, complete and with fresh revisions: no segment packed before is read again.
   const feedDirectories = rebuiltFeedDirectories(items) as unknown as ViewItem[];
   // --- end feeds
   const directoryItems = [...directories].map(

@@ -1,15 +1,17 @@
 /**
- * Packed month segments (decision 0010, fourth session): a cold feed reads its months' segments and Queries only
- * the months changed since they were packed, with the same bytes as the plain fragment path (FEED_SEGMENTS=0).
+ * Packed period segments (decision 0010, fourth session): a cold feed reads its periods' segments (days 1–7, 8–15,
+ * 16–23, 24–end of a month) and Queries only the periods changed since they were packed, with the same bytes as the
+ * plain fragment path (FEED_SEGMENTS=0).
  * Over real HTTP on dynalite; store requests and the items they return are counted at the document client.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
 import { FEED_INDEX, RENDERING_VERSION } from '#feeds/fragments';
+import { feedDirectoryKey, isPeriodAttribute } from '#feeds/periods';
 import { rebuildViews } from '#views/rebuild';
 import { unfold } from '../helpers/ical-lint.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
@@ -18,8 +20,13 @@ let t: Awaited<ReturnType<typeof startTestRuntime>>;
 const calendar = { name: { ar: 'منظمة المدن العربية', en: 'Arab Towns Organization' }, defaultLanguage: 'ar', timeZone: 'Asia/Kuwait' };
 const EVENTS = 60;
 const MONTHS = 12;
+/** The days events fall on in each month: the 2nd and 3rd (period 1–7), 9th, 17th and 25th (one in each other period). */
+const DAYS = [2, 9, 17, 25, 3];
+const PERIODS = 4 * MONTHS;
+/** The events in the period of the 2nd (and of the 3rd): two. */
+const IN_FIRST_PERIOD = 2;
 
-/** An all-day date in the `monthsAhead`-th month after this one, on day 2 to 6 (its end stays in the month). */
+/** An all-day date in the `monthsAhead`-th month after this one (its end, the next day, stays in the day's period). */
 function dayIn(monthsAhead: number, day: number): string {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead, day)).toISOString().slice(0, 10);
@@ -56,7 +63,7 @@ async function feed(calendarId: string, segments = true, query = ''): Promise<st
 
 const uidCount = (ics: string, id: string) => unfold(ics).filter((line) => line === `UID:${id}@taqweem`).length;
 
-/** Creates a calendar with EVENTS events spread over MONTHS months ahead; returns their ids. */
+/** Creates a calendar with EVENTS events spread over the PERIODS periods of MONTHS months ahead; returns their ids. */
 async function yearOfEvents(calendarId: string, incompressible = false): Promise<string[]> {
   expect((await t.call('PUT', `/calendars/${calendarId}`, { body: calendar })).status).toBeLessThan(300);
   const ids: string[] = [];
@@ -66,7 +73,7 @@ async function yearOfEvents(calendarId: string, incompressible = false): Promise
         calendar: calendarId,
         title: { en: `Meeting ${i}`, ar: `اجتماع ${i}` },
         description: { en: incompressible ? randomBytes(225).toString('base64') : `Preparations ${i}` },
-        schedule: allDay(dayIn(1 + (i % MONTHS), 2 + Math.floor(i / MONTHS))),
+        schedule: allDay(dayIn(1 + (i % MONTHS), DAYS[Math.floor(i / MONTHS)]!)),
       },
     });
     expect(reply.status).toBe(201);
@@ -82,18 +89,18 @@ const segmentItems = async (calendarId: string) =>
     parts: number;
   }[];
 
-/** The segment (first part) a public feed in English would read now for a month of a calendar (its default: Arabic). */
-async function currentSegment(calendarId: string, month: string) {
-  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: `feedmonths#${calendarId}#public` } }));
-  const revision = String(directory![`m${month}`]).split('@')[0];
-  const [segment] = (await segmentItems(calendarId)).filter((item) => item.pk.startsWith(`feedsegment#${calendarId}#public#${month}#${revision}#`) && item.pk.endsWith('#en|ar|public#0'));
+/** The segment (first part) a public feed in English would read now for a period ("2026-12-01") of a calendar (its default: Arabic). */
+async function currentSegment(calendarId: string, period: string) {
+  const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: feedDirectoryKey(`${calendarId}#public`) } }));
+  const revision = String(directory![`p${period}`]).split('@')[0];
+  const [segment] = (await segmentItems(calendarId)).filter((item) => item.pk.startsWith(`feedsegment#${calendarId}#public#${period}#${revision}#`) && item.pk.endsWith('#en|ar|public#0'));
   expect(segment).toBeDefined();
   return segment!;
 }
 
 beforeAll(async () => {
   t = await startTestRuntime({ scheduleIntervalMs: 3_600_000 });
-  // Every GET reads the store (no container body cache), and months of a few events are packed too.
+  // Every GET reads the store (no container body cache), and periods of a few events are packed too.
   process.env.FEED_CACHE_MB = '0';
   process.env.FEED_SEGMENT_MIN_FRAGMENTS = '1';
   const { views } = tableNames();
@@ -118,50 +125,51 @@ afterAll(async () => {
   await t.close();
 });
 
-describe('a cold feed over packed month segments', () => {
+describe('a cold feed over packed period segments', () => {
   let ids: string[] = [];
 
-  it(`reads ${MONTHS} segments and the one month a change touched, not ${EVENTS} fragments, with the plain path's bytes`, async () => {
+  it(`reads ${PERIODS} segments and the one period a change touched, not ${EVENTS} fragments, with the plain path's bytes`, async () => {
     ids = await yearOfEvents('year');
     const first = await storeRequests(() => feed('year'));
-    // The first read finds no segment: it Queries the months (adjacent ones together) and packs each.
+    // The first read finds no segment: it Queries the periods (adjacent ones together) and packs each.
     expect(first.requests.filter((r) => r === 'QueryCommand')).toHaveLength(1);
-    expect(first.requests.filter((r) => r === 'PutItemCommand')).toHaveLength(MONTHS);
+    expect(first.requests.filter((r) => r === 'PutItemCommand')).toHaveLength(PERIODS);
     expect(first.items).toBeGreaterThanOrEqual(EVENTS);
-    expect((await segmentItems('year')).length).toBe(MONTHS);
+    expect((await segmentItems('year')).length).toBe(PERIODS);
 
     const again = await storeRequests(() => feed('year'));
     expect(again.requests).not.toContain('QueryCommand');
-    expect(again.items).toBeLessThanOrEqual(3 + MONTHS);
+    expect(again.items).toBeLessThanOrEqual(3 + PERIODS);
 
     await t.call('PATCH', `/events/${ids[5]}`, { body: { title: { en: 'Renamed' } } });
     let changed = '';
     const cold = await storeRequests(async () => {
       changed = await feed('year');
     });
-    // Calendar (ETag), calendar (body), month directory, the segments, one Query of the changed month, its new segment.
+    // Calendar (ETag), calendar (body), period directory, the segments, one Query of the changed period (bounded by
+    // the next period: none of its events), its new segment.
     expect(cold.requests.filter((r) => r === 'QueryCommand')).toHaveLength(1);
     expect(cold.requests.length).toBeLessThanOrEqual(7);
-    expect(cold.items).toBeLessThanOrEqual(3 + (MONTHS - 1) + EVENTS / MONTHS);
+    expect(cold.items).toBeLessThanOrEqual(3 + (PERIODS - 1) + IN_FIRST_PERIOD);
     expect(unfold(changed)).toContain('SUMMARY;LANGUAGE=en:Renamed');
     expect(changed).toBe(await feed('year', false));
     expect(uidCount(changed, ids[5]!)).toBe(1);
   }, 120_000);
 
-  it('are what the feed reads, and a change in a month never reuses its segment', async () => {
-    // Prepare: tamper with the segment of the month of ids[0] (month 1), keeping its form (and lengths).
-    const segment = await currentSegment('year', dayIn(1, 2).slice(0, 7));
+  it('are what the feed reads, and a change in a period never reuses its segment', async () => {
+    // Prepare: tamper with the segment of the period of ids[0] (month 1, the 2nd), keeping its form (and lengths).
+    const segment = await currentSegment('year', `${dayIn(1, 2).slice(0, 8)}01`);
     const tampered = gunzipSync(segment.segment).toString('utf8').replaceAll('Meeting 0\r\n', 'Tampered!\r\n');
     await documentClient().send(new PutCommand({ TableName: tableNames().views, Item: { ...segment, segment: new Uint8Array(gzipSync(tampered)) } }));
     expect(unfold(await feed('year'))).toContain('SUMMARY;LANGUAGE=en:Tampered!');
-    // Act: a change of another event in that month; Assess: the month is read again, not its old segment.
-    await t.call('PATCH', `/events/${ids[12]}`, { body: { tags: ['moved-on'] } });
+    // Act: a change of another event in that period (ids[48]: month 1, the 3rd); Assess: the period is read again, not its old segment.
+    await t.call('PATCH', `/events/${ids[48]}`, { body: { tags: ['moved-on'] } });
     const after = await feed('year');
     expect(unfold(after)).not.toContain('SUMMARY;LANGUAGE=en:Tampered!');
     expect(after).toBe(await feed('year', false));
   });
 
-  it('follow an event moved to another month, cancelled, or made private, in public and token feeds', async () => {
+  it('follow an event moved to another month and period, cancelled, or made private, in public and token feeds', async () => {
     await feed('year');
     await t.call('PATCH', `/events/${ids[1]}`, { body: { schedule: allDay(dayIn(7, 9)) } });
     const moved = await feed('year');
@@ -187,11 +195,11 @@ describe('a cold feed over packed month segments', () => {
     expect(withPrivate).toBe(await feed('year', false, token));
   });
 
-  it('are keyed by RENDERING_VERSION: a segment packed by another rendering of the same month is never read', async () => {
+  it('are keyed by RENDERING_VERSION: a segment packed by another rendering of the same period is never read', async () => {
     const before = await feed('year');
-    const segment = await currentSegment('year', dayIn(7, 2).slice(0, 7));
+    const segment = await currentSegment('year', `${dayIn(7, 2).slice(0, 8)}01`);
     expect(segment.pk).toContain(`#r${RENDERING_VERSION}#`);
-    // As if packed before a deploy that changed rendering: the month's revision is the same, its bytes are not.
+    // As if packed before a deploy that changed rendering: the period's revision is the same, its bytes are not.
     const older = gunzipSync(segment.segment).toString('utf8').replaceAll('Meeting 6\r\n', 'OldRender\r\n');
     expect(older).not.toBe(gunzipSync(segment.segment).toString('utf8'));
     const olderKey = segment.pk.replace(`#r${RENDERING_VERSION}#`, `#r${RENDERING_VERSION - 1}#`);
@@ -203,12 +211,12 @@ describe('a cold feed over packed month segments', () => {
 
   it('are never read again after a rebuild, and the rebuilt feed has the same bytes', async () => {
     const before = await feed('year');
-    const directory = async () => (await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: 'feedmonths#year#public' } }))).Item!;
+    const directory = async () => (await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: 'feedperiods#year#public' } }))).Item!;
     const revisions = await directory();
     await rebuildViews({ client: documentClient(), journal: deps().journal, viewsTable: tableNames().views });
     const rebuilt = await directory();
     expect(rebuilt.complete).toBe(true);
-    for (const [name, value] of Object.entries(rebuilt)) if (/^m\d{4}-\d{2}$/.test(name)) expect(value).not.toBe(revisions[name]);
+    for (const [name, value] of Object.entries(rebuilt)) if (isPeriodAttribute(name)) expect(value).not.toBe(revisions[name]);
     const after = await storeRequests(async () => expect(await feed('year')).toBe(before));
     expect(after.requests).toContain('QueryCommand');
     const next = await storeRequests(async () => expect(await feed('year')).toBe(before));
@@ -227,7 +235,23 @@ describe('a cold feed over packed month segments', () => {
   });
 });
 
-describe('a month above the byte cap', () => {
+describe('a calendar whose feed directories are in the month format (before periods)', () => {
+  it('is never read as complete with no periods: its feed reads the index, whole, and packs nothing', async () => {
+    const ids = await yearOfEvents('monthly');
+    const plain = await feed('monthly', false);
+    // As the month format left them: `feedmonths#` directories, complete, naming months; no period directory.
+    for (const visibility of ['public', 'private']) {
+      await documentClient().send(new DeleteCommand({ TableName: tableNames().views, Key: { pk: feedDirectoryKey(`monthly#${visibility}`) } }));
+      await documentClient().send(new PutCommand({ TableName: tableNames().views, Item: { pk: `feedmonths#monthly#${visibility}`, complete: true, [`m${dayIn(1, 2).slice(0, 7)}`]: `${randomUUID()}@${Date.now()}` } }));
+    }
+    const read = await storeRequests(async () => expect(await feed('monthly')).toBe(plain));
+    expect(read.requests).toContain('QueryCommand');
+    expect(read.requests).not.toContain('PutItemCommand');
+    expect(ids.filter((id) => uidCount(plain, id) === 1)).toHaveLength(EVENTS);
+  }, 120_000);
+});
+
+describe('a period above the byte cap', () => {
   it('is packed in parts, or read from the index when even one part would be too large, with the same bytes', async () => {
     await yearOfEvents('capped', true);
     const plain = await feed('capped', false);

@@ -37,8 +37,8 @@ async function views(): Promise<Record<string, unknown>[]> {
 }
 
 function withoutFeedValidators({ feedRevision: _r, feedRevisedAt: _at, feedChangedAt: _changed, ...item }: Record<string, unknown>): Record<string, unknown> {
-  // So are a feed directory's month revisions (shared/feeds/months.ts): which months it names is derived data.
-  if (String(item.pk).startsWith('feedmonths#')) return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, /^m\d{4}-\d{2}$/.test(name) ? 'revision' : value]));
+  // So are a feed directory's period revisions (shared/feeds/periods.ts): which periods it names is derived data.
+  if (String(item.pk).startsWith('feedperiods#')) return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, /^p\d{4}-\d{2}-\d{2}$/.test(name) ? 'revision' : value]));
   return item;
 }
 

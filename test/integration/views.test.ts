@@ -187,8 +187,8 @@ describe('writes and projections', () => {
     expect((await project({ Records: [r31!] })).batchItemFailures).toEqual([]);
     expect(traffic.journalItemsRead).toBe(0);
     expect(traffic.requests.filter((r) => r.table === store.tables.journal)).toEqual([]);
-    // Read the view, write it, give its feed month a new revision (shared/feeds/months.ts, one item: it stayed in
-    // its month) and its calendar a new feed revision (shared/feeds/digest.ts): nothing more.
+    // Read the view, write it, give its feed period a new revision (shared/feeds/periods.ts, one item: it stayed in
+    // its period) and its calendar a new feed revision (shared/feeds/digest.ts): nothing more.
     expect(traffic.requests.map((r) => [r.command, r.table])).toEqual([
       ['GetItemCommand', store.tables.views],
       ['PutItemCommand', store.tables.views],

@@ -1,6 +1,7 @@
 /** The local runtime on a free port with an in-memory dynalite, and a small client for its API. */
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { expect } from 'vitest';
 import { documentClient, tableNames } from '#config/env';
 import { startRuntime, type Runtime } from '../../infra/local/runtime.ts';
 
@@ -9,6 +10,13 @@ export interface Reply {
   headers: Headers;
   body: any;
   text: string;
+}
+
+/** A refusal as the brief defines it: problem+json naming the field with a stable code. */
+export function expectRefusal(reply: Reply, status: number, field: string, code: string): void {
+  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+  expect(reply.headers.get('content-type')).toBe('application/problem+json');
+  expect(reply.body.errors).toContainEqual({ field, code, message: expect.any(String) });
 }
 
 export async function startTestRuntime(options: { storePath?: string; scheduleIntervalMs?: number; streamLagMs?: number } = {}) {

@@ -1,7 +1,7 @@
 /** Issue #12 over real HTTP: hostile and edge-case input is a named 4xx that records nothing; writes are idempotent. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internalProblem } from '#http/problem';
-import { startTestRuntime, type Reply } from '../helpers/runtime.ts';
+import { expectRefusal, startTestRuntime, type Reply } from '../helpers/runtime.ts';
 
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 let editorKey: string;
@@ -18,13 +18,6 @@ async function create(extra: Record<string, unknown> = {}): Promise<Record<strin
   const reply = await t.call('POST', '/events', { body: meeting(extra), key: editorKey });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body;
-}
-
-/** A refusal as the brief defines it: problem+json naming the field with a stable code. */
-function expectRefusal(reply: Reply, status: number, field: string, code: string): void {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
-  expect(reply.headers.get('content-type')).toBe('application/problem+json');
-  expect(reply.body.errors).toContainEqual({ field, code, message: expect.any(String) });
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type Reply } from '../helpers/runtime.ts';
+import { expectRefusal, startTestRuntime } from '../helpers/runtime.ts';
 
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
 let editorKey: string;
@@ -22,12 +22,6 @@ async function create(body: Record<string, unknown>): Promise<Record<string, any
   const reply = await t.call('POST', '/events', { body, key: editorKey });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body;
-}
-
-function expectRefusal(reply: Reply, status: number, field: string, code: string): void {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
-  expect(reply.headers.get('content-type')).toBe('application/problem+json');
-  expect(reply.body.errors).toContainEqual({ field, code, message: expect.any(String) });
 }
 
 beforeAll(async () => {

@@ -279,7 +279,7 @@ async function main(): Promise<void> {
   const join = middle(
     await timed(runs, async () => {
       const head = await loadFeedHead(deps(), { calendar: 'large', language: 'en', tags: [], excludeTentative: false, cancelledRetentionDays: 30 });
-      return (await loadFeedBody(deps(), head)).join('');
+      return Buffer.concat(await loadFeedBody(deps(), head)).length;
     }),
   );
   const list = events(large);
@@ -287,7 +287,7 @@ async function main(): Promise<void> {
   const head = await loadFeedHead(deps(), { calendar: 'large', language: 'en', tags: [], excludeTentative: false, cancelledRetentionDays: 30 });
   const fragments = await queryFragments('large');
   const calendarDoc = { ...calendar, id: 'large' };
-  const joinOnly = median(() => Buffer.byteLength(joinFeed(calendarDoc, fragments, head).join('')), runs);
+  const joinOnly = median(() => Buffer.concat(joinFeed(calendarDoc, fragments, head)).length, runs);
   const parseOnly = median(() => fragments.map((fragment) => JSON.parse(JSON.stringify(fragment))), runs);
   const segments = await segmentSizes('large');
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(3)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`;

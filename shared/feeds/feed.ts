@@ -93,8 +93,8 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
   return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
 }
 
-/** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
-export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
+/** The feed's UTF-8 bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
+export async function loadFeedBody(d: Deps, head: FeedHead): Promise<Buffer[]> {
   return (await loadFeedBodyWithin(d, head, undefined))!;
 }
 
@@ -102,7 +102,7 @@ export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
  * The feed's chunks if its window holds fewer than `maxFragments` fragments per visibility, read in one Query
  * page each; undefined when it holds more (what a HEAD may spend to learn a length: never the whole history).
  */
-export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<string[] | undefined> {
+export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<Buffer[] | undefined> {
   const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
   if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
   const calendar = calendarItem.doc as Calendar;
@@ -114,7 +114,7 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
-export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
+export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): Buffer[] {
   const variant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
   return joinEntries(
     calendar,
@@ -124,15 +124,16 @@ export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: Fe
 }
 
 /** The feed's chunks from its entries (fragments chosen for its language and variant). No I/O. */
-export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): string[] {
+export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): Buffer[] {
   const shown = entries.filter((entry) => shows(entry, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
   for (const { z, zx } of shown) for (const [zone, from, to] of z ? [z, ...(zx ?? [])] : []) zones.add(zone, from, zoneYearsUntil(from, to, head.now));
   const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
   const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
-  return [preamble, ...shown.map((entry) => entry.v), 'END:VCALENDAR\r\n'];
+  return [Buffer.from(preamble, 'utf8'), ...shown.map((entry) => entry.v), END];
 }
 
+const END = Buffer.from('END:VCALENDAR\r\n', 'utf8');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function shows(fragment: FeedEntry, head: FeedHead): boolean {

@@ -19,8 +19,11 @@ import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-r
 import { directoryPeriods, feedDirectoryKey, feedPeriodOf, type PeriodRevision } from './periods.ts';
 import { decodePart, packPeriod, type Packed } from './segment-parts.ts';
 
-/** Bumped when the packed form changes: older segments are then never read (4: periods of about a week, not months). */
-const SEGMENT_FORMAT = 4;
+/**
+ * Bumped when the packed form changes: older segments are then never read (4: periods of about a week, not months;
+ * 5: entries' lengths in bytes, not characters: segment-parts.ts).
+ */
+const SEGMENT_FORMAT = 5;
 
 /** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
 export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';

@@ -103,8 +103,8 @@ describe('the feed window', () => {
     const nextDay = at(recentEnd + 366 * DAY + 1);
     const [before, after] = [await loadFeedHead(lastDay, query), await loadFeedHead(nextDay, query)];
     expect(after.etag).not.toBe(before.etag);
-    expect((await loadFeedBody(lastDay, before)).join('')).toContain(`UID:${ids.recent}@taqweem`);
-    expect((await loadFeedBody(nextDay, after)).join('')).not.toContain(`UID:${ids.recent}@taqweem`);
+    expect(Buffer.concat(await loadFeedBody(lastDay, before)).toString('utf8')).toContain(`UID:${ids.recent}@taqweem`);
+    expect(Buffer.concat(await loadFeedBody(nextDay, after)).toString('utf8')).not.toContain(`UID:${ids.recent}@taqweem`);
   });
 });
 

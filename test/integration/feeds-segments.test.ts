@@ -49,11 +49,11 @@ async function storeRequests(work: () => Promise<unknown>): Promise<{ requests: 
   return { requests: [...sent], items: itemsRead };
 }
 
-/** A feed's bytes (in English), read from the store (no container body cache), with segments on or off. */
-async function feed(calendarId: string, segments = true, query = ''): Promise<string> {
+/** A feed's bytes (in English unless told), read from the store (no container body cache), with segments on or off. */
+async function feed(calendarId: string, segments = true, query = '', language = 'en'): Promise<string> {
   process.env.FEED_SEGMENTS = segments ? '1' : '0';
   try {
-    const reply = await t.call('GET', `/feeds/${calendarId}.ics?lang=en${query}`, { key: null });
+    const reply = await t.call('GET', `/feeds/${calendarId}.ics?lang=${language}${query}`, { key: null });
     expect(reply.status).toBe(200);
     return reply.text;
   } finally {
@@ -222,6 +222,26 @@ describe('a cold feed over packed period segments', () => {
     const next = await storeRequests(async () => expect(await feed('year')).toBe(before));
     expect(next.requests).not.toContain('QueryCommand');
   }, 120_000);
+
+  it("hold UTF-8 bytes: Arabic and Chinese feeds read from segments have the plain path's bytes, before and after a change", async () => {
+    await t.call('PATCH', `/events/${ids[7]}`, { body: { title: { en: 'Meeting 7', ar: 'اجتماع ٧', zh: '第七次会议' } } });
+    for (const language of ['ar', 'zh']) {
+      await feed('year', true, '', language);
+      // Packed by the read above: every period from its segment, each entry sliced by its length in bytes.
+      let packed = '';
+      const read = await storeRequests(async () => {
+        packed = await feed('year', true, '', language);
+      });
+      expect(read.requests).not.toContain('QueryCommand');
+      expect(packed).toBe(await feed('year', false, '', language));
+    }
+    expect(unfold(await feed('year', true, '', 'zh'))).toContain('SUMMARY;LANGUAGE=zh:第七次会议');
+    expect(unfold(await feed('year', true, '', 'ar'))).toContain('SUMMARY;LANGUAGE=ar:اجتماع ٧');
+    await t.call('PATCH', `/events/${ids[8]}`, { body: { title: { en: 'Meeting 8', ar: 'اجتماع الثامن' } } });
+    const changed = await feed('year', true, '', 'ar');
+    expect(unfold(changed)).toContain('SUMMARY;LANGUAGE=ar:اجتماع الثامن');
+    expect(changed).toBe(await feed('year', false, '', 'ar'));
+  });
 
   it('never show up among the events of the feed index', async () => {
     const { Items: items = [] } = await documentClient().send(

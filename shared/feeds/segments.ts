@@ -83,24 +83,23 @@ export async function readSegmented(d: Deps, partition: string, start: string | 
   await Promise.all(writes);
   const shown = start === undefined ? found : found.filter(([end]) => end >= start);
   // A Hijri series packed in an earlier year is rendered again: its RDATEs move with the clock (fragments.ts).
-  const stale = shown.filter(([, , year]) => year !== null && year < now.getUTCFullYear());
-  if (stale.length === 0) return shown.map(([, , , entry]) => entry);
+  const stale = shown.filter(([, year]) => year !== null && year < now.getUTCFullYear());
+  if (stale.length === 0) return shown.map(([, , entry]) => entry);
   const fresh = await packedOf(
     d,
-    stale.map(([feedEnd, pk]) => ({ pk, feedEnd })),
+    stale.map(([feedEnd, , entry]) => ({ pk: streams.event(entry.id), feedEnd })),
     variant,
     now,
   );
-  return [...shown.filter(([, , year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , , entry]) => entry);
+  return [...shown.filter(([, year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , entry]) => entry);
 }
 
 /** Index items as packed entries of a variant (fragments rendered again where outdated, as a feed would). */
 async function packedOf(d: Deps, items: readonly IndexedFragment[], variant: FeedVariant, now: Date): Promise<Packed[]> {
   const ends = new Map(items.map((item) => [item.pk, item.feedEnd]));
   return (await usableFragments(d, items, now)).flatMap((fragment: FeedFragment): Packed[] => {
-    const pk = streams.event(fragment.id);
-    const feedEnd = ends.get(pk);
-    return feedEnd === undefined ? [] : [[feedEnd, pk, fragment.hy ?? null, feedEntry(fragment, variant)]];
+    const feedEnd = ends.get(streams.event(fragment.id));
+    return feedEnd === undefined ? [] : [[feedEnd, fragment.hy ?? null, feedEntry(fragment, variant)]];
   });
 }
 

@@ -13,16 +13,17 @@ import { cpus, loadavg } from 'node:os';
 import type { Calendar } from '#domain/calendar';
 import type { CalendarEvent } from '#domain/event';
 import { utcRange } from '#domain/schedule';
-import { BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deps } from '#config/deps';
 import { documentClient, tableNames } from '#config/env';
-import { joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
+import { joinEntries, joinFeed, loadFeedBody, loadFeedHead } from '#feeds/feed';
 import { FEED_INDEX, fragmentOf, type FeedFragment } from '#feeds/fragments';
 import { feedDirectoryKey, isPeriodAttribute, rebuiltFeedDirectories, writeRebuiltFeedDirectory } from '#feeds/periods';
 import { renderCalendar } from '#feeds/render';
+import { decodePart } from '#feeds/segment-parts';
 import { toViewItem } from '#views/items';
 import { startTestRuntime } from '../test/helpers/runtime.ts';
 import { timed } from './measure.ts';
@@ -155,20 +156,54 @@ async function bareQueryAndJoin(calendarId: string): Promise<number> {
   return Buffer.byteLength(chunks.join(''));
 }
 
-/** The packed segments of a calendar's public feed as stored now (all revisions: dynalite does not expire them). */
-async function segmentSizes(calendarId: string): Promise<{ count: number; bytes: number; largest: number }> {
+/**
+ * The packed segments of a calendar's public feed under its current revisions, and the keys of those a feed in
+ * English reads (its default language: Arabic).
+ */
+async function segmentSizes(calendarId: string): Promise<{ count: number; bytes: number; largest: number; keys: string[] }> {
   const { Item: directory } = await documentClient().send(new GetCommand({ TableName: tableNames().views, Key: { pk: feedDirectoryKey(`${calendarId}#public`) } }));
   const current = Object.entries(directory ?? {}).flatMap(([name, value]) => (isPeriodAttribute(name) ? [`feedsegment#${calendarId}#public#${name.slice(1)}#${String(value).split('@')[0]}#`] : []));
   const sizes: number[] = [];
+  const keys: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new ScanCommand({ TableName: tableNames().views, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': `feedsegment#${calendarId}#public#` }, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) if (current.some((prefix) => String(item.pk).startsWith(prefix))) sizes.push((item.segment as Uint8Array).length);
+    for (const item of page.Items ?? []) {
+      if (!current.some((prefix) => String(item.pk).startsWith(prefix))) continue;
+      sizes.push((item.segment as Uint8Array).length);
+      if (String(item.pk).includes('#en|ar|public#')) keys.push(String(item.pk));
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return { count: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes) };
+  return { count: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes), keys };
+}
+
+/**
+ * Where a cold read over packed segments spends its time, stage by stage, in process (what loadFeedBody does, taken
+ * apart): the store's reads (calendar, period directory, one BatchGet of the segments), gunzip and decoding, filter,
+ * order and join, and the body as one buffer. Medians of `runs`.
+ */
+async function packedReadStages(calendarDoc: Calendar, keys: string[], head: Awaited<ReturnType<typeof loadFeedHead>>, runs: number): Promise<[string, number][]> {
+  const { views } = tableNames();
+  const client = documentClient();
+  const read = async () => {
+    await client.send(new GetCommand({ TableName: views, Key: { pk: `calendar#${calendarDoc.id}` } }));
+    await client.send(new GetCommand({ TableName: views, Key: { pk: feedDirectoryKey(`${calendarDoc.id}#public`) }, ConsistentRead: true }));
+    const reply = await client.send(new BatchGetCommand({ RequestItems: { [views]: { Keys: keys.map((pk) => ({ pk })) } } }));
+    return (reply.Responses?.[views] ?? []).map((item) => item.segment as Uint8Array);
+  };
+  const segments = await read();
+  const decode = () => segments.flatMap((segment) => decodePart(segment)).map(([, , entry]) => entry);
+  const entries = decode();
+  const chunks = joinEntries(calendarDoc, entries, head);
+  return [
+    [`store: calendar, directory, BatchGet of ${keys.length} segments`, middle(await timed(runs, read))],
+    ['gunzip and decode the segments', median(decode, runs)],
+    [`filter, order and join ${entries.length} entries`, median(() => joinEntries(calendarDoc, entries, head), runs)],
+    ['the body as one buffer', median(() => Buffer.concat(chunks), runs)],
+  ];
 }
 
 /** 200s per second, requests started during `seconds`, `concurrency` at a time, each read to its end; and the other statuses seen. */
@@ -257,23 +292,34 @@ async function main(): Promise<void> {
   };
   const newEtag = () =>
     documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: 'calendar#large' }, UpdateExpression: 'SET feedRevision = :r', ExpressionAttributeValues: { ':r': randomUUID() } }));
-  const coldAfter = async (prepare: () => Promise<unknown>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      await prepare();
-      samples.push(...(await timed(1, get)));
-    }
-    return middle(samples);
+  const list = events(large);
+  // Rounds: in each, every cold GET once and bare ical-generator once, so that each ratio compares samples taken
+  // seconds apart (the shared machine's load drifts over minutes); medians over the rounds.
+  const rounds = { cold: [] as number[], packed: [] as number[], first: [] as number[], plain: [] as number[], ical: [] as number[] };
+  const coldGet = async (series: number[], prepare: () => Promise<unknown>) => {
+    await prepare();
+    series.push(...(await timed(1, get)));
   };
-  const feedCold = await coldAfter(changeOneEvent);
-  const feedPacked = await coldAfter(newEtag);
-  const feedFirst = await coldAfter(async () => {
-    await renewPeriods('large');
-    await changeOneEvent();
-  });
-  process.env.FEED_SEGMENTS = '0';
-  const feedPlain = await coldAfter(newEtag);
-  delete process.env.FEED_SEGMENTS;
+  for (let i = 0; i < runs; i++) {
+    await coldGet(rounds.cold, changeOneEvent);
+    await coldGet(rounds.packed, newEtag);
+    await coldGet(rounds.first, async () => {
+      await renewPeriods('large');
+      await changeOneEvent();
+    });
+    process.env.FEED_SEGMENTS = '0';
+    await coldGet(rounds.plain, newEtag);
+    delete process.env.FEED_SEGMENTS;
+    rounds.ical.push(median(() => bareIcalGenerator(list), 1));
+  }
+  const [feedCold, feedPacked, feedFirst, feedPlain, icalGenerator] = [rounds.cold, rounds.packed, rounds.first, rounds.plain, rounds.ical].map((series) => middle([...series])) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const perRound = rounds.cold.map((ms, i) => ms / rounds.ical[i]!).sort((a, b) => a - b);
   const feedWarm = middle(await timed(Math.max(runs, 11), get));
   const floor = middle(await timed(runs, () => bareQueryAndJoin('large')));
   const join = middle(
@@ -282,21 +328,21 @@ async function main(): Promise<void> {
       return Buffer.concat(await loadFeedBody(deps(), head)).length;
     }),
   );
-  const list = events(large);
-  const icalGenerator = median(() => bareIcalGenerator(list), runs);
   const head = await loadFeedHead(deps(), { calendar: 'large', language: 'en', tags: [], excludeTentative: false, cancelledRetentionDays: 30 });
   const fragments = await queryFragments('large');
   const calendarDoc = { ...calendar, id: 'large' };
   const joinOnly = median(() => Buffer.concat(joinFeed(calendarDoc, fragments, head)).length, runs);
   const parseOnly = median(() => fragments.map((fragment) => JSON.parse(JSON.stringify(fragment))), runs);
   const segments = await segmentSizes('large');
+  const stages = await packedReadStages(calendarDoc, segments.keys, head, Math.max(runs, 11));
   const verdict = (ratio: number, target: number) => `${ratio.toFixed(3)}× (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`;
   const line = (label: string, ms: number) => `  ${label.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms   vs floor ${verdict(ms / floor, 3)}; vs ical-generator ${verdict(ms / icalGenerator, 0.05)}`;
-  console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (median of ${runs}; warm median of ${Math.max(runs, 11)}; ${uptime()})`);
+  console.log(`\nFeed 200 at ${large} events in the window, ${kb(body.toString())} (medians of ${runs} rounds, each GET and ical-generator once; warm median of ${Math.max(runs, 11)}; ${uptime()})`);
   console.log(`  packed period segments (days 1–7, 8–15, 16–23, 24–end): ${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB`);
   console.log(`  ${'bare ical-generator, same events'.padEnd(62)} ${icalGenerator.toFixed(1).padStart(8)} ms`);
   console.log(`  ${'floor: bare Query of the fragments + join'.padEnd(62)} ${floor.toFixed(1).padStart(8)} ms   ${(floor / icalGenerator).toFixed(3)}× bare ical-generator`);
   console.log(line('GET cold after a one-event change (other periods packed)', feedCold));
+  console.log(`  ${'  the same, each round against its own ical-generator'.padEnd(62)} ${perRound.map((ratio) => ratio.toFixed(3)).join(', ')}×`);
   console.log(line('GET cold, every period packed (new ETag, no event change)', feedPacked));
   console.log(line('GET cold, first read ever (no segment yet; packs them)', feedFirst));
   console.log(line('GET cold, segments off (FEED_SEGMENTS=0: every fragment)', feedPlain));
@@ -304,6 +350,8 @@ async function main(): Promise<void> {
   console.log(`  ${'in process: loadFeedHead + loadFeedBody (segments)'.padEnd(62)} ${join.toFixed(1).padStart(8)} ms`);
   console.log(`  ${'join alone (what replaced rendering)'.padEnd(62)} ${joinOnly.toFixed(1).padStart(8)} ms   ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
   console.log(`  ${'JSON round trip of the fragments alone'.padEnd(62)} ${parseOnly.toFixed(1).padStart(8)} ms   ${(parseOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
+  console.log(`  stages of a packed read, in process (median of ${Math.max(runs, 11)}):`);
+  for (const [label, ms] of stages) console.log(`    ${label.padEnd(60)} ${ms.toFixed(1).padStart(8)} ms`);
 
   const statics = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-length': body.length }).end(body));
   await new Promise<void>((resolve) => statics.listen(0, '127.0.0.1', resolve));

@@ -37,6 +37,8 @@ export interface FeedQuery {
 /** What a feed's headers need: known after one read of the calendar's view item (and the token's, if any). */
 export interface FeedHead {
   query: FeedQuery;
+  /** The calendar as that read found it: its body is assembled from the same version its ETag names. */
+  calendar: Calendar;
   language: string;
   withPrivateDetails: boolean;
   etag: string;
@@ -48,8 +50,6 @@ export interface FeedHead {
   cacheable: boolean;
 }
 
-type CalendarSummary = Pick<Calendar, 'version' | 'updatedAt' | 'defaultLanguage' | 'feedPastDays'>;
-
 /** After a change, the index may lag the table (DynamoDB's GSIs are eventually consistent; dynalite's are not). */
 const settleMillis = () => Number(process.env.FEED_INDEX_SETTLE_MS ?? 0);
 
@@ -58,12 +58,13 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
     new GetCommand({
       TableName: d.tables.views,
       Key: { pk: streams.calendar(query.calendar) },
-      ProjectionExpression: '#doc.#version, #doc.updatedAt, #doc.defaultLanguage, #doc.feedPastDays, feedRevision, feedChangedAt, feedRevisedAt',
-      ExpressionAttributeNames: { '#doc': 'doc', '#version': 'version' },
+      // The whole calendar (a small document): the body needs it, and reading it here saves the body a second read.
+      ProjectionExpression: '#doc, feedRevision, feedChangedAt, feedRevisedAt',
+      ExpressionAttributeNames: { '#doc': 'doc' },
     }),
   );
   if (!item) throw new DomainError('not_found', `calendar ${query.calendar} not found`);
-  const calendar = item.doc as CalendarSummary;
+  const calendar = item.doc as Calendar;
   const { feedRevision, feedChangedAt, feedRevisedAt } = item as FeedRevision;
   const withPrivateDetails = query.token !== undefined;
   // A feed URL with a wrong or revoked token is simply not there, as a calendar app should be told.
@@ -90,7 +91,7 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
   ];
   const etag = `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
   const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), feedChangedAt ? Date.parse(feedChangedAt) : 0));
-  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
+  return { query, calendar, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
 }
 
 /** The feed's UTF-8 bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
@@ -103,9 +104,7 @@ export async function loadFeedBody(d: Deps, head: FeedHead): Promise<Buffer[]> {
  * page each; undefined when it holds more (what a HEAD may spend to learn a length: never the whole history).
  */
 export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<Buffer[] | undefined> {
-  const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
-  if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
-  const calendar = calendarItem.doc as Calendar;
+  const { calendar } = head;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
   const variant: FeedVariant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
   const read = await Promise.all(visibilities.map((visibility) => readEntries(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, variant, head.now)));

@@ -45,7 +45,12 @@ function sequenceAt(raw: Buffer, i: number): number {
 function firstInvalidByte(raw: Buffer): { offset: number; byte: number; line: number } {
   let offset = 0;
   let line = 1;
-  for (let length = 0; offset < raw.length && (length = sequenceAt(raw, offset)) > 0; offset += length) if (raw[offset] === 0x0a) line++;
+  while (offset < raw.length) {
+    const length = sequenceAt(raw, offset);
+    if (length === 0) break;
+    if (raw[offset] === 0x0a) line++;
+    offset += length;
+  }
   return { offset, byte: raw[offset] ?? 0, line };
 }
 

@@ -1,7 +1,14 @@
 import type { Schedule } from './schemas.ts';
-import { instantOf, parseLocalDate, parseLocalDateTime, parseMonth, type WallTime } from './time.ts';
+import { instantOf, parseLocalDate, parseLocalDateTime, parseMonth, wallAsUtcMillis, type WallTime } from './time.ts';
 
 const midnight = { hour: 0, minute: 0, second: 0 };
+
+/** A timed schedule that ends when it starts (an instant: a deadline, a launch, a call-to-prayer time). */
+export function isInstant(schedule: Schedule): boolean {
+  if (schedule.type !== 'timed') return false;
+  const [start, end] = [parseLocalDateTime(schedule.start), parseLocalDateTime(schedule.end)];
+  return start !== undefined && end !== undefined && wallAsUtcMillis(start) === wallAsUtcMillis(end);
+}
 
 /**
  * The UTC interval [start, end) a schedule covers, for range queries. All-day events have no zone of their own,

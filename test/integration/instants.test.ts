@@ -62,6 +62,32 @@ describe('through the API', () => {
   });
 });
 
+describe('in lists', () => {
+  it('an instant at `from` is in the window, one at `to` is not (RFC 4791 §9.9), in lists, searches and series', async () => {
+    const calendar = await newCalendar();
+    // Midnight in Muscat (20:00 UTC the day before), where a day's view of the page starts.
+    const single = (await t.call('POST', '/events', { body: instant(calendar, '2026-08-01T00:00') })).body;
+    const series = (
+      await t.call('POST', '/events', {
+        body: { ...instant(calendar, '2026-08-01T00:00'), title: { en: 'Daily close' }, schedule: { ...instant(calendar, '2026-08-01T00:00').schedule, recurrence: { rule: 'FREQ=DAILY' } } },
+      })
+    ).body;
+    // Something that ends at midnight is not in the next day.
+    const evening = (
+      await t.call('POST', '/events', { body: { ...instant(calendar), title: { en: 'Evening' }, schedule: { type: 'timed', start: '2026-07-31T22:00', end: '2026-08-01T00:00', timeZone: 'Asia/Muscat' } } })
+    ).body;
+    const ids = async (query: string) =>
+      (await t.call('GET', `/events?calendar=${calendar}&${query}`)).body.items.map((e: { id: string; occurrence?: { recurrenceId: string } }) => `${e.id}${e.occurrence ? `@${e.occurrence.recurrenceId}` : ''}`);
+    expect(await ids('from=2026-07-31T20:00:00Z&to=2026-08-01T20:00:00Z')).toEqual([single.id, `${series.id}@2026-08-01T00:00:00`]);
+    expect(await ids('from=2026-08-01T20:00:00Z&to=2026-08-02T20:00:00Z')).toEqual([`${series.id}@2026-08-02T00:00:00`]);
+    expect(await ids('from=2026-07-31T00:00:00Z&to=2026-07-31T20:00:00Z')).toEqual([evening.id]);
+    // Far from the series' materialized range, its occurrences are expanded on read: the same rule holds there.
+    expect(await ids('from=2028-03-01T20:00:00Z&to=2028-03-02T20:00:00Z')).toEqual([`${series.id}@2028-03-02T00:00:00`]);
+    const searched = await t.call('GET', `/events?calendar=${calendar}&q=closes&from=2026-07-31T20:00:00Z&to=2026-08-01T20:00:00Z`);
+    expect(searched.body.items.map((e: { id: string }) => e.id)).toContain(single.id);
+  });
+});
+
 describe('in feeds', () => {
   it('has DTSTART and no DTEND; ical.js, node-ical and python icalendar read an event that ends as it starts', async () => {
     const calendar = await newCalendar();

@@ -1260,8 +1260,6 @@ async function eventForm(id, params) {
   };
   typeSelect.addEventListener('change', showScheduleInputs);
   const input = (name, attrs = {}) => el('input', { name, value: original[name] ?? '', ...attrs });
-  // edges3 (F15): a time with seconds (imported) would fail the minute step and could not be saved; it keeps them.
-  const timeInput = (name) => input(name, { type: 'datetime-local', ...(/:\d\d:(?!00$)\d\d$/.test(original[name] ?? '') ? { step: 1 } : {}) });
   const languageName = (l) => new Intl.DisplayNames([state.lang], { type: 'language' }).of(l) ?? LANGUAGE_NAMES[l];
   const perLanguage = (prefix, word, make) => LANGS.map((l) => field(`${prefix}.${l}`, t('langName', { field: t(word), lang: languageName(l) }), make(`${prefix}.${l}`, l)));
   const conflictSlot = el('div');
@@ -1345,8 +1343,8 @@ async function eventForm(id, params) {
     el('fieldset', {}, el('legend', {}, t('description')), el('div', { class: 'grid' }, perLanguage('description', 'description', (name, l) => el('textarea', { name, lang: l, dir: 'auto', rows: 3 }, original[name] ?? '')))),
     el('fieldset', {}, el('legend', {}, t('schedule')), field('schedule.type', t('type'), typeSelect),
       el('div', { class: 'grid' },
-        field('schedule.start', t('start'), timeInput('schedule.start')),
-        field('schedule.end', t('end'), timeInput('schedule.end')),
+        field('schedule.start', t('start'), input('schedule.start', { type: 'datetime-local' })),
+        field('schedule.end', t('end'), input('schedule.end', { type: 'datetime-local' })),
         field('schedule.startDate', t('startDate'), input('schedule.startDate', { type: 'date' })),
         field('schedule.endDate', t('endDate'), input('schedule.endDate', { type: 'date' })),
         field('schedule.month', t('month'), input('schedule.month', { type: 'month' })),

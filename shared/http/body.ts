@@ -42,7 +42,7 @@ function sequenceAt(raw: Buffer, i: number): number {
 }
 
 /** Where the first byte that is not UTF-8 is: its offset, its value and its line (1-based). */
-function firstInvalidByte(raw: Buffer): { offset: number; byte: number; line: number } {
+export function firstInvalidByte(raw: Buffer): { offset: number; byte: number; line: number } {
   let offset = 0;
   let line = 1;
   while (offset < raw.length) {

@@ -120,11 +120,13 @@ describe('property: invalid UTF-8 anywhere in a text of an otherwise valid body'
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fields), invalidSequence, fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), async ([field, json], bad, head, tail) => {
         const text = (s: string) => JSON.stringify(s).slice(1, -1).replaceAll('@', '');
-        const body = spliced(json(`${text(head)}@${text(tail)}x`), bad);
+        const template = json(`${text(head)}@${text(tail)}x`);
+        const body = spliced(template, bad);
         expect(isUtf8(body)).toBe(false);
         const before = await t.journalSize();
         const reply = await send('POST', '/events', body);
         expectRefusal(reply, 400, field, 'invalid_encoding');
+        expect(reply.body.errors[0].message).toContain(`at byte offset ${Buffer.byteLength(template.split('@')[0]!)} (line 1)`);
         expect(await t.journalSize()).toBe(before);
       }),
       { numRuns: 60 },

@@ -14,26 +14,26 @@ const REPLACEMENT = '\uFFFD';
 /** The body's bytes, as the client sent them (base64) or as API Gateway decoded them (a string). */
 export const bodyBytes = (event: APIGatewayProxyEventV2): Buffer => (event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8'));
 
-/** The length of the well-formed UTF-8 sequence at `i` (Unicode Table 3-7), or 0 when none starts there. */
+/** A lead byte's sequence length and the range its second byte must be in (Unicode Table 3-7); length 0: no lead. */
+function leadOf(lead: number): [length: number, low: number, high: number] {
+  if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
+  if (lead === 0xe0) return [3, 0xa0, 0xbf]; // not overlong
+  if (lead === 0xed) return [3, 0x80, 0x9f]; // not a surrogate
+  if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
+  if (lead === 0xf0) return [4, 0x90, 0xbf]; // not overlong
+  if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
+  if (lead === 0xf4) return [4, 0x80, 0x8f]; // not above U+10FFFF
+  return [0, 0, 0]; // C0 and C1 (overlong), F5–FF, a continuation byte
+}
+
+/**
+ * The length of the well-formed UTF-8 sequence at `i`, or 0 when none starts there. Our own scan rather than
+ * TextDecoder's fatal mode, because the refusal says where (offset and line), which TextDecoder does not.
+ */
 function sequenceAt(raw: Buffer, i: number): number {
   const lead = raw[i]!;
   if (lead < 0x80) return 1;
-  const [length, low, high] =
-    lead >= 0xc2 && lead <= 0xdf
-      ? [2, 0x80, 0xbf]
-      : lead === 0xe0
-        ? [3, 0xa0, 0xbf]
-        : lead === 0xed
-          ? [3, 0x80, 0x9f]
-          : lead >= 0xe1 && lead <= 0xef
-            ? [3, 0x80, 0xbf]
-            : lead === 0xf0
-              ? [4, 0x90, 0xbf]
-              : lead === 0xf4
-                ? [4, 0x80, 0x8f]
-                : lead >= 0xf1 && lead <= 0xf3
-                  ? [4, 0x80, 0xbf]
-                  : [0, 0, 0];
+  const [length, low, high] = leadOf(lead);
   if (length === 0 || i + length > raw.length) return 0;
   const second = raw[i + 1]!;
   if (second < low || second > high) return 0;

@@ -113,8 +113,8 @@ const timedSchedule = /* @__PURE__ */ once(() =>
   z
     .strictObject({
       type: z.literal('timed'),
-      start: localDateTime(),
-      end: localDateTime(),
+      start: localDateTime().check(z.describe('the wall time it starts, "YYYY-MM-DDTHH:MM" or with seconds "…:SS" (kept as written; HH:MM is HH:MM:00)')),
+      end: localDateTime().check(z.describe('not before start; equal to start, an instant: an event that takes no time (RFC 5545 §3.6.1)')),
       timeZone: timeZoneSchema(),
       disambiguation: z
         .optional(z.enum(disambiguations))

@@ -70,7 +70,7 @@ describe('a JSON body that is not UTF-8', () => {
     expect(await t.journalSize()).toBe(before);
   });
 
-  it('is refused on every write route that takes JSON: calendars, event patches, webhooks', async () => {
+  it('is refused on every write route that takes JSON: calendars, event patches, webhooks, keys, participants, feed tokens', async () => {
     const created = await t.call('POST', '/events', { body: JSON.parse(eventJson('Fine')) });
     expect(created.status).toBe(201);
     const before = await t.journalSize();
@@ -78,6 +78,9 @@ describe('a JSON body that is not UTF-8', () => {
     const patch = await send('PATCH', `/events/${created.body.id}`, spliced('{"description":{"en":"x@y"}}', [0xc3]), { 'content-type': 'application/merge-patch+json', 'if-match': created.headers.get('etag')! });
     expectRefusal(patch, 400, 'description.en', 'invalid_encoding');
     expectRefusal(await send('POST', '/webhooks', spliced('{"url":"http://127.0.0.1:9/hook","types":["event.created"],"description":"@"}', [0xed, 0xa0, 0x80])), 400, 'description', 'invalid_encoding');
+    expectRefusal(await send('POST', '/keys', spliced('{"name":"k@","role":"editor"}', [0xc0, 0xaf])), 400, 'name', 'invalid_encoding');
+    expectRefusal(await send('POST', `/events/${created.body.id}/participants`, spliced('{"name":"@"}', [0xff])), 400, 'name', 'invalid_encoding');
+    expectRefusal(await send('POST', '/calendars/enc/feed-tokens', spliced('{"label":"@"}', [0xc3])), 400, 'label', 'invalid_encoding');
     // Outside any string the JSON is broken too; the encoding is named, as the cause.
     expectRefusal(await send('POST', '/events', spliced(`${eventJson('A')}@`, [0xff])), 400, 'body', 'invalid_encoding');
     expect(await t.journalSize()).toBe(before);

@@ -255,6 +255,30 @@ describe('a cold feed over packed period segments', () => {
   });
 });
 
+describe('segments a container has decoded (FEED_CACHE_MB, on by default)', () => {
+  it("are not read again: after a change a feed reads the directory and the changed period only, with the plain path's bytes", async () => {
+    const ids = await yearOfEvents('kept');
+    delete process.env.FEED_CACHE_MB;
+    let changed = '';
+    let cold: Awaited<ReturnType<typeof storeRequests>>;
+    try {
+      await feed('kept');
+      await t.call('PATCH', `/events/${ids[5]}`, { body: { title: { en: 'Kept' } } });
+      cold = await storeRequests(async () => {
+        changed = await feed('kept');
+      });
+    } finally {
+      process.env.FEED_CACHE_MB = '0';
+    }
+    // Calendar, directory, a BatchGet of the changed period's new segment alone (another container may have packed
+    // it; none has), one Query of that period (its two events), its new segment: no other segment is read.
+    expect(cold.requests).toEqual(['GetItemCommand', 'GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'PutItemCommand']);
+    expect(cold.items).toBe(2 + IN_FIRST_PERIOD);
+    expect(unfold(changed)).toContain('SUMMARY;LANGUAGE=en:Kept');
+    expect(changed).toBe(await feed('kept', false));
+  }, 120_000);
+});
+
 describe('a calendar whose feed directories are in the month format (before periods)', () => {
   it('is never read as complete with no periods: its feed reads the index, whole, and packs nothing', async () => {
     const ids = await yearOfEvents('monthly');

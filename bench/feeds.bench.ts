@@ -3,7 +3,8 @@
  * - full rendering of 1,000 and 10,000 events beside bare ical-generator (what pre-rendering saves);
  * - a feed 200 at 10,000 events in its window beside a bare Query of the same fragments plus a join (the floor)
  *   and beside bare ical-generator rendering the same events: cold after a one-event change (packed period
- *   segments for the other periods), cold with every period packed, the first read ever, segments off, and warm;
+ *   segments for the other periods, kept by the container or read from the store), cold with every period packed
+ *   (kept, or from the store), the first read ever, segments off, and warm;
  * - a 304 at 50,000 events beside a 304 at 10 events;
  * - feed throughput under load at 10,000 events beside a static server of the same bytes.
  * View items are written as the projector writes them (toViewItem), in batches, to keep the setup short.
@@ -296,12 +297,30 @@ async function main(): Promise<void> {
     await t.call('PATCH', `/events/${changed.get('large')}`, { body: { title: { en: `Revision ${++edits}` } } });
     await t.runtime.pump.drain();
   };
+  // The change's own aftermath in this one process (stream consumers, timers, collecting the write path's garbage)
+  // is over before the GET: what a subscriber polling a little later meets. Printed beside the GET taken at once.
+  const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 500);
+  const changeOneEventAndSettle = async () => {
+    await changeOneEvent();
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  };
   const newEtag = () =>
     documentClient().send(new UpdateCommand({ TableName: tableNames().views, Key: { pk: 'calendar#large' }, UpdateExpression: 'SET feedRevision = :r', ExpressionAttributeValues: { ':r': randomUUID() } }));
   const list = events(large);
   // Rounds: in each, every cold GET once and bare ical-generator once, so that each ratio compares samples taken
   // seconds apart (the shared machine's load drifts over minutes); medians over the rounds.
-  const rounds = { cold: [] as number[], packed: [] as number[], first: [] as number[], plain: [] as number[], ical: [] as number[] };
+  // "Kept": the container's decoded segments (FEED_CACHE_MB) hold the periods it read before; "from the store": that
+  // cache off (FEED_CACHE_MB=0, as a container that never served this calendar), every segment BatchGot and gunzipped.
+  const rounds = {
+    cold: [] as number[],
+    coldSettled: [] as number[],
+    coldStore: [] as number[],
+    packed: [] as number[],
+    packedStore: [] as number[],
+    first: [] as number[],
+    plain: [] as number[],
+    ical: [] as number[],
+  };
   // A sample that is not a 200 is not counted: it is prepared and taken again (at most twice), and reported below.
   const failedSamples: string[] = [];
   const coldGet = async (series: number[], prepare: () => Promise<unknown>) => {
@@ -316,9 +335,20 @@ async function main(): Promise<void> {
       }
     }
   };
+  const fromStore = async (series: number[], prepare: () => Promise<unknown>) => {
+    process.env.FEED_CACHE_MB = '0';
+    try {
+      await coldGet(series, prepare);
+    } finally {
+      delete process.env.FEED_CACHE_MB;
+    }
+  };
   for (let i = 0; i < runs; i++) {
     await coldGet(rounds.cold, changeOneEvent);
+    await coldGet(rounds.coldSettled, changeOneEventAndSettle);
+    await fromStore(rounds.coldStore, changeOneEvent);
     await coldGet(rounds.packed, newEtag);
+    await fromStore(rounds.packedStore, newEtag);
     await coldGet(rounds.first, async () => {
       await renewPeriods('large');
       await changeOneEvent();
@@ -331,14 +361,18 @@ async function main(): Promise<void> {
     // be seen before the next request, which would otherwise be written into a reset connection.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const [feedCold, feedPacked, feedFirst, feedPlain, icalGenerator] = [rounds.cold, rounds.packed, rounds.first, rounds.plain, rounds.ical].map((series) => middle([...series])) as [
+  const series = [rounds.cold, rounds.coldSettled, rounds.coldStore, rounds.packed, rounds.packedStore, rounds.first, rounds.plain, rounds.ical];
+  const [feedCold, feedColdSettled, feedColdStore, feedPacked, feedPackedStore, feedFirst, feedPlain, icalGenerator] = series.map((samples) => middle([...samples])) as [
+    number,
+    number,
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  const perRound = rounds.cold.map((ms, i) => ms / rounds.ical[i]!).sort((a, b) => a - b);
+  const perRound = (series: number[]) => `${series.map((ms, i) => (ms / rounds.ical[i]!).toFixed(3)).join(', ')}×`;
   const feedWarm = middle(await timed(Math.max(runs, 11), get));
   const floor = middle(await timed(runs, () => bareQueryAndJoin('large')));
   const join = middle(
@@ -360,13 +394,18 @@ async function main(): Promise<void> {
   console.log(`  packed period segments (days 1–7, 8–15, 16–23, 24–end): ${segments.count} items, ${(segments.bytes / 1024).toFixed(0)} KiB gzipped, largest ${(segments.largest / 1024).toFixed(0)} KiB`);
   console.log(`  ${'bare ical-generator, same events'.padEnd(62)} ${icalGenerator.toFixed(1).padStart(8)} ms`);
   console.log(`  ${'floor: bare Query of the fragments + join'.padEnd(62)} ${floor.toFixed(1).padStart(8)} ms   ${(floor / icalGenerator).toFixed(3)}× bare ical-generator`);
-  console.log(line('GET cold after a one-event change (other periods packed)', feedCold));
-  console.log(`  ${'  the same, each round against its own ical-generator'.padEnd(62)} ${perRound.map((ratio) => ratio.toFixed(3)).join(', ')}×`);
-  console.log(line('GET cold, every period packed (new ETag, no event change)', feedPacked));
+  console.log(line('GET cold after a one-event change, other periods kept', feedCold));
+  console.log(`  ${'  each round against its own ical-generator'.padEnd(62)} ${perRound(rounds.cold)}`);
+  console.log(line(`  the same, ${settleMs} ms after the change`, feedColdSettled));
+  console.log(`  ${'  each round against its own ical-generator'.padEnd(62)} ${perRound(rounds.coldSettled)}`);
+  console.log(line('GET cold after a one-event change, periods from the store', feedColdStore));
+  console.log(`  ${'  each round against its own ical-generator'.padEnd(62)} ${perRound(rounds.coldStore)}`);
+  console.log(line('GET cold, every period packed and kept (new ETag)', feedPacked));
+  console.log(line('GET cold, every period packed, from the store (new ETag)', feedPackedStore));
   console.log(line('GET cold, first read ever (no segment yet; packs them)', feedFirst));
   console.log(line('GET cold, segments off (FEED_SEGMENTS=0: every fragment)', feedPlain));
   console.log(line('GET warm (same ETag, body kept)', feedWarm));
-  console.log(`  ${'in process: loadFeedHead + loadFeedBody (segments)'.padEnd(62)} ${join.toFixed(1).padStart(8)} ms`);
+  console.log(`  ${'in process: loadFeedHead + loadFeedBody (segments kept)'.padEnd(62)} ${join.toFixed(1).padStart(8)} ms`);
   console.log(`  ${'join alone (what replaced rendering)'.padEnd(62)} ${joinOnly.toFixed(1).padStart(8)} ms   ${(joinOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
   console.log(`  ${'JSON round trip of the fragments alone'.padEnd(62)} ${parseOnly.toFixed(1).padStart(8)} ms   ${(parseOnly / icalGenerator).toFixed(3)}× bare ical-generator`);
   if (failedSamples.length > 0) console.log(`  samples taken again after a failed request: ${failedSamples.join('; ')}`);

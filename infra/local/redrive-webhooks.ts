@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
   }
   const { handler } = await import('../../functions/webhooks/redrive.ts');
-  console.log(JSON.stringify(await handler()));
+  console.log(JSON.stringify(await handler({})));
   await store?.close();
   release();
 }

@@ -19,7 +19,7 @@ import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { countMetric, logger, metricNames, metrics } from '#config/observability';
+import { countMetric, logger, metricNames, metrics, traced } from '#config/observability';
 
 export interface ApiRequest<Body, Query> {
   event: APIGatewayProxyEventV2;
@@ -318,8 +318,9 @@ export function api<Body = undefined, Query = Record<string, string>>(
       throw new Error('this function streams its response: run it on Lambda or in the local runtime');
     };
   }
-  // ops (#11): context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
+  // ops (#11): a trace segment, context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin)
+    .use(traced())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(observe())

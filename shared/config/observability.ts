@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { xrayMode } from './xray-mode.ts';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -29,7 +30,7 @@ export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_N
  * HTTP request. Active only on Lambda (Powertools checks AWS_EXECUTION_ENV; POWERTOOLS_TRACE_ENABLED=false turns it
  * off). Responses are never recorded: some carry a secret shown once (keys, feed tokens, webhook secrets).
  */
-export const tracer = new Tracer({ serviceName });
+export const tracer = new Tracer({ serviceName, ...(xrayMode === 'manual' ? { enabled: false } : {}) });
 
 /** The Tracer's middy middleware, with the handler's response kept out of the trace (see `tracer`). */
 export const traced = () => captureLambdaHandler(tracer, { captureResponse: false });

@@ -75,7 +75,8 @@ async function drive(name: string, event: unknown, env: Record<string, string>) 
     driver,
     `const { handler } = await import(${JSON.stringify(file)});
 const result = await handler(${JSON.stringify(event)}, { functionName: ${JSON.stringify(name)}, awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 });
-process.stdout.write('\\nRESULT ' + JSON.stringify(result));
+// cls-hooked registers the X-Ray SDK's namespace (and its async hook) here in automatic mode.
+process.stdout.write('\\nRESULT ' + JSON.stringify({ result, asyncHook: Boolean(process.namespaces?.AWSXRay) }));
 `,
   );
   const base = {
@@ -96,7 +97,8 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result));
     expect(JSON.parse(header!)).toEqual({ format: 'json', version: 1 });
     return JSON.parse(body!) as Subsegment;
   });
-  return { result: JSON.parse(stdout.split('\nRESULT ').at(-1)!) as unknown, subsegments, logs: stdout + stderr };
+  const { result, asyncHook } = JSON.parse(stdout.split('\nRESULT ').at(-1)!) as { result: unknown; asyncHook: boolean };
+  return { result, asyncHook, subsegments, logs: stdout + stderr };
 }
 
 /** What Lambda sets for a function with active tracing, for one sampled invocation. */
@@ -115,8 +117,9 @@ const health = () =>
   });
 
 it('an API function on Lambda sends X-Ray subsegments for its handler and for its DynamoDB call, in the invocation trace', async () => {
-  const { result, subsegments } = await drive('health', health(), { ...lambda('health.handler'), AWS_XRAY_DAEMON_ADDRESS: daemonAddress });
+  const { result, subsegments, asyncHook } = await drive('health', health(), { ...lambda('health.handler'), AWS_XRAY_DAEMON_ADDRESS: daemonAddress });
   expect(result).toMatchObject({ statusCode: 200 });
+  expect(asyncHook).toBe(true);
   const handler = subsegments.find((s) => s.name === '## health.handler');
   const dynamo = subsegments.find((s) => s.name === 'DynamoDB');
   expect(handler).toMatchObject({ type: 'subsegment', trace_id: TRACE_ID, parent_id: '53995c3f42cd8ad8', annotations: { ColdStart: true, Service: 'health' } });
@@ -135,7 +138,7 @@ it('a scheduled function (the observed() chain) traces its handler and its Dynam
   for (const call of calls) expect(call).toMatchObject({ trace_id: TRACE_ID, parent_id: handler!.id, namespace: 'aws' });
 }, 240_000);
 
-it('sends nothing with POWERTOOLS_TRACE_ENABLED=false, nor outside Lambda, and logs no X-Ray context error there', async () => {
+it('sends nothing with POWERTOOLS_TRACE_ENABLED=false, nor outside Lambda, where it logs no X-Ray context error and installs no async hook', async () => {
   const off = await drive('health', health(), { ...lambda('health.handler'), AWS_XRAY_DAEMON_ADDRESS: daemonAddress, POWERTOOLS_TRACE_ENABLED: 'false' });
   expect(off.result).toMatchObject({ statusCode: 200 });
   expect(off.subsegments).toEqual([]);
@@ -143,5 +146,7 @@ it('sends nothing with POWERTOOLS_TRACE_ENABLED=false, nor outside Lambda, and l
   const local = await drive('health', health(), { AWS_XRAY_DAEMON_ADDRESS: daemonAddress });
   expect(local.result).toMatchObject({ statusCode: 200 });
   expect(local.subsegments).toEqual([]);
+  // shared/config/xray-mode.ts: the X-Ray SDK's automatic mode (an async hook on every promise) only on Lambda.
+  expect(local.asyncHook).toBe(false);
   expect(local.logs).not.toMatch(/context missing|Failed to get the current sub\/segment|cannot be called on an AWS Lambda segment/i);
 }, 240_000);

@@ -8,6 +8,8 @@ import { claimDataDir } from './data-dir.ts';
 import { startStore, type Store } from './store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The handler flushes its EMF metrics (observed()); here they would only precede the summary on stdout.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   let store: Store | undefined;

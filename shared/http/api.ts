@@ -17,6 +17,7 @@ import { fromDomainError, internalProblem, problemResponse } from './problem.ts'
 import type { TextBody } from './operations.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { countMetric, logger, metricNames, metrics, traced } from '#config/observability';
@@ -268,7 +269,12 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
     if (!WRITE_METHODS.has(event.requestContext?.http?.method ?? '') || options.ownIdempotency) return;
     const { pk, replay } = await claimIdempotency(event, principal, internal.body);
     internal.idempotencyPk = pk;
-    if (replay) return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+    if (replay) {
+      // An answer from here skips every `after`: Powertools' cleanups run now (the trace subsegment closes, so the
+      // next invocation is not traced inside this one; the metrics flush).
+      await cleanupMiddlewares(request);
+      return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+    }
   },
   after: settle,
 });

@@ -5,6 +5,7 @@
  * function's DynamoDB client talks to a stand-in on 127.0.0.1 (AWS_ENDPOINT_URL_DYNAMODB, as in bundles-credentials).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import { toApiGatewayEvent } from '../../infra/local/apigw.ts';
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'taqweem-bundles-tracer-'));
 const TRACE_ID = '1-5759e988-bd862e3fe1be46a994272793';
+const ADMIN_KEY = 'admin-key-for-the-tracer-test';
 let bundles: Bundle[];
 let server: Server;
 let daemon: Socket;
@@ -42,15 +44,35 @@ interface Subsegment {
 }
 
 beforeAll(async () => {
-  bundles = await bundleAll(dir, (name) => name === 'health' || name === 'dispatch');
+  bundles = await bundleAll(dir, (name) => name === 'health' || name === 'dispatch' || name === 'keys-delete');
   node22 = (await run('npx', ['-y', 'node@22', '-p', 'process.execPath'], { timeout: 120_000 })).stdout.trim();
-  // DynamoDB as far as these two functions need it: DescribeTable, and empty answers to reads.
+  // DynamoDB as far as these functions need it: DescribeTable, empty answers to reads, and an Idempotency-Key that was
+  // already answered (its claim fails; the stored item holds the claim's own fingerprint and a response).
+  let fingerprint = '';
   server = createServer((req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '').split('.')[1];
-    req.resume();
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(target === 'DescribeTable' ? { Table: { TableName: 'taqweem-journal', TableStatus: 'ACTIVE' } } : target === 'GetItem' ? {} : { Items: [], Count: 0 }));
+      const input = JSON.parse(text || '{}') as { TableName?: string; Item?: { fingerprint?: { S: string } } };
+      const claim = target === 'PutItem' && input.TableName === 'taqweem-idempotency';
+      if (claim) fingerprint = input.Item!.fingerprint!.S;
+      const replay = target === 'GetItem' && input.TableName === 'taqweem-idempotency';
+      const stored = { pk: { S: 'admin#k1' }, fingerprint: { S: fingerprint }, state: { S: 'done' }, response: { M: { statusCode: { N: '204' }, headers: { M: {} } } } };
+      res.writeHead(claim ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(
+        JSON.stringify(
+          claim
+            ? { __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException', message: 'The conditional request failed' }
+            : target === 'DescribeTable'
+              ? { Table: { TableName: 'taqweem-journal', TableStatus: 'ACTIVE' } }
+              : replay
+                ? { Item: stored }
+                : target === 'GetItem'
+                  ? {}
+                  : { Items: [], Count: 0 },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,17 +88,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs one bundle's handler under Node 22 with exactly the given environment, and collects what reached the daemon. */
-async function drive(name: string, event: unknown, env: Record<string, string>) {
+/**
+ * Runs one bundle's handler under Node 22 with exactly the given environment, and collects what reached the daemon.
+ * `next`: a second invocation in the same process (a warm start), with its own trace header as Lambda sets it.
+ */
+async function drive(name: string, event: unknown, env: Record<string, string>, next?: { event: unknown; traceHeader: string }) {
   datagrams.length = 0;
   const driver = join(dir, `drive-${name}.mjs`);
   const file = pathToFileURL(bundles.find((b) => b.name === name)!.file).href;
   writeFileSync(
     driver,
     `const { handler } = await import(${JSON.stringify(file)});
-const result = await handler(${JSON.stringify(event)}, { functionName: ${JSON.stringify(name)}, awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 });
+const context = { functionName: ${JSON.stringify(name)}, awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 };
+const result = await handler(${JSON.stringify(event)}, context);
+${
+  next
+    ? `process.env._X_AMZN_TRACE_ID = ${JSON.stringify(next.traceHeader)};
+const nextResult = await handler(${JSON.stringify(next.event)}, context);`
+    : 'const nextResult = undefined;'
+}
 // cls-hooked registers the X-Ray SDK's namespace (and its async hook) here in automatic mode.
-process.stdout.write('\\nRESULT ' + JSON.stringify({ result, asyncHook: Boolean(process.namespaces?.AWSXRay) }));
+process.stdout.write('\\nRESULT ' + JSON.stringify({ result, nextResult, asyncHook: Boolean(process.namespaces?.AWSXRay) }));
 `,
   );
   const base = {
@@ -88,6 +120,7 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ result, asyncHook: Boolean(
     AWS_ACCESS_KEY_ID: 'AKIDLAMBDAENV',
     AWS_SECRET_ACCESS_KEY: 'secret-from-env',
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    ADMIN_KEY_HASH: createHash('sha256').update(ADMIN_KEY).digest('hex'),
   };
   const { stdout, stderr } = await run(node22, [driver], { timeout: 180_000, env: { ...base, ...env } });
   // The SDK sends each subsegment as it closes; the datagrams are on loopback, so a short wait gathers them all.
@@ -97,8 +130,8 @@ process.stdout.write('\\nRESULT ' + JSON.stringify({ result, asyncHook: Boolean(
     expect(JSON.parse(header!)).toEqual({ format: 'json', version: 1 });
     return JSON.parse(body!) as Subsegment;
   });
-  const { result, asyncHook } = JSON.parse(stdout.split('\nRESULT ').at(-1)!) as { result: unknown; asyncHook: boolean };
-  return { result, asyncHook, subsegments, logs: stdout + stderr };
+  const { result, nextResult, asyncHook } = JSON.parse(stdout.split('\nRESULT ').at(-1)!) as { result: unknown; nextResult: unknown; asyncHook: boolean };
+  return { result, nextResult, asyncHook, subsegments, logs: stdout + stderr };
 }
 
 /** What Lambda sets for a function with active tracing, for one sampled invocation. */
@@ -136,6 +169,40 @@ it('a scheduled function (the observed() chain) traces its handler and its Dynam
   const calls = subsegments.filter((s) => s.name === 'DynamoDB');
   expect(calls.length).toBeGreaterThan(0);
   for (const call of calls) expect(call).toMatchObject({ trace_id: TRACE_ID, parent_id: handler!.id, namespace: 'aws' });
+}, 240_000);
+
+// An answer from a `before` middleware (a replayed Idempotency-Key) skips every `after`: the trace must still close.
+it('closes the trace of a replayed request, so the next invocation is traced in its own trace', async () => {
+  const request = (idempotencyKey?: string) =>
+    toApiGatewayEvent(
+      {
+        url: '/keys/key_x',
+        method: 'DELETE',
+        httpVersion: '1.1',
+        headers: { host: 'calendar.example.org', authorization: `Bearer ${ADMIN_KEY}`, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+        socket: { remoteAddress: '127.0.0.1', localPort: 443 },
+      } as never,
+      Buffer.alloc(0),
+      { routeKey: 'DELETE /keys/{id}', pathParameters: { id: 'key_x' } },
+    );
+  const nextTrace = '1-5759e988-0123456789abcdef01234567';
+  const { result, nextResult, subsegments } = await drive(
+    'keys-delete',
+    request('k1'),
+    { ...lambda('keys-delete.handler'), AWS_XRAY_DAEMON_ADDRESS: daemonAddress },
+    {
+      event: request(),
+      traceHeader: `Root=${nextTrace};Parent=1111111111111111;Sampled=1`,
+    },
+  );
+  expect(result).toMatchObject({ statusCode: 204, headers: { 'idempotent-replayed': 'true' } });
+  expect(nextResult).toMatchObject({ statusCode: 404 });
+  const handlers = subsegments.filter((s) => s.name === '## keys-delete.handler');
+  expect(handlers.map((s) => [s.trace_id, s.parent_id])).toEqual([
+    [TRACE_ID, '53995c3f42cd8ad8'],
+    [nextTrace, '1111111111111111'],
+  ]);
+  expect(handlers[1]!.annotations).toMatchObject({ ColdStart: false });
 }, 240_000);
 
 it('sends nothing with POWERTOOLS_TRACE_ENABLED=false, nor outside Lambda, where it logs no X-Ray context error and installs no async hook', async () => {

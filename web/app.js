@@ -244,6 +244,7 @@ const WORDS = {
   err_too_large: ['is too large', 'كبير جداً', '太大'],
   err_too_deep: ['is nested too deeply', 'متداخل أكثر من اللازم', '嵌套太深'],
   err_invalid_format: ['is not in the expected format', 'ليس بالصيغة المطلوبة', '格式不正确'],
+  err_invalid_encoding: ['holds damaged text (not UTF-8, or the � mark): retype it', 'يحتوي نصاً تالفاً (ليس UTF-8 أو فيه العلامة �): أعد كتابته', '含有损坏的文本（不是 UTF-8 或含 � 标记），请重新输入'],
   err_invalid_value: ['is not a valid value', 'قيمة غير صالحة', '值无效'],
   err_invalid_time_zone: ['is not a time zone (e.g. Asia/Kuwait)', 'ليست منطقة زمنية (مثل Asia/Kuwait)', '不是有效时区（如 Asia/Shanghai）'],
   err_invalid_language: ['is not a language code (e.g. ar, en, zh)', 'ليس رمز لغة (مثل ar أو en أو zh)', '不是语言代码（如 ar、en、zh）'],

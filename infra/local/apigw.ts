@@ -1,4 +1,5 @@
 /** Node HTTP ⇄ API Gateway HTTP API (payload format 2.0), so handlers see exactly what they see on AWS. */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -28,7 +29,9 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Rou
   headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-  const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? '');
+  // API Gateway does not document what it does with bytes that are not UTF-8 under a textual media type; here they
+  // come base64-encoded, as binary, so the handler sees the bytes (it refuses them, and U+FFFD too: docs/decisions/0027).
+  const textual = body.length === 0 || (TEXTUAL.test(headers['content-type'] ?? '') && isUtf8(body));
   const now = new Date();
   return {
     version: '2.0',

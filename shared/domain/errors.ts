@@ -32,6 +32,7 @@ export const fieldErrorCodes = [
   'too_large',
   'too_deep',
   'invalid_format',
+  'invalid_encoding',
   'invalid_value',
   'invalid_time_zone',
   'invalid_language',

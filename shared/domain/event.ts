@@ -5,6 +5,7 @@ import { DomainError } from './errors.ts';
 import { isPlainObject, jsonEqual, mergePatch } from './merge-patch.ts';
 import type { OccurrenceOverride, Recurrence, Series } from './recurrence.ts';
 import type { RuleFieldError } from './recurrence-rule.ts';
+import { sameSchedule } from './schedule.ts';
 import { editableFieldNames, eventFieldsSchema, type CreateEventInput, type EventFields, type ParticipantInput, type Schedule } from './schemas.ts';
 import { toFieldErrors } from './validation.ts';
 
@@ -237,14 +238,14 @@ function decidePatch(patch: Record<string, unknown>, state: CalendarEvent, serie
 
 /** A series given a new schedule keeps the overrides of occurrences it still has; the others are restored away first. */
 function droppedOverrides(state: CalendarEvent, schedule: Schedule, series: SeriesSupport | undefined): Decision {
-  if (!state.overrides?.length || jsonEqual(state.schedule, schedule)) return [];
+  if (!state.overrides?.length || sameSchedule(state.schedule, schedule)) return [];
   const next = seriesOf({ schedule });
   return state.overrides.filter((o) => !next || !series?.isOccurrence(next, o.recurrenceId)).map((o): EventChange => ({ type: 'occurrence.restored', data: { recurrenceId: o.recurrenceId } }));
 }
 
 function diff(state: CalendarEvent, next: EventFields): Decision {
   const changes: Decision = [];
-  if (!jsonEqual(state.schedule, next.schedule)) {
+  if (!sameSchedule(state.schedule, next.schedule)) {
     changes.push({ type: 'event.rescheduled', data: { schedule: next.schedule, previous: state.schedule } });
   }
   const updated: Record<string, unknown> = {};

@@ -115,7 +115,8 @@ export function occurrences(series: Series, window: OccurrenceWindow, options: O
   const overrides = new Map((series.overrides ?? []).map((o) => [o.recurrenceId, o]));
   const found: Occurrence[] = [];
   const add = (occurrence: Occurrence | undefined) => {
-    if (occurrence && Date.parse(occurrence.start) < to && Date.parse(occurrence.end) > window.from) found.push(occurrence);
+    // An instant at `from` is in the window (RFC 4791 §9.9), as the materialized rows are listed.
+    if (occurrence && Date.parse(occurrence.start) < to && (Date.parse(occurrence.end) > window.from || Date.parse(occurrence.start) === window.from)) found.push(occurrence);
   };
   for (const id of ids) if (!overrides.has(id)) add(shape.occurrence(id));
   for (const override of overrides.values()) {

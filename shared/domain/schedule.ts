@@ -1,7 +1,27 @@
+import { jsonEqual } from './merge-patch.ts';
 import type { Schedule } from './schemas.ts';
-import { instantOf, parseLocalDate, parseLocalDateTime, parseMonth, type WallTime } from './time.ts';
+import { instantOf, parseLocalDate, parseLocalDateTime, parseMonth, wallAsUtcMillis, type WallTime } from './time.ts';
 
 const midnight = { hour: 0, minute: 0, second: 0 };
+
+/** "HH:MM" is "HH:MM:00": the one spelling two writings of a time are compared in (audit F15). */
+const withSeconds = (text: string) => (/T\d{2}:\d{2}$/.test(text) ? `${text}:00` : text);
+
+/**
+ * The same schedule, however its times are written ("2026-07-01T09:00" and "2026-07-01T09:00:00"): a command
+ * that only re-spells a time changes nothing, and records nothing.
+ */
+export function sameSchedule(a: Schedule, b: Schedule): boolean {
+  const spelledOut = (s: Schedule) => (s.type === 'timed' ? { ...s, start: withSeconds(s.start), end: withSeconds(s.end) } : s);
+  return jsonEqual(spelledOut(a), spelledOut(b));
+}
+
+/** A timed schedule that ends when it starts (an instant: a deadline, a launch, a call-to-prayer time). */
+export function isInstant(schedule: Schedule): boolean {
+  if (schedule.type !== 'timed') return false;
+  const [start, end] = [parseLocalDateTime(schedule.start), parseLocalDateTime(schedule.end)];
+  return start !== undefined && end !== undefined && wallAsUtcMillis(start) === wallAsUtcMillis(end);
+}
 
 /**
  * The UTC interval [start, end) a schedule covers, for range queries. All-day events have no zone of their own,

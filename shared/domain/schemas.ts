@@ -113,8 +113,8 @@ const timedSchedule = /* @__PURE__ */ once(() =>
   z
     .strictObject({
       type: z.literal('timed'),
-      start: localDateTime(),
-      end: localDateTime(),
+      start: localDateTime().check(z.describe('the wall time it starts, "YYYY-MM-DDTHH:MM" or with seconds "…:SS" (kept as written; HH:MM is HH:MM:00)')),
+      end: localDateTime().check(z.describe('not before start; equal to start, an instant: an event that takes no time (RFC 5545 §3.6.1)')),
       timeZone: timeZoneSchema(),
       disambiguation: z
         .optional(z.enum(disambiguations))
@@ -128,7 +128,15 @@ const timedSchedule = /* @__PURE__ */ once(() =>
         if (!start || !end || !isIanaTimeZone(schedule.timeZone) || !isSupportedYear(start.year) || !isSupportedYear(end.year)) return;
         const startAt = instantOfField(ctx, 'start', start, schedule.timeZone, schedule.disambiguation);
         const endAt = instantOfField(ctx, 'end', end, schedule.timeZone, schedule.disambiguation);
-        if (startAt !== undefined && endAt !== undefined && endAt <= startAt) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start', params: { code: 'end_before_start' }, input: schedule.end });
+        // edges3 (F11): end = start is an instant, as RFC 5545 §3.6.1 reads a DATE-TIME DTSTART without DTEND.
+        if (startAt !== undefined && endAt !== undefined && endAt < startAt)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['end'],
+            message: 'must not be before start (an end equal to the start makes an instant: an event that takes no time)',
+            params: { code: 'end_before_start' },
+            input: schedule.end,
+          });
       }),
     ),
 );

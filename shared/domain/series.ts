@@ -11,6 +11,7 @@ import { isPlainObject, jsonEqual, mergePatch } from './merge-patch.ts';
 import { normalizeId } from './recurrence-normalize.ts';
 import { explicitRule } from './recurrence-expand.ts';
 import { seriesShape } from './recurrence-shape.ts';
+import { sameSchedule } from './schedule.ts';
 import { normalizeRecurrence, occurrences, ruleIds, type Occurrence, type OccurrenceOverride, type Recurrence, type Series } from './recurrence.ts';
 import { eventFieldsSchema, type CreateEventInput, type Schedule } from './schemas.ts';
 import { addDays } from './time.ts';
@@ -83,7 +84,7 @@ function decideOccurrencePatch(state: CalendarEvent, recurrenceId: string, sched
   const parsed = safeParse(eventFieldsSchema(), merged, { reportInput: true });
   if (!parsed.success) throw new DomainError('invalid', 'the patched occurrence is not valid', toFieldErrors(parsed.error));
   const changes: EventChange[] = [];
-  if (!jsonEqual(parsed.data.schedule, schedule)) changes.push({ type: 'occurrence.rescheduled', data: { recurrenceId, schedule: parsed.data.schedule, previous: schedule } });
+  if (!sameSchedule(parsed.data.schedule, schedule)) changes.push({ type: 'occurrence.rescheduled', data: { recurrenceId, schedule: parsed.data.schedule, previous: schedule } });
   const fields: Record<string, unknown> = {};
   for (const field of occurrenceFields) {
     const value = parsed.data[field] ?? null;

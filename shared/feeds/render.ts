@@ -5,7 +5,7 @@
 import type { Calendar } from '#domain/calendar';
 import type { Participant } from '#domain/changes';
 import type { CalendarEvent } from '#domain/event';
-import { utcRange } from '#domain/schedule';
+import { isInstant, utcRange } from '#domain/schedule';
 import type { Schedule } from '#domain/schemas';
 import { addDays, firstDayOfNextMonth, instantsOf, parseLocalDateTime } from '#domain/time';
 import { contentLine, dateStamp, localStamp, raw, text, utcStamp } from './ics.ts';
@@ -69,8 +69,10 @@ function when(event: CalendarEvent, master = false): string[] {
   switch (schedule.type) {
     case 'timed':
       // rfeeds (#14): a series' master keeps TZID (its rule repeats wall times); see series.ts.
-      if (master) return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })];
-      return [timedProperty('DTSTART', schedule.start, schedule), timedProperty('DTEND', schedule.end, schedule)];
+      // edges3 (F11): an instant has no DTEND (RFC 5545 §3.6.1; §3.8.2.2 wants a DTEND later than DTSTART).
+      if (master) return [contentLine('DTSTART', localStamp(schedule.start), { TZID: schedule.timeZone }), ...(isInstant(schedule) ? [] : [contentLine('DTEND', localStamp(schedule.end), { TZID: schedule.timeZone })])];
+      return [timedProperty('DTSTART', schedule.start, schedule), ...(isInstant(schedule) ? [] : [timedProperty('DTEND', schedule.end, schedule)])];
+    // edges3 (F11) end
     case 'allDay':
       return [contentLine('DTSTART', dateStamp(schedule.startDate), { VALUE: 'DATE' }), contentLine('DTEND', dateStamp(addDays(schedule.endDate, 1)), { VALUE: 'DATE' })];
     case 'month':

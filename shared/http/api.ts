@@ -15,6 +15,7 @@ import { withDeadline } from '#journal/deadline';
 import { checkIdempotencyKey, claimRequest, releaseRequest, requestFingerprint, settleRequest, type StoredResponse } from '#journal/idempotency';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
 import type { TextBody } from './operations.ts';
+import { bodyBytes, decodeBody, invalidEncoding, notUtf8Message, REPLACEMENT_MESSAGE, replacementPath, strictText } from './body.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
 import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
@@ -202,21 +203,25 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
     if (optional) return {};
     throw invalidBody('is required: send a JSON object', 'required');
   }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const raw = bodyBytes(event);
   if (raw.byteLength > LIMITS.bodyBytes)
     throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${LIMITS.bodyBytes} are accepted`, [{ field: 'body', code: 'too_large', message: 'is too large' }]);
   if (!JSON_MEDIA_TYPE.test(event.headers?.['content-type'] ?? '')) {
     throw new DomainError('unsupported_media_type', 'send the body as application/json', [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'must be application/json' }]);
   }
   if (declaresOtherCharset(event.headers?.['content-type'] ?? '')) throw otherCharset();
-  const text = raw.toString('utf8');
+  const { text, utf8 } = decodeBody(raw);
   if (nestingDepth(text) > MAX_DEPTH) throw invalidBody(`nests deeper than ${MAX_DEPTH} levels`, 'too_deep');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
+    if (!utf8) throw invalidEncoding('body', notUtf8Message(raw));
     throw new DomainError('invalid', `the body is not valid JSON: ${(error as Error).message}`, [{ field: 'body', code: 'invalid_format', message: 'is not valid JSON' }]);
   }
+  // edges3 (F9): bytes that are not UTF-8, or the U+FFFD a lenient decoder left for them, are refused where they are.
+  const damaged = replacementPath(parsed);
+  if (damaged || !utf8) throw invalidEncoding(damaged ?? 'body', utf8 ? REPLACEMENT_MESSAGE : notUtf8Message(raw));
   const prototypeKey = prototypeKeyPath(parsed);
   if (prototypeKey) throw invalidBody('is not a known field', 'unknown_field', prototypeKey);
   const duplicate = duplicateMemberPath(text);
@@ -229,7 +234,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, optional: boolean): unknow
 // import (#14) begin: a text body (text/calendar), checked for presence, size and media type like a JSON one.
 function parseTextBody(event: APIGatewayProxyEventV2, expected: TextBody): string {
   if (event.body === undefined || event.body === '') throw invalidBody(`is required: send ${expected.mediaType}`, 'required');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const raw = bodyBytes(event);
   if (raw.byteLength > expected.maxBytes)
     throw new DomainError('too_large', `the body is ${raw.byteLength} bytes; at most ${expected.maxBytes} are accepted`, [{ field: 'body', code: 'too_large', message: `must be at most ${expected.maxBytes} bytes` }]);
   const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -237,7 +242,7 @@ function parseTextBody(event: APIGatewayProxyEventV2, expected: TextBody): strin
     throw new DomainError('unsupported_media_type', `send the body as ${expected.mediaType}`, [{ field: 'header.content-type', code: 'unsupported_media_type', message: `must be ${expected.mediaType}` }]);
   }
   if (declaresOtherCharset(event.headers?.['content-type'] ?? '')) throw otherCharset();
-  return raw.toString('utf8');
+  return strictText(raw); // edges3 (F9)
 }
 // import (#14) end
 

@@ -69,9 +69,9 @@ export function scheduleOf(start: IcsTime, end: IcsTime | undefined, durationSec
   }
   const zone = start.kind === 'local' ? start.zone : recurring ? 'UTC' : displayZone;
   const startAt = instantOfTime(start);
-  const endAt = end ? instantOfTime(end) : durationSeconds !== undefined ? startAt + durationSeconds * 1000 : undefined;
-  if (endAt === undefined) throw new TimeError('has no end (DTEND or DURATION)', 'required');
-  if (endAt <= startAt) throw new TimeError('ends before it starts', 'end_before_start');
+  // Neither DTEND nor DURATION: RFC 5545 §3.6.1 ends a DATE-TIME DTSTART at itself (an instant, taking no time).
+  const endAt = end ? instantOfTime(end) : durationSeconds !== undefined ? startAt + durationSeconds * 1000 : startAt;
+  if (endAt < startAt) throw new TimeError('ends before it starts', 'end_before_start');
   const wall = start.kind === 'local' ? start.wall : formatDateTime(wallTimeAt(startAt, zone));
   return { type: 'timed', start: formatDateTime(parseLocalDateTime(wall)!), end: formatDateTime(wallTimeAt(endAt, zone)), timeZone: zone };
 }

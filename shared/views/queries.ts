@@ -92,7 +92,7 @@ async function readWindow(client: DynamoDBDocumentClient, table: string, filter:
       .at(-1);
     const merged = new MergedPartitions(partitions(filter.calendar, month).map((partition) => new PartitionReader(client, table, partition, bucketQuery(filter, lower), filter.limit + 1)));
     for (let item = await merged.next(); item; item = await merged.next()) {
-      if (item.sortKey === after || skip(item)) continue;
+      if (item.sortKey === after || skip(item) || endedAtFrom(item, filter.from)) continue;
       items.push({ item, month });
       if (items.length < filter.limit) continue;
       const more = (await merged.peek()) !== undefined || i < months.length - 1;
@@ -148,6 +148,12 @@ export interface BucketQuery {
   names: Record<string, string>;
 }
 
+/**
+ * An item the `endUtc >= :from` filter let through that ends at `from` without starting there: outside the window.
+ * (startUtc is not projected into the list indexes, so the sort key, `<start>#<id>`, tells where it starts.)
+ */
+export const endedAtFrom = (item: ViewItem, from: string | undefined): boolean => from !== undefined && item.endUtc === from && !item.sortKey.startsWith(`${from}#`);
+
 export function bucketQuery(filter: Omit<EventFilter, 'cursor'>, lower: string | undefined): BucketQuery {
   const query: BucketQuery = { filters: [], values: {}, names: {} };
   // Sort keys are `<start>#<id>`, so none equals `to`: BETWEEN's inclusive end is `start < to`.
@@ -157,7 +163,8 @@ export function bucketQuery(filter: Omit<EventFilter, 'cursor'>, lower: string |
   else if (lower !== undefined) query.sortKeyCondition = 'sortKey >= :lower';
   else if (filter.to !== undefined) query.sortKeyCondition = 'sortKey < :to';
   if (filter.from) {
-    query.filters.push('endUtc > :from');
+    // edges3 (F11): an instant at `from` is in the window too (RFC 4791 §9.9); endedAtFrom drops the rest of `=`.
+    query.filters.push('endUtc >= :from');
     query.values[':from'] = filter.from;
   }
   if (filter.status) {

@@ -10,7 +10,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cursorKey, readCursor, writeCursor } from './cursor.ts';
 import { INDEX, monthStart, type ViewItem } from './items.ts';
-import { bucketQuery, windowMonths, type EventFilter, type Page, type Position, type ViewReader } from './queries.ts';
+import { bucketQuery, endedAtFrom, windowMonths, type EventFilter, type Page, type Position, type ViewReader } from './queries.ts';
 import { matchesTerms, SEARCH_VERSION, searchTerms, searchTextOf } from './search-text.ts';
 
 /**
@@ -66,7 +66,7 @@ async function searchWindow(client: DynamoDBDocumentClient, table: string, filte
       startKey = page.LastEvaluatedKey;
       const items = (page.Items ?? []) as ViewItem[];
       for (const [j, item] of items.entries()) {
-        if (!matches(item, terms)) continue;
+        if (!matches(item, terms) || endedAtFrom(item, filter.from)) continue;
         found.push(item);
         if (found.length < filter.limit) continue;
         const more = j < items.length - 1 || startKey !== undefined || i < months.length - 1;

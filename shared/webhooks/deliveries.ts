@@ -126,7 +126,15 @@ export class DeliveryStore {
         new UpdateCommand({ TableName: this.table, Key: { webhookId, id: LANE }, UpdateExpression: 'REMOVE idle ADD enqueued :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
       )
     ).Attributes as Lane | undefined;
-    if (!lane || lane.stopped || !lane.probeAfter || lane.probeAfter <= iso) return;
+    if (!lane || lane.stopped) return;
+    if (!lane.probeAfter || lane.probeAfter <= iso) {
+      // Refused above because the lane was held (filed at its earlier time); a holder settling after this count
+      // sees it and files the lane due now. One that settled in between filed it for the idle recheck: file it now.
+      if (!lane.holder && !(lane.laneDue && lane.laneDueAt && laneTime(lane.laneDueAt) <= iso)) {
+        await this.fileDue(webhookId, iso, { condition: `${earlierAndLive} AND ${notBackingOff}`, values: { ':at': iso } });
+      }
+      return;
+    }
     // Filed no later than its probe (settling files a backing-off lane with work at its probe): it comes due then.
     if (lane.laneDue && lane.laneDueAt && laneTime(lane.laneDueAt) <= lane.probeAfter) return;
     await this.fileDue(webhookId, lane.probeAfter, { condition: earlierAndLive });

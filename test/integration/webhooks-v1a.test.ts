@@ -2,7 +2,9 @@
  * Asymmetric signatures (Standard Webhooks `v1a`, ed25519): the partner gets only the public key (`whpk_…`)
  * and verifies with it; the private key never appears in a response or a log line. The official
  * `standardwebhooks` npm package (1.1.1, the latest) verifies `v1` only, so each message is checked by two
- * independent ed25519 implementations following the specification: node:crypto and @noble/ed25519.
+ * independent ed25519 implementations following the specification: node:crypto and @noble/ed25519. The official
+ * Go library, which cannot run here, verified live deliveries by hand (docs/decisions/0026); its published
+ * vectors are in test/unit/webhook-signing-vectors.test.ts.
  */
 import { createPublicKey, verify as verifyWith } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';

@@ -41,12 +41,14 @@ it('carries no part of the SDK default credential chain in any bundle', () => {
 });
 
 // Powertools Tracer is in every function; what its X-Ray SDK and the SDK carry but Lambda never uses is aliased out.
-it('carries Powertools Tracer in every bundle, and neither semver, the SDK event-stream codec nor the endpoint discovery cache', () => {
-  const aliasedOut = /node_modules\/(semver|mnemonist|obliterator)\/|node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//;
+it('carries Powertools Tracer in every bundle, and neither semver, the SDK event-stream codec, the endpoint discovery cache nor X-Ray host plugins', () => {
+  // patches/aws-xray-sdk-core+3.12.0.patch: no host plugins (EC2, ECS, Elastic Beanstalk), parameters kept for DynamoDB only.
+  const aliasedOut = /node_modules\/(semver|mnemonist|obliterator)\/|node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\/|node_modules\/aws-xray-sdk-core\/dist\/lib\/segments\/plugins\//;
   for (const bundle of bundles) {
     expect(Object.keys(bundle.inputs).filter((path) => aliasedOut.test(path))).toEqual([]);
     expect(bundle.inputs['node_modules/@aws-lambda-powertools/tracer/lib/esm/middleware/middy.js']).toBeGreaterThan(0);
     expect(bundle.inputs['node_modules/aws-xray-sdk-core/dist/lib/patchers/aws3_p.js']).toBeGreaterThan(0);
+    expect(bundle.inputs['node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json']).toBeLessThan(2048);
     for (const standIn of ['lambda-no-semver', 'lambda-no-event-streams', 'lambda-no-endpoint-discovery']) expect(bundle.inputs[`shared/config/${standIn}.ts`]).toBeGreaterThan(0);
   }
 });
@@ -62,6 +64,7 @@ import { EndpointCache } from '@aws-sdk/endpoint-cache';
 const attempt = async (use) => { try { await use(); return 'no error'; } catch (error) { return error.message; } };
 const results = {
   semver: await attempt(() => xray.captureAWS({ VERSION: '2.1500.0' })),
+  hostPlugin: await attempt(() => xray.config([xray.plugins.EC2Plugin])),
   eventStreams: await attempt(async () => (await import('@smithy/core/event-streams')).eventStreamSerdeProvider({})),
   endpointDiscovery: await attempt(() => new EndpointCache(10).set('key', [{ Address: 'dynamodb.example', CachePeriodInMinutes: 1 }])),
   endpointLookup: new EndpointCache(10).getEndpoint('key') ?? 'miss',
@@ -76,6 +79,7 @@ console.log(JSON.stringify(results));`,
   expect(results.eventStreams).toMatch(/^This bundle carries no SDK event-stream support: .*shared\/config\/lambda-no-event-streams\.ts/);
   expect(results.endpointDiscovery).toMatch(/^This bundle carries no endpoint discovery cache: .*AWS_ENABLE_ENDPOINT_DISCOVERY/);
   expect(results.endpointLookup).toBe('miss');
+  expect(results.hostPlugin).toMatch(/^AWSXRay\.plugins\.EC2Plugin is not in this build of aws-xray-sdk-core \(patches\/aws-xray-sdk-core\+3\.12\.0\.patch\)/);
 }, 120_000);
 
 // Lambda runs nodejs22.x: the bundles are loaded and driven under Node 22 itself (npm's `node@22`), with the

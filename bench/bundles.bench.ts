@@ -35,6 +35,20 @@ function lambdaNode(): string {
 const node = lambdaNode();
 
 /**
+ * The environment of an import, as Lambda's: with AWS_EXECUTION_ENV and LAMBDA_TASK_ROOT the X-Ray SDK (Powertools
+ * Tracer) loads in automatic mode (its async hook) and builds Lambda's facade segment, as it does at every cold start;
+ * without them it would load in manual mode (shared/config/xray-mode.ts) and the import would read cheaper than on Lambda.
+ */
+const importEnv = {
+  ...process.env,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  LAMBDA_TASK_ROOT: tmpdir(),
+  AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+};
+
+/**
  * One cold import in a fresh process, measured inside it around `await import()` alone (Node's own start-up is the
  * same for every bundle and would only dilute the ratio), as CPU time: what Lambda's init spends, and what other
  * processes on a loaded machine do not inflate as they do wall time.
@@ -42,7 +56,7 @@ const node = lambdaNode();
 function importOnce(file: string): number {
   // CPU time (user + system) of this process alone: other work on a shared machine delays the wall clock, not this.
   const script = `const t = process.cpuUsage(); await import(${JSON.stringify(pathToFileURL(file).href)}); const d = process.cpuUsage(t); process.stdout.write(String((d.user + d.system) / 1000));`;
-  const out = execFileSync(node, ['--input-type=module', '-e', script], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' });
+  const out = execFileSync(node, ['--input-type=module', '-e', script], { env: importEnv, encoding: 'utf8' });
   return Number(out.trim().split('\n').at(-1));
 }
 
@@ -53,7 +67,7 @@ const median = (samples: number[]) => quantile(samples, 0.5);
 function instructionsOnce(file: string): number {
   const script = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', node, '--input-type=module', '-e', script], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: importEnv,
     encoding: 'utf8',
   });
   const refs = /refs:\s+([\d,]+)/.exec(run.stderr ?? '')?.[1];
@@ -90,7 +104,8 @@ function coldImports(files: string[], baselineFile: string): { ms: number; basel
 
 /**
  * What a bundle carries beyond its code, named so an excess can be told from a regression: the page's files (web:
- * the bundle minus them beside it) and ical.js (the functions that expand recurrence rules or parse imports).
+ * the bundle minus them beside it), ical.js (the functions that expand recurrence rules or parse imports) and
+ * Powertools Tracer with the X-Ray SDK (every function).
  */
 function carried(inputs: Record<string, number>, size: number, baseSize: number): string {
   const bytes = (match: (path: string) => boolean) => Object.entries(inputs).reduce((sum, [path, n]) => sum + (match(path) ? n : 0), 0);
@@ -100,6 +115,8 @@ function carried(inputs: Record<string, number>, size: number, baseSize: number)
   if (assets > 0) notes.push(`page assets ${kib(assets)}; bundle minus them ${kib(size - assets)} ${((size - assets) / baseSize).toFixed(2)}×`);
   const ical = bytes((path) => path.startsWith('node_modules/ical.js/'));
   if (ical > 0) notes.push(`ical.js ${kib(ical)}`);
+  const tracer = bytes((path) => /^node_modules\/(@aws-lambda-powertools\/tracer|aws-xray-sdk-core|cls-hooked|emitter-listener|shimmer|atomic-batcher|@aws\/lambda-invoke-store)\//.test(path));
+  if (tracer > 0) notes.push(`Tracer and X-Ray SDK ${kib(tracer)}`);
   return notes.length ? `   (${notes.join('; ')})` : '';
 }
 

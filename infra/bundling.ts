@@ -2,13 +2,18 @@ import { join } from 'node:path';
 import { repositoryRoot } from './paths.ts';
 
 /**
- * Module substitutions in every bundle, target paths relative to the repository root. The SDK's default credential
- * chain (`@aws-sdk/credential-provider-node`, which the DynamoDB client's runtime config imports) becomes a reader
- * of the environment, where Lambda puts the role's credentials: the chain's SSO, INI, STS and metadata providers
- * and `@aws-sdk/nested-clients` leave every bundle (docs/decisions/0007-lean-bundles.md).
+ * Module substitutions in every bundle, target paths relative to the repository root (docs/decisions/0007-lean-bundles.md).
+ * The SDK's default credential chain (`@aws-sdk/credential-provider-node`, which the DynamoDB client's runtime config
+ * imports) becomes a reader of the environment, where Lambda puts the role's credentials: the chain's SSO, INI, STS
+ * and metadata providers and `@aws-sdk/nested-clients` leave every bundle. The SDK's event-stream codec (no DynamoDB
+ * operation streams events), the endpoint discovery cache (discovery stays off: it is always empty) and semver (only
+ * the X-Ray SDK's AWS SDK v2 patcher calls it) become modules that throw an error naming the alias if ever used.
  */
 export const bundleAliases = {
   '@aws-sdk/credential-provider-node': 'shared/config/lambda-credentials.ts',
+  '@smithy/core/event-streams': 'shared/config/lambda-no-event-streams.ts',
+  'mnemonist/lru-cache': 'shared/config/lambda-no-endpoint-discovery.ts',
+  semver: 'shared/config/lambda-no-semver.ts',
 } as const;
 
 /**

@@ -8,6 +8,8 @@ import { claimDataDir } from './data-dir.ts';
 import { startStore, type Store } from './store.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The handler flushes its EMF metrics (observed()); here they would only precede the summary on stdout.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   let store: Store | undefined;
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
   }
   const { handler } = await import('../../functions/webhooks/redrive.ts');
-  console.log(JSON.stringify(await handler()));
+  console.log(JSON.stringify(await handler({})));
   await store?.close();
   release();
 }

@@ -18,9 +18,10 @@ import type { TextBody } from './operations.ts';
 import { bodyBytes, decodeBody, invalidEncoding, notUtf8Message, REPLACEMENT_MESSAGE, replacementPath, strictText } from './body.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { countMetric, logger, metricNames, metrics } from '#config/observability';
+import { countMetric, logger, metricNames, metrics, traced } from '#config/observability';
 
 export interface ApiRequest<Body, Query> {
   event: APIGatewayProxyEventV2;
@@ -273,7 +274,12 @@ const prepare = <Body, Query>(options: ApiOptions<Body, Query>): middy.Middlewar
     if (!WRITE_METHODS.has(event.requestContext?.http?.method ?? '') || options.ownIdempotency) return;
     const { pk, replay } = await claimIdempotency(event, principal, internal.body);
     internal.idempotencyPk = pk;
-    if (replay) return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+    if (replay) {
+      // An answer from here skips every `after`: Powertools' cleanups run now (the trace subsegment closes, so the
+      // next invocation is not traced inside this one; the metrics flush).
+      await cleanupMiddlewares(request);
+      return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+    }
   },
   after: settle,
 });
@@ -323,8 +329,9 @@ export function api<Body = undefined, Query = Record<string, string>>(
       throw new Error('this function streams its response: run it on Lambda or in the local runtime');
     };
   }
-  // ops (#11): context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
+  // ops (#11): a trace segment, context-aware logs, metrics flushed per request, then the response observed after problemErrors shaped it.
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>(plugin)
+    .use(traced())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(observe())

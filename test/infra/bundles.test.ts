@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { build } from 'esbuild';
 import { bundleAll, type Bundle } from '../../infra/bundle-all.ts';
+import { bundling } from '../../infra/bundling.ts';
+import { repositoryRoot } from '../../infra/paths.ts';
 import { functions } from '../../infra/functions.ts';
 import { toApiGatewayEvent } from '../../infra/local/apigw.ts';
 
@@ -36,6 +39,48 @@ it('carries no part of the SDK default credential chain in any bundle', () => {
     expect(bundle.inputs['shared/config/lambda-credentials.ts']).toBeGreaterThan(0);
   }
 });
+
+// Powertools Tracer is in every function; what its X-Ray SDK and the SDK carry but Lambda never uses is aliased out.
+it('carries Powertools Tracer in every bundle, and neither semver, the SDK event-stream codec, the endpoint discovery cache nor X-Ray host plugins', () => {
+  // patches/aws-xray-sdk-core+3.12.0.patch: no host plugins (EC2, ECS, Elastic Beanstalk), parameters kept for DynamoDB only.
+  const aliasedOut = /node_modules\/(semver|mnemonist|obliterator)\/|node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\/|node_modules\/aws-xray-sdk-core\/dist\/lib\/segments\/plugins\//;
+  for (const bundle of bundles) {
+    expect(Object.keys(bundle.inputs).filter((path) => aliasedOut.test(path))).toEqual([]);
+    expect(bundle.inputs['node_modules/@aws-lambda-powertools/tracer/lib/esm/middleware/middy.js']).toBeGreaterThan(0);
+    expect(bundle.inputs['node_modules/aws-xray-sdk-core/dist/lib/patchers/aws3_p.js']).toBeGreaterThan(0);
+    expect(bundle.inputs['node_modules/aws-xray-sdk-core/dist/lib/resources/aws_whitelist.json']).toBeLessThan(2048);
+    for (const standIn of ['lambda-no-semver', 'lambda-no-event-streams', 'lambda-no-endpoint-discovery']) expect(bundle.inputs[`shared/config/${standIn}.ts`]).toBeGreaterThan(0);
+  }
+});
+
+// Each alias's stand-in fails, naming the alias, where the module it replaces would be used: bundled with the deploy
+// options and reached through the code that would call it.
+it('fails clearly, naming the alias, wherever a bundle would use a module aliased out', async () => {
+  const entry = join(dir, 'aliased-entry.mjs');
+  writeFileSync(
+    entry,
+    `import xray from 'aws-xray-sdk-core';
+import { EndpointCache } from '@aws-sdk/endpoint-cache';
+const attempt = async (use) => { try { await use(); return 'no error'; } catch (error) { return error.message; } };
+const results = {
+  semver: await attempt(() => xray.captureAWS({ VERSION: '2.1500.0' })),
+  hostPlugin: await attempt(() => xray.config([xray.plugins.EC2Plugin])),
+  eventStreams: await attempt(async () => (await import('@smithy/core/event-streams')).eventStreamSerdeProvider({})),
+  endpointDiscovery: await attempt(() => new EndpointCache(10).set('key', [{ Address: 'dynamodb.example', CachePeriodInMinutes: 1 }])),
+  endpointLookup: new EndpointCache(10).getEndpoint('key') ?? 'miss',
+};
+console.log(JSON.stringify(results));`,
+  );
+  const outfile = join(dir, 'aliased.mjs');
+  await build({ ...bundling, mainFields: [...bundling.mainFields], banner: { js: bundling.banner }, bundle: true, entryPoints: [entry], outfile, nodePaths: [join(repositoryRoot, 'node_modules')], logLevel: 'silent' });
+  const { stdout } = await run(process.execPath, [outfile], { timeout: 60_000, env: { ...process.env, AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' } });
+  const results = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, string>;
+  expect(results.semver).toMatch(/^This bundle carries no semver: .*shared\/config\/lambda-no-semver\.ts/);
+  expect(results.eventStreams).toMatch(/^This bundle carries no SDK event-stream support: .*shared\/config\/lambda-no-event-streams\.ts/);
+  expect(results.endpointDiscovery).toMatch(/^This bundle carries no endpoint discovery cache: .*AWS_ENABLE_ENDPOINT_DISCOVERY/);
+  expect(results.endpointLookup).toBe('miss');
+  expect(results.hostPlugin).toMatch(/^AWSXRay\.plugins\.EC2Plugin is not in this build of aws-xray-sdk-core \(patches\/aws-xray-sdk-core\+3\.12\.0\.patch\)/);
+}, 120_000);
 
 // Lambda runs nodejs22.x: the bundles are loaded and driven under Node 22 itself (npm's `node@22`), with the
 // event shapes API Gateway v2 and DynamoDB Streams send.

@@ -43,7 +43,7 @@ export const handler = api(
     const chunks = await loadFeedBody(deps, head);
     const length = feedLengths.remember(head.etag, chunks);
     const body = head.cacheable ? feedBodies.remember(head.etag, chunks, length) : undefined;
-    return streamed(calendarResponse(200, undefined, options), body ? [body] : chunks);
+    return streamed(calendarResponse(200, undefined, options), body ? [body] : blocks(chunks, length));
   },
   { streamifyResponse: true },
 );
@@ -51,8 +51,28 @@ export const handler = api(
 /** The most fragments (per visibility) a HEAD assembles to state a Content-Length it has not seen a GET send. */
 const headAssemblyLimit = () => Number(process.env.FEED_HEAD_ASSEMBLY_LIMIT ?? 500);
 
+/** The bytes a stream writes at a time when a body is not kept: one write per VEVENT would be thousands of small writes. */
+const BLOCK_BYTES = 1024 * 1024;
+
+/** Adjacent chunks joined into blocks of about BLOCK_BYTES (the last may be smaller). */
+function blocks(chunks: readonly Buffer[], length: number): Buffer[] {
+  if (length <= BLOCK_BYTES) return [Buffer.concat(chunks, length)];
+  const joined: Buffer[] = [];
+  let block: Buffer[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    block.push(chunk);
+    size += chunk.length;
+    if (size < BLOCK_BYTES) continue;
+    joined.push(Buffer.concat(block, size));
+    block = [];
+    size = 0;
+  }
+  return size > 0 ? [...joined, Buffer.concat(block, size)] : joined;
+}
+
 /** Streamed in chunks: a feed of any size is never one string, nor one 6 MB Lambda payload. */
-function streamed(response: APIGatewayProxyResultV2, chunks: readonly (string | Buffer)[]): APIGatewayProxyResultV2 {
+function streamed(response: APIGatewayProxyResultV2, chunks: readonly Buffer[]): APIGatewayProxyResultV2 {
   return { ...(response as Exclude<APIGatewayProxyResultV2, string>), body: Readable.from(chunks) as unknown as string };
 }
 

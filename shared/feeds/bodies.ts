@@ -26,10 +26,10 @@ export class FeedBodies {
   }
 
   /** Stores the body of these `length` bytes of chunks under `etag` and returns it; undefined (not kept) above a quarter of the budget. */
-  remember(etag: string, chunks: readonly string[], length: number): Buffer | undefined {
+  remember(etag: string, chunks: readonly Uint8Array[], length: number): Buffer | undefined {
     const budget = this.budget();
     if (length > budget / 4) return undefined;
-    const body = Buffer.from(chunks.join(''), 'utf8');
+    const body = Buffer.concat(chunks, length);
     this.forget(etag);
     this.bodies.set(etag, body);
     this.bytes += body.length;

@@ -37,6 +37,8 @@ export interface FeedQuery {
 /** What a feed's headers need: known after one read of the calendar's view item (and the token's, if any). */
 export interface FeedHead {
   query: FeedQuery;
+  /** The calendar as that read found it: its body is assembled from the same version its ETag names. */
+  calendar: Calendar;
   language: string;
   withPrivateDetails: boolean;
   etag: string;
@@ -48,8 +50,6 @@ export interface FeedHead {
   cacheable: boolean;
 }
 
-type CalendarSummary = Pick<Calendar, 'version' | 'updatedAt' | 'defaultLanguage' | 'feedPastDays'>;
-
 /** After a change, the index may lag the table (DynamoDB's GSIs are eventually consistent; dynalite's are not). */
 const settleMillis = () => Number(process.env.FEED_INDEX_SETTLE_MS ?? 0);
 
@@ -58,12 +58,13 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
     new GetCommand({
       TableName: d.tables.views,
       Key: { pk: streams.calendar(query.calendar) },
-      ProjectionExpression: '#doc.#version, #doc.updatedAt, #doc.defaultLanguage, #doc.feedPastDays, feedRevision, feedChangedAt, feedRevisedAt',
-      ExpressionAttributeNames: { '#doc': 'doc', '#version': 'version' },
+      // The whole calendar (a small document): the body needs it, and reading it here saves the body a second read.
+      ProjectionExpression: '#doc, feedRevision, feedChangedAt, feedRevisedAt',
+      ExpressionAttributeNames: { '#doc': 'doc' },
     }),
   );
   if (!item) throw new DomainError('not_found', `calendar ${query.calendar} not found`);
-  const calendar = item.doc as CalendarSummary;
+  const calendar = item.doc as Calendar;
   const { feedRevision, feedChangedAt, feedRevisedAt } = item as FeedRevision;
   const withPrivateDetails = query.token !== undefined;
   // A feed URL with a wrong or revoked token is simply not there, as a calendar app should be told.
@@ -90,11 +91,11 @@ export async function loadFeedHead(d: Deps, query: FeedQuery): Promise<FeedHead>
   ];
   const etag = `"${createHash('sha256').update(JSON.stringify(inputs)).digest('base64url').slice(0, 32)}"`;
   const lastModified = new Date(Math.max(Date.parse(calendar.updatedAt), feedChangedAt ? Date.parse(feedChangedAt) : 0));
-  return { query, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
+  return { query, calendar, language, withPrivateDetails, etag, lastModified, windowStart: start, now, cacheable: !settling };
 }
 
-/** The feed's bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
-export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
+/** The feed's UTF-8 bytes, as chunks (a large feed is never one string): header and VTIMEZONEs, then one VEVENT each. */
+export async function loadFeedBody(d: Deps, head: FeedHead): Promise<Buffer[]> {
   return (await loadFeedBodyWithin(d, head, undefined))!;
 }
 
@@ -102,10 +103,8 @@ export async function loadFeedBody(d: Deps, head: FeedHead): Promise<string[]> {
  * The feed's chunks if its window holds fewer than `maxFragments` fragments per visibility, read in one Query
  * page each; undefined when it holds more (what a HEAD may spend to learn a length: never the whole history).
  */
-export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<string[] | undefined> {
-  const { Item: calendarItem } = await d.client.send(new GetCommand({ TableName: d.tables.views, Key: { pk: streams.calendar(head.query.calendar) } }));
-  if (!calendarItem) throw new DomainError('not_found', `calendar ${head.query.calendar} not found`);
-  const calendar = calendarItem.doc as Calendar;
+export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: number | undefined): Promise<Buffer[] | undefined> {
+  const { calendar } = head;
   const visibilities = head.withPrivateDetails ? ['public', 'private'] : ['public'];
   const variant: FeedVariant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
   const read = await Promise.all(visibilities.map((visibility) => readEntries(d, `${calendar.id}#${visibility}`, head.windowStart, maxFragments, variant, head.now)));
@@ -114,7 +113,7 @@ export async function loadFeedBodyWithin(d: Deps, head: FeedHead, maxFragments: 
 }
 
 /** The feed's chunks from its fragments: filtered, ordered by start then id, with the VTIMEZONEs they need. No I/O. */
-export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): string[] {
+export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: FeedHead): Buffer[] {
   const variant = { language: head.language, defaultLanguage: calendar.defaultLanguage, withPrivateDetails: head.withPrivateDetails };
   return joinEntries(
     calendar,
@@ -124,15 +123,16 @@ export function joinFeed(calendar: Calendar, fragments: FeedFragment[], head: Fe
 }
 
 /** The feed's chunks from its entries (fragments chosen for its language and variant). No I/O. */
-export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): string[] {
+export function joinEntries(calendar: Calendar, entries: FeedEntry[], head: FeedHead): Buffer[] {
   const shown = entries.filter((entry) => shows(entry, head)).sort((a, b) => (a.s === b.s ? compare(a.id, b.id) : compare(a.s, b.s)));
   const zones = new ZoneYears();
   for (const { z, zx } of shown) for (const [zone, from, to] of z ? [z, ...(zx ?? [])] : []) zones.add(zone, from, zoneYearsUntil(from, to, head.now));
   const options = { language: head.language, withPrivateDetails: head.withPrivateDetails };
   const preamble = `BEGIN:VCALENDAR\r\n${calendarHeader(calendar, options)}${zones.components(calendar.timeZone, head.now.getUTCFullYear()).join('')}`;
-  return [preamble, ...shown.map((entry) => entry.v), 'END:VCALENDAR\r\n'];
+  return [Buffer.from(preamble, 'utf8'), ...shown.map((entry) => entry.v), END];
 }
 
+const END = Buffer.from('END:VCALENDAR\r\n', 'utf8');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function shows(fragment: FeedEntry, head: FeedHead): boolean {

@@ -165,13 +165,26 @@ export interface FeedVariant {
   withPrivateDetails: boolean;
 }
 
-/** A fragment chosen for one feed variant (`v`, its VEVENTs), with what a feed filters and orders it by. */
-export type FeedEntry = Pick<FeedFragment, 's' | 'id' | 'g' | 't' | 'c' | 'z' | 'zx'> & { v: string };
+/**
+ * A fragment chosen for one feed variant (`v`, its VEVENTs as UTF-8 bytes), with what a feed filters and orders it
+ * by. Bytes, not a string: a packed segment's entries are slices of its gunzipped bytes, never decoded (decoding
+ * megabytes of non-ASCII text was most of a cold read), and a feed's body is bytes anyway.
+ */
+export type FeedEntry = Pick<FeedFragment, 's' | 'id' | 'g' | 't' | 'c' | 'z' | 'zx'> & { v: Buffer };
 
 /** A fragment's entry in feeds of this variant. */
 export function feedEntry(fragment: FeedFragment, { language, defaultLanguage, withPrivateDetails }: FeedVariant): FeedEntry {
   const { s, id, g, t, c, z, zx } = fragment;
-  return { s, id, g, t, ...(c === undefined ? {} : { c }), ...(z === undefined ? {} : { z }), ...(zx === undefined ? {} : { zx }), v: assembleFragment(fragment, language, defaultLanguage, withPrivateDetails) };
+  return {
+    s,
+    id,
+    g,
+    t,
+    ...(c === undefined ? {} : { c }),
+    ...(z === undefined ? {} : { z }),
+    ...(zx === undefined ? {} : { zx }),
+    v: Buffer.from(assembleFragment(fragment, language, defaultLanguage, withPrivateDetails), 'utf8'),
+  };
 }
 
 /** Chooses one fragment's parts (a series' master and changed occurrences) for a feed in `language` of a calendar whose default is `defaultLanguage`. */

@@ -11,10 +11,10 @@ class FeedLengths {
     return this.lengths.get(etag);
   }
 
-  /** Records the length of these chunks (UTF-8) under `etag`, and returns it. */
-  remember(etag: string, chunks: readonly string[]): number {
+  /** Records the length of these chunks (bytes) under `etag`, and returns it. */
+  remember(etag: string, chunks: readonly Uint8Array[]): number {
     let length = 0;
-    for (const chunk of chunks) length += Buffer.byteLength(chunk, 'utf8');
+    for (const chunk of chunks) length += chunk.length;
     this.lengths.delete(etag);
     this.lengths.set(etag, length);
     if (this.lengths.size > LIMIT) this.lengths.delete(this.lengths.keys().next().value!);

@@ -17,10 +17,14 @@ import { streams } from '#domain/changes';
 import { feedEntry, RENDERING_VERSION, type FeedEntry, type FeedFragment, type FeedVariant } from './fragments.ts';
 import { queryFeedIndex, usableFragments, type IndexedFragment } from './index-reads.ts';
 import { directoryPeriods, feedDirectoryKey, feedPeriodOf, type PeriodRevision } from './periods.ts';
+import { decodedSegments, heldBytes } from './segment-cache.ts';
 import { decodePart, packPeriod, type Packed } from './segment-parts.ts';
 
-/** Bumped when the packed form changes: older segments are then never read (4: periods of about a week, not months). */
-const SEGMENT_FORMAT = 4;
+/**
+ * Bumped when the packed form changes: older segments are then never read (4: periods of about a week, not months;
+ * 5: entries' lengths in bytes, not characters: segment-parts.ts).
+ */
+const SEGMENT_FORMAT = 5;
 
 /** FEED_SEGMENTS=0 turns segments off (feeds read the index alone). */
 export const segmentsOn = (): boolean => process.env.FEED_SEGMENTS !== '0';
@@ -80,24 +84,23 @@ export async function readSegmented(d: Deps, partition: string, start: string | 
   await Promise.all(writes);
   const shown = start === undefined ? found : found.filter(([end]) => end >= start);
   // A Hijri series packed in an earlier year is rendered again: its RDATEs move with the clock (fragments.ts).
-  const stale = shown.filter(([, , year]) => year !== null && year < now.getUTCFullYear());
-  if (stale.length === 0) return shown.map(([, , , entry]) => entry);
+  const stale = shown.filter(([, year]) => year !== null && year < now.getUTCFullYear());
+  if (stale.length === 0) return shown.map(([, , entry]) => entry);
   const fresh = await packedOf(
     d,
-    stale.map(([feedEnd, pk]) => ({ pk, feedEnd })),
+    stale.map(([feedEnd, , entry]) => ({ pk: streams.event(entry.id), feedEnd })),
     variant,
     now,
   );
-  return [...shown.filter(([, , year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , , entry]) => entry);
+  return [...shown.filter(([, year]) => year === null || year >= now.getUTCFullYear()), ...fresh].map(([, , entry]) => entry);
 }
 
 /** Index items as packed entries of a variant (fragments rendered again where outdated, as a feed would). */
 async function packedOf(d: Deps, items: readonly IndexedFragment[], variant: FeedVariant, now: Date): Promise<Packed[]> {
   const ends = new Map(items.map((item) => [item.pk, item.feedEnd]));
   return (await usableFragments(d, items, now)).flatMap((fragment: FeedFragment): Packed[] => {
-    const pk = streams.event(fragment.id);
-    const feedEnd = ends.get(pk);
-    return feedEnd === undefined ? [] : [[feedEnd, pk, fragment.hy ?? null, feedEntry(fragment, variant)]];
+    const feedEnd = ends.get(streams.event(fragment.id));
+    return feedEnd === undefined ? [] : [[feedEnd, fragment.hy ?? null, feedEntry(fragment, variant)]];
   });
 }
 
@@ -114,28 +117,34 @@ function runsWithout(periods: [string, PeriodRevision][], packed: Map<string, un
   return run.length > 0 ? [...runs, run] : runs;
 }
 
-/** The unexpired, whole segments of these periods (BatchGet: their first parts, then any further parts). */
-async function readSegments(d: Deps, partition: string, periods: [string, PeriodRevision][], variant: string): Promise<Map<string, Packed[]>> {
+/**
+ * The unexpired, whole segments of these periods: those this container has decoded (segment-cache.ts), then the
+ * others from the store (BatchGet: their first parts, then any further parts).
+ */
+async function readSegments(d: Deps, partition: string, periods: [string, PeriodRevision][], variant: string): Promise<Map<string, readonly Packed[]>> {
   const nowSeconds = Date.now() / 1000;
   const live = (item: SegmentItem | undefined) => item !== undefined && item.expiresAt > nowSeconds;
   const keyOf = (period: string, revision: PeriodRevision, part: number) => segmentKey(partition, period, revision, variant, part);
+  const packed = new Map<string, readonly Packed[]>();
+  for (const [period, revision] of periods) {
+    const decoded = decodedSegments.get(keyOf(period, revision, 0), nowSeconds);
+    if (decoded) packed.set(period, decoded);
+  }
   const firsts = await batchGet(
     d,
-    periods.map(([period, revision]) => keyOf(period, revision, 0)),
+    periods.filter(([period]) => !packed.has(period)).map(([period, revision]) => keyOf(period, revision, 0)),
   );
   const wanted = periods.filter(([period, revision]) => live(firsts.get(keyOf(period, revision, 0))));
   const further = await batchGet(
     d,
     wanted.flatMap(([period, revision]) => Array.from({ length: firsts.get(keyOf(period, revision, 0))!.parts - 1 }, (_, i) => keyOf(period, revision, i + 1))),
   );
-  const packed = new Map<string, Packed[]>();
   for (const [period, revision] of wanted) {
     const parts = Array.from({ length: firsts.get(keyOf(period, revision, 0))!.parts }, (_, i) => (i === 0 ? firsts : further).get(keyOf(period, revision, i)));
-    if (parts.every(live))
-      packed.set(
-        period,
-        parts.flatMap((part) => decodePart(part!.segment)),
-      );
+    if (!parts.every(live)) continue;
+    const entries = parts.flatMap((part) => decodePart(part!.segment));
+    packed.set(period, entries);
+    decodedSegments.remember(keyOf(period, revision, 0), entries, heldBytes(entries), Math.min(...parts.map((part) => part!.expiresAt)));
   }
   return packed;
 }
@@ -180,4 +189,6 @@ async function writeSegment(d: Deps, keyOf: (part: number) => string, revision: 
   };
   await Promise.all(parts.slice(1).map((_, i) => put(i + 1)));
   await put(0);
+  // Stored (by this reader or a concurrent one, with the same entries): the next read here needs no BatchGet of it.
+  decodedSegments.remember(keyOf(0), entries, heldBytes(entries), expiresAt);
 }

@@ -103,8 +103,8 @@ describe('the feed window', () => {
     const nextDay = at(recentEnd + 366 * DAY + 1);
     const [before, after] = [await loadFeedHead(lastDay, query), await loadFeedHead(nextDay, query)];
     expect(after.etag).not.toBe(before.etag);
-    expect((await loadFeedBody(lastDay, before)).join('')).toContain(`UID:${ids.recent}@taqweem`);
-    expect((await loadFeedBody(nextDay, after)).join('')).not.toContain(`UID:${ids.recent}@taqweem`);
+    expect(Buffer.concat(await loadFeedBody(lastDay, before)).toString('utf8')).toContain(`UID:${ids.recent}@taqweem`);
+    expect(Buffer.concat(await loadFeedBody(nextDay, after)).toString('utf8')).not.toContain(`UID:${ids.recent}@taqweem`);
   });
 });
 
@@ -145,7 +145,8 @@ describe('validators in one read', () => {
       expect(reply!.status).toBe(200);
       expect(reply!.headers.get('etag')).toMatch(/^"/);
       expect(reply!.headers.get('content-length')).toBeNull();
-      expect(head).toEqual([`GetItemCommand ${views}`, `GetItemCommand ${views}`, `QueryCommand ${views}`]);
+      // The calendar (ETag and body, one read), then one bounded Query.
+      expect(head).toEqual([`GetItemCommand ${views}`, `QueryCommand ${views}`]);
       // Within the limit the HEAD states the GET's length, as before.
       process.env.FEED_HEAD_ASSEMBLY_LIMIT = '50';
       const small = await t.call('HEAD', '/feeds/headless.ics?pastDays=1', { key: null });

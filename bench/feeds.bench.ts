@@ -9,6 +9,7 @@
  * - feed throughput under load at 10,000 events beside a static server of the same bytes.
  * View items are written as the projector writes them (toViewItem), in batches, to keep the setup short.
  */
+import '../infra/local/local-env.ts'; // first: Powertools reads it at import (no EMF lines in the figures)
 import ical from 'ical-generator';
 import { cpus, loadavg } from 'node:os';
 import type { Calendar } from '#domain/calendar';

@@ -3,6 +3,7 @@
  * beside a baseline measured in the same run (a bare PutItem; a bare Scan) so the figures mean something
  * on any machine.
  */
+import '../infra/local/local-env.ts'; // first: Powertools reads it at import (no EMF lines in the figures)
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { cpus } from 'node:os';
 import type { Principal } from '#auth/keys';

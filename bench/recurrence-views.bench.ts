@@ -9,6 +9,7 @@
  * times each, interleaved. The views are written as `npm run rebuild-views` writes them (offline), materialized
  * occurrences included.
  */
+import '../infra/local/local-env.ts'; // first: Powertools reads it at import (no EMF lines in the figures)
 import { cpus, loadavg, totalmem } from 'node:os';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '#config/deps';

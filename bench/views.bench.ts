@@ -7,6 +7,7 @@
  * Sizes: BENCH_EVENTS (50000), BENCH_SMALL_EVENTS (1000), BENCH_REBUILD_EVENTS (3000: Castore's replay is slow
  * enough that the whole journal would take minutes). The runtime's memory: bench/rss.bench.ts.
  */
+import '../infra/local/local-env.ts'; // first: Powertools reads it at import (no EMF lines in the figures)
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { EventStore, EventType, type Aggregate, type EventDetail } from '@castore/core';

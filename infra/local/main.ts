@@ -1,4 +1,5 @@
 /** `npm start`: the service on one machine, on the embedded DynamoDB. Configuration is by environment. */
+import './local-env.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -6,8 +7,6 @@ import { startRuntime } from './runtime.ts';
 import { claimDataDir } from './data-dir.ts';
 import { seedIfEmpty } from './seed.ts';
 
-// Node 20 is the local runtime by design (Lambda runs nodejs22.x); the SDK's notice about it is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // Locally the terminal is for people: routine sweeps stay quiet unless LOG_LEVEL says otherwise.
 process.env.LOG_LEVEL ??= 'warn';
 

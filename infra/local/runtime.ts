@@ -2,6 +2,7 @@
  * The local runtime: the Lambda handlers of infra/functions.ts behind one HTTP server, on dynalite, with the
  * journal's stream fed to the stream consumers. Same handlers, same event shapes as on AWS.
  */
+import './local-env.ts';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ResourceInUseException, ScanCommand, type CreateTableCommandInput, type Projection } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -146,8 +147,6 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
-  // ops (#11): EMF lines are for CloudWatch; locally they would only flood the terminal (POWERTOOLS_METRICS_DISABLED=false shows them).
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Lambda's streaming globals, for functions that stream their response (feeds), before any handler loads.
   installLambdaStreaming();
   const names = tableNames();

@@ -47,7 +47,8 @@ describe('a crash between a commit and its projection', () => {
 function startService(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: repositoryRoot,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: '', SEED: '', ...env },
+    // Without POWERTOOLS_METRICS_DISABLED from this process: npm start must default it itself.
+    env: { ...process.env, POWERTOOLS_METRICS_DISABLED: undefined, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: '', SEED: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,6 +85,9 @@ describe('npm start', () => {
       body: JSON.stringify({ calendar: 'ato', title: { en: 'Survives kill -9' }, schedule: { type: 'allDay', startDate: '2026-12-01', endDate: '2026-12-01' } }),
     });
     expect(created.status).toBe(201);
+    expect((await fetch(`${first.url}/feeds/ato.ics`)).status).toBe(200);
+    // EMF lines are for CloudWatch: locally the terminal shows none (the feed and the dispatcher's sweeps record metrics).
+    expect(first.output()).not.toContain('"_aws"');
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('close', resolve));
 

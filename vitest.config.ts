@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn' };
+// EMF lines are for CloudWatch: off in tests (as in npm start), but in the one file that reads them.
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'warn', POWERTOOLS_METRICS_DISABLED: 'true' };
 
 export default defineConfig({
   test: {

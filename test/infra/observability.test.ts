@@ -14,6 +14,11 @@ import { handler as project } from '../../functions/stream/project.ts';
 import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from '../../infra/local/streaming.ts';
 import { startTestStore } from '../helpers/store.ts';
 
+// This file reads the EMF lines the handlers print: on before Powertools' Metrics is created (at import).
+vi.hoisted(() => {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
 const ADMIN = 'observability-admin-key';
 let store: Awaited<ReturnType<typeof startTestStore>>;
 beforeAll(async () => {

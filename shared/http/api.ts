@@ -15,7 +15,7 @@ import { withDeadline } from '#journal/deadline';
 import { checkIdempotencyKey, claimRequest, releaseRequest, requestFingerprint, settleRequest, type StoredResponse } from '#journal/idempotency';
 import { fromDomainError, internalProblem, problemResponse } from './problem.ts';
 import type { TextBody } from './operations.ts';
-import { bodyBytes, decodeBody, invalidEncoding, notUtf8Message, REPLACEMENT_MESSAGE, replacementPath, strictText } from './body.ts';
+import { bodyBytes, decodeBody, firstTextPath, invalidEncoding, notUtf8Message, REPLACEMENT_MESSAGE, replacementPath, strictText } from './body.ts';
 import { log } from '#config/log';
 // ops (#11): Powertools middlewares and response metrics; the composition is in api() below.
 import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
@@ -149,16 +149,7 @@ function prototypeKeyPath(value: unknown, path: string[] = []): string | undefin
 }
 
 /** The path of a value's first member name or text holding a lone surrogate (I-JSON, RFC 7493 §2.1): no UTF-8 can hold it, so feeds would write U+FFFD where the API says otherwise. */
-function loneSurrogatePath(value: unknown, path: string[] = []): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') || 'body' : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, member] of Object.entries(value)) {
-    if (LONE_SURROGATE.test(key)) return [...path, key].join('.');
-    const found = loneSurrogatePath(member, [...path, key]);
-    if (found) return found;
-  }
-  return undefined;
-}
+const loneSurrogatePath = (value: unknown): string | undefined => firstTextPath(value, (text) => LONE_SURROGATE.test(text));
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

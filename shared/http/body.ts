@@ -73,12 +73,15 @@ export function decodeBody(raw: Buffer): { text: string; utf8: boolean } {
 }
 
 /** The path of a parsed JSON value's first member name or string holding U+FFFD. */
-export function replacementPath(value: unknown, path: string[] = []): string | undefined {
-  if (typeof value === 'string') return value.includes(REPLACEMENT) ? path.join('.') || 'body' : undefined;
+export const replacementPath = (value: unknown): string | undefined => firstTextPath(value, (text) => text.includes(REPLACEMENT));
+
+/** The path of a parsed JSON value's first member name or string that `matches` ('body' for the value itself). */
+export function firstTextPath(value: unknown, matches: (text: string) => boolean, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return matches(value) ? path.join('.') || 'body' : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, member] of Object.entries(value)) {
-    if (key.includes(REPLACEMENT)) return [...path, key].join('.');
-    const found = replacementPath(member, [...path, key]);
+    if (matches(key)) return [...path, key].join('.');
+    const found = firstTextPath(member, matches, [...path, key]);
     if (found) return found;
   }
   return undefined;

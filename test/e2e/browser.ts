@@ -66,6 +66,12 @@ export async function open(env: Env, path: string, options: OpenOptions): Promis
   return page;
 }
 
+/**
+ * The date (YYYY-MM-DD) an instant falls on in `timeZone`: the page reads `asOf` days in the calendar's zone, so the
+ * day an event was created is its creation's date there (in Kuwait, from 21:00 UTC on, the next UTC date).
+ */
+export const dayIn = (timeZone: string, instant: string): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
+
 export const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
 /** Creates a calendar of its own for a test, so no test depends on another's data. */

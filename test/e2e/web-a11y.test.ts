@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
-import { DESKTOP, newCalendar, newEvent, open, PHONE, useBrowser, type Env } from './browser.ts';
+import { dayIn, DESKTOP, newCalendar, newEvent, open, PHONE, useBrowser, type Env } from './browser.ts';
 
 const env = useBrowser();
 vi.setConfig({ testTimeout: 240_000 });
@@ -69,7 +69,7 @@ describe('accessibility', () => {
           ['search', '#/c/ato?view=agenda&q=forum', false],
           ['search-refused', `#/c/ato?view=agenda&q=${'x'.repeat(101)}`, false],
           ['event', `#/e/${eventId}`, false],
-          ['event-as-of', `#/e/${eventId}?asOf=${created.slice(0, 10)}`, false],
+          ['event-as-of', `#/e/${eventId}?asOf=${dayIn('Asia/Muscat', created)}`, false],
           ['event-editor', `#/e/${eventId}`, true],
           ['edit', `#/edit/${eventId}`, true],
           ['new', '#/new?calendar=a11y', true],

@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { startReceiver } from '../helpers/receiver.ts';
-import { newCalendar, newEvent, open, POLL, shot, useBrowser } from './browser.ts';
+import { dayIn, newCalendar, newEvent, open, POLL, shot, useBrowser } from './browser.ts';
 
 const env = useBrowser();
 vi.setConfig({ testTimeout: 90_000 });
@@ -212,7 +212,7 @@ describe('the web page', () => {
     const page = await open(env, `#/e/${id}?asOf=2020-01-01`, { lang: 'ar' });
     await expect.poll(() => page.textContent('#past-banner'), POLL).toBe('لم تكن الفعالية موجودة بعد في نهاية ذلك اليوم.');
     expect(await page.textContent('h1')).toContain('New title');
-    const today = created.slice(0, 10);
+    const today = dayIn('Asia/Kuwait', created);
     await page.goto(`${env.t.runtime.url}/#/e/${id}?asOf=${today}`);
     await expect.poll(() => page.locator('#past-banner').textContent(), POLL).toContain('أنت تنظر إلى الماضي');
   });

@@ -12,6 +12,7 @@ import { handler as putCalendar } from '../../functions/api/calendars-put.ts';
 import { hashSecret } from '#auth/keys';
 import { handler as project } from '../../functions/stream/project.ts';
 import { installLambdaStreaming, invokeStreaming, isStreamingHandler } from '../../infra/local/streaming.ts';
+import { gatewayEvent } from '../helpers/gateway-event.ts';
 import { startTestStore } from '../helpers/store.ts';
 
 // This file reads the EMF lines the handlers print: on before Powertools' Metrics is created (at import).
@@ -33,29 +34,8 @@ afterAll(async () => {
 const context = { functionName: 'taqweem-test', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 function apiEvent(routeKey: string, path: string, init: { params?: Record<string, string>; body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
-  const [method] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${ADMIN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    ...(init.query ? { queryStringParameters: init.query } : {}),
-    ...(init.params ? { pathParameters: init.params } : {}),
-    ...(init.body ? { body: JSON.stringify(init.body), isBase64Encoded: false } : { isBase64Encoded: false }),
-    requestContext: {
-      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
-      http: { method: method!, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
-      requestId: `r-${Math.random()}`,
-      routeKey,
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-      accountId: '0',
-      apiId: 'abc123',
-      domainPrefix: 'abc123',
-    },
-  } as APIGatewayProxyEventV2;
+  const headers = { authorization: `Bearer ${ADMIN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
+  return gatewayEvent(routeKey, path, { headers, params: init.params, query: init.query, body: init.body ? JSON.stringify(init.body) : undefined });
 }
 
 /** The EMF documents written to stdout while `act` runs. */

@@ -5,12 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as importHandler } from '../../functions/api/calendars-import.ts';
 import { occurrences } from '../../shared/domain/recurrence.ts';
 import { MAX_IMPORT_BYTES } from '../../shared/import/limits.ts';
 import { icaljsOccurrences, type Listed } from '../helpers/recurrence-ics.ts';
+import { gatewayEvent } from '../helpers/gateway-event.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 import { startTestRuntime } from '../helpers/runtime.ts';
 
@@ -240,22 +241,11 @@ function manyEvents(count: number): string {
 /** The import function as Lambda calls it, with only `remainingMs` left: the deadline comes before the file ends. */
 async function invokeWithLittleTime(calendar: string, body: string, idempotencyKey: string, remainingMs: number): Promise<APIGatewayProxyStructuredResultV2> {
   const now = Date.now();
-  const event = {
-    version: '2.0',
-    routeKey: 'POST /calendars/{id}/import',
-    rawPath: `/calendars/${calendar}/import`,
-    rawQueryString: '',
+  const event = gatewayEvent('POST /calendars/{id}/import', `/calendars/${calendar}/import`, {
     headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'text/calendar', 'idempotency-key': idempotencyKey },
-    pathParameters: { id: calendar },
-    requestContext: {
-      http: { method: 'POST', path: `/calendars/${calendar}/import`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'r',
-      routeKey: 'POST /calendars/{id}/import',
-      timeEpoch: now,
-    },
+    params: { id: calendar },
     body,
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
+  });
   const deadline = now + remainingMs;
   const context = { functionName: 'taqweem-test', awsRequestId: 'r', getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as unknown as Context;
   return (await importHandler(event, context)) as APIGatewayProxyStructuredResultV2;

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as createEvent } from '../../functions/api/events-create.ts';
 import { handler as importCalendar } from '../../functions/api/calendars-import.ts';
+import { gatewayEvent } from '../helpers/gateway-event.ts';
 import { expectRefusal, startTestRuntime, type Reply } from '../helpers/runtime.ts';
 
 let t: Awaited<ReturnType<typeof startTestRuntime>>;
@@ -163,20 +164,9 @@ describe('an .ics import that is not UTF-8', () => {
   });
 });
 
-/** An API Gateway HTTP API (payload 2.0) event, as it reaches the function: the body as base64 or as a string. */
-function gatewayEvent(routeKey: string, path: string, body: string, isBase64Encoded: boolean, contentType: string, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
-  const [method] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': contentType },
-    ...(pathParameters ? { pathParameters } : {}),
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey, timeEpoch: Date.now() },
-    body,
-    isBase64Encoded,
-  } as unknown as APIGatewayProxyEventV2;
+/** The event API Gateway gives the function: the body as base64 or as a string. */
+function encodedEvent(routeKey: string, path: string, body: string, isBase64Encoded: boolean, contentType: string, params?: Record<string, string>): APIGatewayProxyEventV2 {
+  return gatewayEvent(routeKey, path, { headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': contentType }, params, body, isBase64Encoded });
 }
 const context = { functionName: 'taqweem-test', awsRequestId: 'r', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
@@ -185,11 +175,11 @@ describe('the handlers, given either shape API Gateway may use for bytes that ar
 
   it('base64 (isBase64Encoded): the bytes are found and refused', async () => {
     const before = await t.journalSize();
-    const reply = (await createEvent(gatewayEvent('POST /events', '/events', bad.toString('base64'), true, 'application/json'), context)) as APIGatewayProxyStructuredResultV2;
+    const reply = (await createEvent(encodedEvent('POST /events', '/events', bad.toString('base64'), true, 'application/json'), context)) as APIGatewayProxyStructuredResultV2;
     expect(reply.statusCode).toBe(400);
     expect(JSON.parse(reply.body!).errors).toContainEqual({ field: 'title.en', code: 'invalid_encoding', message: expect.stringContaining('0xC3') });
     const ics = spliced('BEGIN:VCALENDAR\r\nSUMMARY:@\r\nEND:VCALENDAR\r\n', [0xff]).toString('base64');
-    const imported = (await importCalendar(gatewayEvent('POST /calendars/{id}/import', '/calendars/enc/import', ics, true, 'text/calendar', { id: 'enc' }), context)) as APIGatewayProxyStructuredResultV2;
+    const imported = (await importCalendar(encodedEvent('POST /calendars/{id}/import', '/calendars/enc/import', ics, true, 'text/calendar', { id: 'enc' }), context)) as APIGatewayProxyStructuredResultV2;
     expect(imported.statusCode).toBe(400);
     expect(JSON.parse(imported.body!).errors[0]).toMatchObject({ field: 'body', code: 'invalid_encoding' });
     expect(await t.journalSize()).toBe(before);
@@ -197,7 +187,7 @@ describe('the handlers, given either shape API Gateway may use for bytes that ar
 
   it('a string decoded leniently (U+FFFD where the bytes were): refused as damaged, nothing recorded', async () => {
     const before = await t.journalSize();
-    const reply = (await createEvent(gatewayEvent('POST /events', '/events', bad.toString('utf8'), false, 'application/json'), context)) as APIGatewayProxyStructuredResultV2;
+    const reply = (await createEvent(encodedEvent('POST /events', '/events', bad.toString('utf8'), false, 'application/json'), context)) as APIGatewayProxyStructuredResultV2;
     expect(reply.statusCode).toBe(400);
     expect(JSON.parse(reply.body!).errors).toContainEqual({ field: 'title.en', code: 'invalid_encoding', message: expect.stringContaining('U+FFFD') });
     expect(await t.journalSize()).toBe(before);
